@@ -16,7 +16,8 @@ ENV_FILE="$ATG_SERVICES_DIR/services.env"
 
 stop_all() {
   local s
-  for s in "${SERVICES[@]}"; do "$HERE/$s.sh" stop || true; done
+  for s in "${SERVICES[@]}"; do "$HERE/$s.sh" stop & done
+  wait || true
   rm -f "$ENV_FILE"
 }
 

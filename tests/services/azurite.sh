@@ -46,6 +46,7 @@ case "${1:-}" in
     port=$(svc_free_port)
     rm -rf "$DATA"
     mkdir -p "$DATA"
+    : >"$ATG_SERVICES_DIR/$NAME.log"
     "$BIN" --blobHost 127.0.0.1 --blobPort "$port" --location "$DATA" --silent \
       --skipApiVersionCheck --loose --disableTelemetry >"$ATG_SERVICES_DIR/$NAME.log" 2>&1 &
     pid=$!

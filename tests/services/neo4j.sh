@@ -31,7 +31,7 @@ build_launcher() {
   fi
 }
 
-ready() { grep -qs '^ready bolt://' "$ATG_SERVICES_DIR/$NAME.log"; }
+ready() { grep -qsx "ready bolt://127.0.0.1:$port" "$ATG_SERVICES_DIR/$NAME.log"; }
 
 case "${1:-}" in
   start)
@@ -47,6 +47,9 @@ case "${1:-}" in
     port=$(svc_free_port)
     password=$(svc_random_secret)
     rm -rf "$DATA"
+    # Truncated here, not by the child's redirection, so a line from an earlier run cannot
+    # satisfy the readiness check.
+    : >"$ATG_SERVICES_DIR/$NAME.log"
     # The password travels in the environment, never on the command line.
     ATG_NEO4J_PASSWORD="$password" java -Xms128m -Xmx768m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
       -jar "$JAR" "$port" "$DATA" >"$ATG_SERVICES_DIR/$NAME.log" 2>&1 &

@@ -32,6 +32,7 @@ start_one() {
       if [[ -n "$password" ]]; then echo "requirepass $password"; fi
     } >"$conf"
   )
+  : >"$ATG_SERVICES_DIR/$name.log"
   redis-server "$conf" >"$ATG_SERVICES_DIR/$name.log" 2>&1 &
   pid=$!
   echo "$pid" >"$ATG_SERVICES_DIR/$name.pid"
