@@ -41,6 +41,8 @@ public final class Neo4jLauncher {
         Neo4jBuilders.newInProcessBuilder(workDir)
             .withDisabledServer()
             .withConfig(GraphDatabaseSettings.auth_enabled, true)
+            // Tests try wrong passwords on purpose; no lock-out that would fail the next test.
+            .withConfig(GraphDatabaseSettings.auth_max_failed_attempts, 0)
             .withConfig(BoltConnector.enabled, true)
             .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
             .withConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
