@@ -67,6 +67,7 @@ Status StatusFromHttpError(std::string_view method, std::string_view url, int ht
                     std::to_string(http_status);
   if (!info.code.empty()) msg += " " + info.code;
   if (!info.message.empty()) msg += ": " + info.message;
+  while (!msg.empty() && (msg.back() == '.' || msg.back() == ' ')) msg.pop_back();
   if (attempts > 1) msg += " (after " + std::to_string(attempts) + " attempts)";
   msg += ".";
   if (std::string_view advice = AdviceFor(http_status); !advice.empty()) {

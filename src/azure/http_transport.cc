@@ -66,7 +66,7 @@ std::string RedactUrl(std::string_view url) {
     size_t eq = part.find('=');
     if (eq != std::string::npos && IsSecretParameter(std::string_view(part).substr(0, eq))) {
       out += part.substr(0, eq + 1);
-      out += "***";
+      out += "[REDACTED]";
     } else {
       out += part;
     }

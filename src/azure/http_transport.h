@@ -116,7 +116,8 @@ class CurlTransport : public HttpTransport {
 };
 
 // `url` with the values of query parameters that may carry secrets (sig, code, secret, token,
-// key, password, assertion — by substring of the parameter name, any case) replaced by "***".
+// key, password, assertion — by substring of the parameter name, any case) replaced by
+// "[REDACTED]", as log redaction writes it.
 // Used in every error message and log line that names a URL.
 std::string RedactUrl(std::string_view url);
 
