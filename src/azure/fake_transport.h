@@ -32,8 +32,7 @@ class FakeTransport : public HttpTransport {
   std::vector<HttpClientRequest> Requests() const;
   size_t RequestCount() const;
 
-  static HttpClientResponse Response(int status, std::string body = "{}",
-                                     HttpHeaders headers = {});
+  static HttpClientResponse Response(int status, std::string body = "{}", HttpHeaders headers = {});
 
  private:
   mutable std::mutex mu_;

@@ -94,7 +94,8 @@ TEST_F(HttpClientTest, RetryAfterSecondsIsHonoured) {
 TEST_F(HttpClientTest, RetryAfterHttpDateIsHonoured) {
   auto client = MakeClient(NoRateLimits());
   // The fake clock starts at Thu, 01 Jan 2026 00:00:00 GMT.
-  transport_->EnqueueStatus(503, "{}", HttpHeaders{{"Retry-After", "Thu, 01 Jan 2026 00:00:12 GMT"}});
+  transport_->EnqueueStatus(503, "{}",
+                            HttpHeaders{{"Retry-After", "Thu, 01 Jan 2026 00:00:12 GMT"}});
   transport_->EnqueueStatus(200);
   ASSERT_TRUE(client->Send(AzureRequest{.url = ArmUrl()}).ok());
   EXPECT_EQ(clock_.Sleeps(), std::vector<Duration>{seconds(12)});
@@ -140,8 +141,8 @@ TEST_F(HttpClientTest, NonRetryableErrorsFailAtOnceAndMapToCodes) {
   struct Case {
     int status;
     StatusCode code;
-  } cases[] = {{400, StatusCode::kInvalidArgument}, {401, StatusCode::kUnauthenticated},
-               {403, StatusCode::kPermissionDenied}, {404, StatusCode::kNotFound},
+  } cases[] = {{400, StatusCode::kInvalidArgument},    {401, StatusCode::kUnauthenticated},
+               {403, StatusCode::kPermissionDenied},   {404, StatusCode::kNotFound},
                {409, StatusCode::kFailedPrecondition}, {501, StatusCode::kUnavailable}};
   for (const Case& c : cases) {
     transport_->EnqueueStatus(c.status, R"({"error":{"code":"Code)" + std::to_string(c.status) +
@@ -230,8 +231,9 @@ TEST_F(HttpClientTest, ArmQuotaHeadersSlowTheNextRequestDown) {
   EXPECT_EQ(second->throttle_wait, clock_.Sleeps()[0]);
   // Another subscription is not slowed.
   transport_->EnqueueStatus(200, "{}");
-  ASSERT_TRUE(client->Send(AzureRequest{.url = "https://management.azure.com/subscriptions/"
-                                               "other/resources"})
+  ASSERT_TRUE(client
+                  ->Send(AzureRequest{.url = "https://management.azure.com/subscriptions/"
+                                             "other/resources"})
                   .ok());
   EXPECT_EQ(clock_.Sleeps().size(), 1u);
 }
@@ -240,9 +242,8 @@ TEST_F(HttpClientTest, ResourceGraphRequestsUseThePrincipalBucket) {
   AzureClientOptions o;
   o.principal_id = "app-1";
   auto client = MakeClient(o);
-  transport_->SetHandler([](const HttpClientRequest&) {
-    return FakeTransport::Response(200, R"({"data":[]})");
-  });
+  transport_->SetHandler(
+      [](const HttpClientRequest&) { return FakeTransport::Response(200, R"({"data":[]})"); });
   const std::string url =
       "https://management.azure.com/providers/Microsoft.ResourceGraph/resources?api-version=2021";
   for (int i = 0; i < 15; ++i) ASSERT_TRUE(client->PostJson(url, json::object{}).ok());
@@ -338,10 +339,11 @@ TEST_F(HttpClientTest, CancelWakesAThreadWaitingForASlot) {
 TEST_F(HttpClientTest, IdentityRequestsCarryNoToken) {
   auto client = MakeClient();
   transport_->EnqueueStatus(200, "{}");
-  ASSERT_TRUE(client
-                  ->Send(AzureRequest{.method = "POST",
-                                      .url = "https://login.microsoftonline.com/t/oauth2/v2.0/token"})
-                  .ok());
+  ASSERT_TRUE(
+      client
+          ->Send(AzureRequest{.method = "POST",
+                              .url = "https://login.microsoftonline.com/t/oauth2/v2.0/token"})
+          .ok());
   EXPECT_FALSE(transport_->Requests()[0].headers.Has("Authorization"));
   EXPECT_TRUE(credential_->scopes.empty());
 }

@@ -59,7 +59,8 @@ TEST(RateLimiterTest, ArmHeadersSlowTheBucketDownButNeverSpeedItUp) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(MustAcquire(limiter, Arm("sub-a"), 1), Duration::zero());
   EXPECT_NEAR(ToSeconds(MustAcquire(limiter, Arm("sub-a"), 1)), 0.04, 1e-6);
   // A larger remaining count (a stale response) does not raise the local count.
-  limiter.Observe(Arm("sub-a"), HttpHeaders{{"X-MS-RateLimit-Remaining-Subscription-Reads", "240"}});
+  limiter.Observe(Arm("sub-a"),
+                  HttpHeaders{{"X-MS-RateLimit-Remaining-Subscription-Reads", "240"}});
   EXPECT_LE(limiter.Available(Arm("sub-a")), 0);
   // The global-reads header counts too; the smaller one wins.
   clock.Advance(seconds(60));
@@ -158,8 +159,7 @@ TEST(RateLimiterTest, UnlimitedKindsAndDisabledLimiter) {
   FakeClock clock;
   RateLimiter limiter(&clock);
   for (int i = 0; i < 1000; ++i) {
-    ASSERT_EQ(MustAcquire(limiter, RateScope{ApiKind::kIdentity, "", false}, 1),
-              Duration::zero());
+    ASSERT_EQ(MustAcquire(limiter, RateScope{ApiKind::kIdentity, "", false}, 1), Duration::zero());
   }
   RateLimiter off(&clock, RateLimitOptions{.enabled = false});
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(MustAcquire(off, Arg(), 1), Duration::zero());
@@ -222,8 +222,9 @@ TEST(GraphCostTest, BaseCostsFromTheTable) {
   EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/groups/g1/members"), 3);
   EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/beta/groups/g1/transitiveMembers"),
             5);
-  EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/servicePrincipals/s/"
-                                    "appRoleAssignments"),
+  EXPECT_EQ(GraphRequestCost("GET",
+                             "https://graph.microsoft.com/v1.0/servicePrincipals/s/"
+                             "appRoleAssignments"),
             2);
   EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/me/memberOf"), 2);
   EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/users/u1/memberOf"), 2);
@@ -231,8 +232,9 @@ TEST(GraphCostTest, BaseCostsFromTheTable) {
             3);
   EXPECT_EQ(GraphRequestCost("POST", "https://graph.microsoft.com/v1.0/users"), 1);
   // A type cast lists the same members; a prefix before the version is ignored.
-  EXPECT_EQ(GraphRequestCost("GET", "http://127.0.0.1:9/graph/v1.0/groups/g1/members/"
-                                    "microsoft.graph.user"),
+  EXPECT_EQ(GraphRequestCost("GET",
+                             "http://127.0.0.1:9/graph/v1.0/groups/g1/members/"
+                             "microsoft.graph.user"),
             3);
 }
 

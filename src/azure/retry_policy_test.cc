@@ -78,9 +78,9 @@ TEST(RetryAfterTest, DeltaSecondsAndMilliseconds) {
   EXPECT_EQ(ParseRetryAfter(HttpHeaders{{"x-ms-retry-after-ms", "1500"}}, now),
             Duration(milliseconds(1500)));
   // Azure's millisecond header is more precise and wins.
-  EXPECT_EQ(ParseRetryAfter(HttpHeaders{{"Retry-After", "2"}, {"x-ms-retry-after-ms", "1200"}},
-                            now),
-            Duration(milliseconds(1200)));
+  EXPECT_EQ(
+      ParseRetryAfter(HttpHeaders{{"Retry-After", "2"}, {"x-ms-retry-after-ms", "1200"}}, now),
+      Duration(milliseconds(1200)));
   EXPECT_EQ(ParseRetryAfter(HttpHeaders{{"Retry-After", "1.5"}}, now),
             Duration(milliseconds(1500)));
   EXPECT_FALSE(ParseRetryAfter(HttpHeaders{{"Retry-After", "soon"}}, now).has_value());
