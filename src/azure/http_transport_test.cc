@@ -149,6 +149,12 @@ class LoopbackServer {
   std::vector<std::string> bodies_;
 };
 
+HttpClientRequest Get(std::string url) {
+  HttpClientRequest r;
+  r.url = std::move(url);
+  return r;
+}
+
 CurlTransportOptions Direct() {
   CurlTransportOptions o;
   o.http_proxy = "";
@@ -270,7 +276,7 @@ TEST(CurlTransportTest, ProxyIsUsedUnlessNoProxyMatches) {
   CurlTransportOptions o = Direct();
   o.http_proxy = proxy.base();
   CurlTransport proxied(o);
-  auto a = proxied.Send(HttpClientRequest{.url = url});
+  auto a = proxied.Send(Get(url));
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_EQ(a->body, "via-proxy");
   ASSERT_EQ(proxy.request_lines().size(), 1u);
@@ -280,7 +286,7 @@ TEST(CurlTransportTest, ProxyIsUsedUnlessNoProxyMatches) {
 
   o.no_proxy = "localhost,127.0.0.1";
   CurlTransport bypass(o);
-  auto b = bypass.Send(HttpClientRequest{.url = url});
+  auto b = bypass.Send(Get(url));
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   EXPECT_EQ(b->body, "direct");
   EXPECT_EQ(proxy.request_lines().size(), 1u);
@@ -297,10 +303,10 @@ TEST(CurlTransportTest, ProxySettingsComeFromTheEnvironment) {
   ::unsetenv("NO_PROXY");
   ::unsetenv("no_proxy");
   CurlTransport from_env{CurlTransportOptions{}};
-  auto a = from_env.Send(HttpClientRequest{.url = target.base() + "/x"});
+  auto a = from_env.Send(Get(target.base() + "/x"));
   ::setenv("NO_PROXY", "127.0.0.1", 1);
   CurlTransport excluded{CurlTransportOptions{}};
-  auto b = excluded.Send(HttpClientRequest{.url = target.base() + "/x"});
+  auto b = excluded.Send(Get(target.base() + "/x"));
   ::unsetenv("HTTP_PROXY");
   ::unsetenv("NO_PROXY");
   ASSERT_TRUE(a.ok()) << a.status().ToString();
