@@ -169,8 +169,8 @@ TEST_F(HttpClientTest, ErrorMessageMasksSecretQueryValues) {
   transport_->EnqueueStatus(
       403, R"({"error":{"code":"AuthorizationFailed","message":"The client 'x' does not have )"
            R"(authorization to perform action 'Microsoft.Storage/read'."}})");
-  auto r = client->Send(AzureRequest{
-      .url = "https://acct.blob.core.windows.net/c/blob?sv=2021&sig=SuperSecretSignature123"});
+  auto r = client->Send(
+      Req("https://acct.blob.core.windows.net/c/blob?sv=2021&sig=SuperSecretSignature123"));
   ASSERT_FALSE(r.ok());
   const std::string& m = r.status().message();
   EXPECT_EQ(m.find("SuperSecretSignature123"), std::string::npos) << m;
