@@ -1,5 +1,7 @@
 // The whole outbound stack over real sockets: AzureHttpClient + ClientSecretCredential +
 // CurlTransport against a loopback server that checks the bearer token, throttles once and pages.
+#include "azure/azure_stack.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -154,6 +156,51 @@ TEST_F(AzureStackTest, WrongSecretIsUnauthenticatedWithoutTheSecret) {
   EXPECT_EQ(r.status().code(), StatusCode::kUnauthenticated);
   EXPECT_NE(r.status().message().find("AADSTS7000215"), std::string::npos);
   EXPECT_EQ(r.status().message().find("wrong-secret-value-42"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace atg::azure
+
+namespace atg::azure {
+namespace {
+
+TEST(NewAzureStackTest, BuildsFromSettingsAndTalksToTheServer) {
+  std::atomic<int> calls{0};
+  LoopbackServer server([&](const std::string& head, const std::string&) {
+    ++calls;
+    if (head.starts_with("POST /t-1/oauth2/v2.0/token ")) {
+      return Respond(200, R"({"access_token":"stack-token-abcdef","expires_in":3600})");
+    }
+    if (head.find("Authorization: Bearer stack-token-abcdef") == std::string::npos) {
+      return Respond(401, R"({"error":{"code":"InvalidAuthenticationToken","message":"no"}})");
+    }
+    return Respond(200, R"({"value":[{"subscriptionId":"s"}]})");
+  });
+  Settings settings = Settings::FromMaps({{"ATG_ARM_ENDPOINT", server.base()},
+                                          {"ATG_GRAPH_ENDPOINT", server.base()},
+                                          {"AZURE_AUTHORITY_HOST", server.base()},
+                                          {"AZURE_TENANT_ID", "t-1"},
+                                          {"AZURE_CLIENT_ID", "c-1"},
+                                          {"AZURE_CLIENT_SECRET", "stack-secret-value"}},
+                                         {});
+  CurlTransportOptions direct;
+  direct.http_proxy = "";
+  auto stack = NewAzureStack(settings, {}, direct);
+  ASSERT_TRUE(stack.ok()) << stack.status().ToString();
+  auto r = stack->client->GetJson(server.base() + "/subscriptions?api-version=2021-01-01");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(calls.load(), 2);
+}
+
+TEST(NewAzureStackTest, MissingCredentialSettingsNameTheVariable) {
+  auto stack = NewAzureStack(Settings::FromMaps(
+      {{"AZURE_TENANT_ID", "t"}, {"AZURE_CLIENT_SECRET", "a-secret-value-xyz"}}, {}));
+  ASSERT_FALSE(stack.ok());
+  EXPECT_NE(stack.status().message().find("AZURE_CLIENT_ID"), std::string::npos);
+  EXPECT_EQ(stack.status().message().find("a-secret-value-xyz"), std::string::npos);
+  auto bad = NewAzureStack(Settings::FromMaps({{"ATG_ARM_ENDPOINT", "nope"}}, {}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("ATG_ARM_ENDPOINT"), std::string::npos);
 }
 
 }  // namespace
