@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -395,6 +396,20 @@ TEST(GeneratorTest, BodiesCarryTheArmShape) {
   }
   EXPECT_GT(tagged, top / 3);
   EXPECT_LT(tagged, top);
+  // Names obey Azure's naming rules where they are strict (globally unique DNS names).
+  const std::regex storage(R"([a-z0-9]{3,24})");
+  const std::regex vault(R"([a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9])");
+  const std::regex registry(R"([a-zA-Z0-9]{5,50})");
+  for (const auto& r : t.resources) {
+    const auto& o = r.as_object();
+    const std::string type = S(o, "type"), name = S(o, "name");
+    if (type == "Microsoft.Storage/storageAccounts")
+      EXPECT_TRUE(std::regex_match(name, storage)) << name;
+    if (type == "Microsoft.KeyVault/vaults") EXPECT_TRUE(std::regex_match(name, vault)) << name;
+    if (type == "Microsoft.ContainerRegistry/registries") {
+      EXPECT_TRUE(std::regex_match(name, registry)) << name;
+    }
+  }
   // A VM points at its NIC, disks and (when it has one) user-assigned identity.
   bool saw_vm = false;
   for (const auto& r : t.resources) {
