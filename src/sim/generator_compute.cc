@@ -54,6 +54,7 @@ void Builder::VmUnit(Rg& rg) {
   np["nicType"] = "Standard";
   nic["properties"] = std::move(np);
   Emit(std::move(nic));
+  LinkSubnet(rg, rg.subnet_app, "ipConfigurations", ipconfig_id);
 
   // Disks: the OS disk and up to two data disks, managed by the VM.
   auto disk = [&](const std::string& name, bool os, int size_gb) {

@@ -49,6 +49,10 @@ struct Rg {
   int octet = 0;  // the VNet is 10.{octet}.0.0/16
   int next_host = 4;
   std::unordered_map<std::string, std::string> dns_zones;  // zone name -> id
+  // Where each subnet's entry is in `resources` and where its copy is in the VNet's
+  // properties.subnets, for the back-references ARM keeps on a subnet.
+  size_t vnet_entry = 0;
+  std::unordered_map<std::string, std::pair<size_t, size_t>> subnet_entries;
   std::string key_vault_id, storage_id, site_host;
   int counter = 0;
   int units_left = 0;
@@ -102,6 +106,10 @@ class Builder {
   const Principal* AnyPrincipal();
   const Principal* GroupOrUser();
   void EnsureWatcher(Rg& rg);
+  // Adds {"id": ref} to the subnet's `property` list (e.g. "ipConfigurations",
+  // "privateEndpoints") in its entry and in the VNet's inlined copy, as ARM reports them.
+  void LinkSubnet(Rg& rg, const std::string& subnet_id, const char* property,
+                  const std::string& ref);
 
   // --- generator_{network,compute,services}.cc: workload units. Each emits at most its kMax*
   // entries. ---

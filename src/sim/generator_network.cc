@@ -105,8 +105,12 @@ void Builder::NetworkUnit(Rg& rg) {
   vp["enableDdosProtection"] = false;
   vnet["properties"] = std::move(vp);
   rg.vnet_id = vnet_id;
+  rg.vnet_entry = t_.resources.size();
   Emit(std::move(vnet));
-  for (auto& s : subnet_entries) Emit(std::move(s));
+  for (size_t i = 0; i < subnet_entries.size(); ++i) {
+    rg.subnet_entries[*plan[i].slot] = {t_.resources.size(), i};
+    Emit(std::move(subnet_entries[i]));
+  }
 
   // NSG with its custom rules (entries of their own and inlined) and Azure's default rules.
   static const struct {
@@ -187,6 +191,21 @@ void Builder::NetworkUnit(Rg& rg) {
   }
   Diag(vnet_id, rg.sub, 30);
   Diag(nsg_id, rg.sub, 50);
+}
+
+void Builder::LinkSubnet(Rg& rg, const std::string& subnet_id, const char* property,
+                         const std::string& ref) {
+  auto it = rg.subnet_entries.find(subnet_id);
+  if (it == rg.subnet_entries.end()) return;
+  auto add = [&](json::object& subnet) {
+    json::object& p = subnet["properties"].as_object();
+    auto list = p.find(property);
+    if (list == p.end()) list = p.emplace(property, json::array()).first;
+    list->value().as_array().emplace_back(Ref(ref));
+  };
+  add(t_.resources[it->second.first].as_object());
+  json::object& vnet = t_.resources[rg.vnet_entry].as_object();
+  add(vnet["properties"].as_object()["subnets"].as_array()[it->second.second].as_object());
 }
 
 json::object Builder::PublicIpBody(Rg& rg, const std::string& name,
@@ -337,6 +356,9 @@ std::string Builder::PrivateEndpoint(Rg& rg, const std::string& target,
       {"ipConfigurations", json::array()},
       {"customNetworkInterfaceName", ""}};
   Emit(std::move(pe));
+  LinkSubnet(rg, rg.subnet_pe, "ipConfigurations",
+             nic_id + "/ipConfigurations/privateEndpointIpConfig");
+  LinkSubnet(rg, rg.subnet_pe, "privateEndpoints", pe_id);
   return pe_id;
 }
 
@@ -404,6 +426,7 @@ void Builder::LoadBalancerUnit(Rg& rg) {
   p["outboundRules"] = json::array();
   lb["properties"] = std::move(p);
   Emit(std::move(lb));
+  if (!is_public) LinkSubnet(rg, rg.subnet_app, "ipConfigurations", fe_id);
 
   if (rng_.Percent(70)) {
     std::string vmss_name = "vmss-" + rg.app + "-" + rg.env + "-" + Seq(rg);
@@ -521,6 +544,8 @@ void Builder::AppGatewayUnit(Rg& rg) {
   p["enableHttp2"] = true;
   o["properties"] = std::move(p);
   Emit(std::move(o));
+  LinkSubnet(rg, rg.subnet_appgw, "applicationGatewayIPConfigurations",
+             id + "/gatewayIPConfigurations/appGatewayIpConfig");
   Diag(id, rg.sub, 80);
   Diag(pip_id, rg.sub, 30);
 }
@@ -565,6 +590,7 @@ void Builder::FirewallUnit(Rg& rg) {
                                                    {"destinationAddresses", json::array{"*"}},
                                                    {"destinationPorts", json::array{"53"}}}}}}}}}}};
   Emit(std::move(o));
+  LinkSubnet(rg, rg.subnet_fw, "ipConfigurations", ipc_id);
   Diag(id, rg.sub, 80);
   Diag(pip_id, rg.sub, 30);
 }

@@ -351,6 +351,32 @@ TEST(GeneratorTest, ChildrenAreInlinedConsistentlyWithTheirEntries) {
   EXPECT_GT(children, 100u);
 }
 
+// A subnet lists the ip configurations in it, as ARM reports them (and the VNet's copy agrees,
+// which the test above checks).
+TEST(GeneratorTest, SubnetsListTheNicsInThem) {
+  const Tenant& t = Mid();
+  std::unordered_map<std::string, std::set<std::string>> listed;  // subnet id -> ipconfig ids
+  for (const auto& r : t.resources) {
+    const auto& o = r.as_object();
+    if (S(o, "type") != "Microsoft.Network/virtualNetworks/subnets") continue;
+    if (const auto* ipc = FindArray(&o.at("properties").as_object(), "ipConfigurations")) {
+      for (const auto& e : *ipc) listed[S(o, "id")].insert(S(e.as_object(), "id"));
+    }
+  }
+  size_t nics = 0;
+  for (const auto& r : t.resources) {
+    const auto& o = r.as_object();
+    if (S(o, "type") != "Microsoft.Network/networkInterfaces") continue;
+    for (const auto& ipc : o.at("properties").as_object().at("ipConfigurations").as_array()) {
+      const auto& p = ipc.as_object().at("properties").as_object();
+      std::string subnet = S(p.at("subnet").as_object(), "id");
+      EXPECT_TRUE(listed[subnet].count(S(ipc.as_object(), "id"))) << S(o, "id");
+      ++nics;
+    }
+  }
+  EXPECT_GT(nics, 50u);
+}
+
 TEST(GeneratorTest, DiagnosticSettingsOnlyOnCommonTypesAndSendToAWorkspace) {
   const Tenant& t = Mid();
   std::unordered_map<std::string, std::string> type_of;
