@@ -272,7 +272,6 @@ net::HttpResponse ArmApi::Dispatch(const net::HttpRequest& req, const CallerCont
   const auto& l = r.lsegs;
   const size_t n = l.size();
   bool is_get = req.method == "GET" || req.method == "HEAD";
-  bool is_put = req.method == "PUT";
   auto method_not_allowed = [&] {
     return ArmError(405, "MethodNotAllowed",
                     "The simulated Azure Resource Manager is read-only here: method '" +
