@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/json.h"
 #include "net/http_message.h"
@@ -195,6 +196,58 @@ inline Tenant MakeTestTenant() {
                                               {"appId", Guid(0xdddd, 1)},
                                               {"displayName", "mi1"},
                                               {"servicePrincipalType", "ManagedIdentity"}});
+  return t;
+}
+
+// A synthetic tenant of about `n` resources spread over `subs` subscriptions and 50 resource
+// groups each: virtual networks with two subnets, NICs and storage accounts with bodies of
+// realistic size (~1 KB). For timing index builds and handlers.
+inline Tenant MakeLargeTenant(int n, int subs = 4) {
+  Tenant t;
+  t.tenant_id = kTenantId;
+  std::vector<std::string> sub_ids;
+  for (int s = 0; s < subs; ++s) {
+    sub_ids.push_back(Guid(0x5000 + s, s));
+    t.subscriptions.push_back(json::object{{"subscriptionId", sub_ids.back()},
+                                           {"displayName", "sub" + std::to_string(s)}});
+    for (int g = 0; g < 50; ++g) {
+      t.resource_groups.push_back(json::object{
+          {"id", "/subscriptions/" + sub_ids.back() + "/resourceGroups/rg" + std::to_string(g)},
+          {"name", "rg" + std::to_string(g)},
+          {"location", "eastus"}});
+    }
+  }
+  json::object props{{"provisioningState", "Succeeded"},
+                     {"description", std::string(600, 'x')},
+                     {"settings", json::object{{"a", 1}, {"b", json::array{"c", "d", "e"}}}}};
+  for (int i = 0; t.resources.size() < static_cast<size_t>(n); ++i) {
+    std::string rg = "/subscriptions/" + sub_ids[i % subs] + "/resourceGroups/rg" +
+                     std::to_string((i / subs) % 50);
+    std::string name = "r" + std::to_string(i);
+    json::object extra{{"location", "eastus"},
+                       {"tags", json::object{{"env", i % 3 ? "prod" : "dev"}}},
+                       {"properties", props}};
+    switch (i % 4) {
+      case 0: {
+        std::string vnet = rg + "/providers/Microsoft.Network/virtualNetworks/" + name;
+        t.resources.push_back(Resource(vnet, "Microsoft.Network/virtualNetworks", extra));
+        for (const char* s : {"a", "b"}) {
+          t.resources.push_back(Resource(vnet + "/subnets/" + s,
+                                         "Microsoft.Network/virtualNetworks/subnets",
+                                         {{"properties", props}}));
+        }
+        break;
+      }
+      case 1:
+        t.resources.push_back(
+            Resource(rg + "/providers/Microsoft.Network/networkInterfaces/" + name,
+                     "Microsoft.Network/networkInterfaces", extra));
+        break;
+      default:
+        t.resources.push_back(Resource(rg + "/providers/Microsoft.Storage/storageAccounts/" + name,
+                                       "Microsoft.Storage/storageAccounts", extra));
+    }
+  }
   return t;
 }
 
