@@ -254,7 +254,7 @@ net::HttpResponse ResourceGraphApi::Handle(const net::HttpRequest& req,
   if (!query.ok()) return ArgBadRequest("UnsupportedQuery", query.status().message());
 
   // Scope: the requested subscriptions the caller may read, or all of them.
-  std::set<std::string> subs;
+  std::set<std::string, std::less<>> subs;
   bool scoped = false;
   if (const json::array* list = FindArray(&body, "subscriptions"); list && !list->empty()) {
     scoped = true;
@@ -320,7 +320,7 @@ net::HttpResponse ResourceGraphApi::Handle(const net::HttpRequest& req,
                                                         : index_.authorization_table();
   std::vector<const GraphRow*> rows;
   for (const auto& row : table) {
-    if (!row.subscription.empty() && !subs.count(std::string(row.subscription))) continue;
+    if (!row.subscription.empty() && !subs.contains(row.subscription)) continue;
     if (row.subscription.empty() && scoped && query->table != kql::Table::kAuthorizationResources) {
       continue;
     }
