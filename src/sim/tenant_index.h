@@ -1,5 +1,5 @@
 // Read-only indexes over a simulated Tenant, built once so that every API handler answers from
-// precomputed look-ups and pre-serialized bodies: by lower-cased id, by subscription, by resource
+// precomputed look-ups and bodies serialized once: by lower-cased id, by subscription, by resource
 // group, by type, children by parent, extension resources by scope, directory objects by id.
 //
 // Ids are matched case-insensitively (ARM is) but every body keeps the tenant's original casing.
