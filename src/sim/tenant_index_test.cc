@@ -13,7 +13,7 @@
 namespace atg::sim {
 namespace {
 
-using namespace testing;  // NOLINT: test helpers
+using namespace api_testing;  // NOLINT: shared test fixtures
 
 TEST(TenantIndexTest, ClassifiesAndFindsResources) {
   Tenant t = MakeTestTenant();
