@@ -14,40 +14,44 @@ json::value ParsedOrString(const std::string& text) {
 // XML text/attribute escaping. Characters XML 1.0 forbids (most C0 controls) are written as
 // U+FFFD so that any body still yields a well-formed document.
 void XmlEscape(std::ostream& out, std::string_view s) {
-  for (char c : s) {
+  size_t plain = 0;  // start of the run of characters that need no escaping
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const char* rep = nullptr;
     switch (c) {
       case '&':
-        out << "&amp;";
+        rep = "&amp;";
         break;
       case '<':
-        out << "&lt;";
+        rep = "&lt;";
         break;
       case '>':
-        out << "&gt;";
+        rep = "&gt;";
         break;
       case '"':
-        out << "&quot;";
+        rep = "&quot;";
         break;
       case '\'':
-        out << "&apos;";
+        rep = "&apos;";
         break;
       case '\n':
-        out << "&#10;";
+        rep = "&#10;";
         break;
       case '\r':
-        out << "&#13;";
+        rep = "&#13;";
         break;
       case '\t':
-        out << "&#9;";
+        rep = "&#9;";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out << "\xEF\xBF\xBD";
-        } else {
-          out << c;
-        }
+        if (static_cast<unsigned char>(c) < 0x20) rep = "\xEF\xBF\xBD";
     }
+    if (rep == nullptr) continue;
+    out.write(s.data() + plain, static_cast<std::streamsize>(i - plain));
+    out << rep;
+    plain = i + 1;
   }
+  out.write(s.data() + plain, static_cast<std::streamsize>(s.size() - plain));
 }
 
 void GraphmlData(std::ostream& out, std::string_view key, std::string_view value) {
