@@ -7,6 +7,7 @@
 #include <ctime>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -730,14 +731,36 @@ class SqliteGraphStore : public GraphStore {
     *sql += ")";
   }
 
-  Result<std::unique_ptr<SqliteDb>> OpenReader() {
+  // A read-only connection from a small pool; it goes back to the pool (outside any
+  // transaction) when the returned pointer is destroyed.
+  using Reader = std::unique_ptr<SqliteDb, std::function<void(SqliteDb*)>>;
+  Result<Reader> OpenReader() {
+    auto give_back = [this](SqliteDb* db) {
+      if (sqlite3_get_autocommit(db->handle()) == 0) (void)db->Exec("ROLLBACK");
+      std::lock_guard lk(pool_mu_);
+      if (idle_.size() < kMaxIdleReaders) {
+        idle_.emplace_back(db);
+      } else {
+        delete db;
+      }
+    };
+    {
+      std::lock_guard lk(pool_mu_);
+      if (!idle_.empty()) {
+        SqliteDb* db = idle_.back().release();
+        idle_.pop_back();
+        return Reader(db, give_back);
+      }
+    }
     auto db = SqliteDb::Open(path_, SqliteDb::Mode::kReadOnly);
     if (!db.ok()) return db.status();
     sqlite3_busy_timeout((*db)->handle(), 5000);
-    (void)(*db)->Exec("PRAGMA mmap_size=268435456");
-    return db;
+    return Reader(db->release(), give_back);
   }
 
+  static constexpr size_t kMaxIdleReaders = 4;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<SqliteDb>> idle_;
   const std::string tenant_;
   const std::string path_;
   const SqliteGraphStoreOptions options_;
