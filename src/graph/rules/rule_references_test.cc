@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "common/strings.h"
 #include "graph/rules/rules.h"
 #include "graph/testing/fixtures.h"
 
@@ -26,7 +27,6 @@ ArmBody Prepare(json::object body) {
 constexpr char kRec[] = "sdk-recordings/azure-libraries-for-net/";
 constexpr char kNet[] = "rest-api-specs-examples/network/2021-05-01/";
 
-#include "common/strings.h"
 TEST(ReferencesRuleTest, EveryForeignIdOfARealNicOnceWithoutOwnSubObjects) {
   json::object body = LoadBody(std::string(kRec) + "Microsoft_Network_networkInterfaces__get.json");
   ArmBody r = Prepare(body);
