@@ -263,6 +263,11 @@ class SqliteScanSession : public ScanSession {
     return summary;
   }
 
+  void SetReport(json::object report) override {
+    std::lock_guard lk(mu_);
+    report_ = std::move(report);
+  }
+
   void Abort() override {
     StopWriter(/*discard=*/true);
     {
@@ -562,6 +567,10 @@ class SqliteScanSession : public ScanSession {
     s["edges_removed"] = sum.edges_removed;
     s["edges_retargeted"] = sum.edges_retargeted;
     s["dangling_edges_dropped"] = sum.dangling_edges_dropped;
+    {
+      std::lock_guard lk(mu_);
+      s["report"] = report_;
+    }
     std::string scope_text = json::serialize(scope_.ToJson());
     std::string summary_text = json::serialize(s);
     std::string finished = NowUtc();
@@ -597,6 +606,7 @@ class SqliteScanSession : public ScanSession {
   bool closing_ = false;
   bool discard_ = false;
   bool finished_ = false;
+  json::object report_;
   Status error_;
   std::thread writer_;
 };
@@ -657,6 +667,28 @@ class SqliteGraphStore : public GraphStore {
               &stats.by_type));
     ATG_RETURN_IF_ERROR(
         group("SELECT type, count(*) FROM edges GROUP BY type", &stats.edges_by_type));
+    {
+      auto last = (*db)->Prepare(
+          "SELECT scope, started_at, finished_at, summary FROM scans ORDER BY gen DESC LIMIT 1");
+      if (!last.ok()) return last.status();
+      auto row = last->Step();
+      if (!row.ok()) return row.status();
+      if (*row) {
+        auto scope = ParseJson(last->ColumnText(0));
+        auto summary = ParseJson(last->ColumnText(3));
+        stats.last_scan["scope"] = scope.ok() ? std::move(scope.value()) : json::value();
+        stats.last_scan["started_at"] = last->ColumnText(1);
+        stats.last_scan["finished_at"] = last->ColumnText(2);
+        if (summary.ok() && summary->is_object()) {
+          json::object commit = std::move(summary->get_object());
+          if (json::value* report = commit.if_contains("report")) {
+            stats.last_scan["report"] = std::move(*report);
+            commit.erase("report");
+          }
+          stats.last_scan["commit"] = std::move(commit);
+        }
+      }
+    }
     (void)(*db)->Exec("COMMIT");
     for (const auto& [k, v] : stats.by_label) stats.nodes += v;
     for (const auto& [k, v] : stats.by_type) stats.resources += v;
