@@ -291,10 +291,13 @@ class SqliteScanSession : public ScanSession {
       return Status::FailedPrecondition("the scan session is closed; start a new scan");
     }
     producer_cv_.wait(lk, [&] {
-      return !error_.ok() || queued_bytes_ == 0 ||
+      return !error_.ok() || closing_ || queued_bytes_ == 0 ||
              queued_bytes_ + b.bytes <= options_.max_queued_bytes;
     });
     if (!error_.ok()) return error_;
+    if (closing_) {
+      return Status::FailedPrecondition("the scan session was closed while this batch waited");
+    }
     queued_bytes_ += b.bytes;
     queue_.push_back(std::move(b));
     writer_cv_.notify_one();
@@ -831,11 +834,14 @@ Result<std::unique_ptr<GraphStore>> OpenSqliteGraphStore(const std::string& data
       return Status::NotFound("no graph for tenant " + tenant + " yet (" + *path +
                               " does not exist); run `atg scan --tenant-id " + tenant + "` first");
     }
-    fs::create_directories(fs::path(*path).parent_path(), ec);
+    const fs::path tenant_dir = fs::path(*path).parent_path();
+    fs::create_directories(tenant_dir, ec);
     if (ec) {
-      return Status::IoError("cannot create " + fs::path(*path).parent_path().string() + ": " +
-                             ec.message() + "; check ATG_DATA_DIR and its permissions");
+      return Status::IoError("cannot create " + tenant_dir.string() + ": " + ec.message() +
+                             "; check ATG_DATA_DIR and its permissions");
     }
+    // The graph holds full resource bodies: only the owner may read it.
+    fs::permissions(tenant_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   }
   auto db = SqliteDb::Open(*path, options.create_if_missing ? SqliteDb::Mode::kReadWriteCreate
                                                             : SqliteDb::Mode::kReadWrite);

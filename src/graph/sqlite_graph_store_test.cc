@@ -303,6 +303,8 @@ TEST_F(GraphStoreTest, TenantsAreIsolated) {
   EXPECT_FALSE(Has(*b, n.key));
   EXPECT_NE(*SqliteGraphPath(dir_.path(), "tenant-a"), *SqliteGraphPath(dir_.path(), "tenant-b"));
   EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/tenants/tenant-a/graph.db"));
+  EXPECT_EQ(std::filesystem::status(dir_.path() + "/tenants/tenant-a").permissions(),
+            std::filesystem::perms::owner_all);
   // A store refuses a scope of another tenant.
   EXPECT_FALSE(b->BeginScan(ScanScope{"tenant-a", {}, {}, {}, true, true}).ok());
   // A database file copied under another tenant's name is refused.
