@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test against real services: unit and integration tests in the optimised build
+# (build/) and again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/).
+#
+#   scripts/test.sh                 both builds
+#   ATG_TEST_BUILDS=build scripts/test.sh   only the optimised build
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+builds=${ATG_TEST_BUILDS:-"build build-asan"}
+for dir in $builds; do
+  type=RelWithDebInfo
+  [[ "$dir" == "build-asan" ]] && type=Sanitize
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
+  echo "test: building $dir ($type)"
+  ninja -C "$dir"
+done
+
+export ATG_SERVICES_DIR="$PWD/build/services"
+tests/services/all.sh start
+trap 'tests/services/all.sh stop' EXIT
+set -a
+# shellcheck disable=SC1091
+source "$ATG_SERVICES_DIR/services.env"
+set +a
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+status=0
+for dir in $builds; do
+  echo "test: running tests in $dir"
+  ctest --test-dir "$dir" --output-on-failure -j2 --timeout 300 || status=1
+done
+exit $status
