@@ -49,19 +49,6 @@ std::string UtcTimestamp() {
   return buf;
 }
 
-net::HttpResponse ArmError(int status, std::string_view code, std::string_view message) {
-  json::object err{{"code", code}, {"message", message}};
-  return net::HttpResponse::Json(status, json::object{{"error", std::move(err)}});
-}
-
-net::HttpResponse GraphError(int status, std::string_view code, std::string_view message) {
-  std::string date = UtcTimestamp();
-  std::string id = NewUuid();
-  json::object inner{{"date", date}, {"request-id", id}, {"client-request-id", id}};
-  json::object err{{"code", code}, {"message", message}, {"innerError", std::move(inner)}};
-  return net::HttpResponse::Json(status, json::object{{"error", std::move(err)}});
-}
-
 net::HttpResponse AadError(int status, std::string_view error, int aadsts,
                            std::string_view description) {
   std::string trace = NewUuid();

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "net/http_message.h"
+#include "sim/api_common.h"  // ArmError, GraphError
 
 namespace atg::sim {
 
@@ -28,8 +29,6 @@ std::string NewUuid();
 // The current UTC time as Azure writes it in error bodies: "2026-11-27T03:04:05Z".
 std::string UtcTimestamp();
 
-net::HttpResponse ArmError(int status, std::string_view code, std::string_view message);
-net::HttpResponse GraphError(int status, std::string_view code, std::string_view message);
 // `aadsts` is the numeric AADSTS code; the description is prefixed "AADSTS<n>: " and followed by
 // the trace/correlation lines Entra ID appends.
 net::HttpResponse AadError(int status, std::string_view error, int aadsts,
