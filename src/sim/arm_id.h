@@ -41,6 +41,9 @@ struct ArmId {
 // Errors say which part of the id is malformed, e.g. "segment 2 ('abc') is not a subscription
 // GUID".
 Result<ArmId> ParseArmId(std::string_view id);
+inline Result<ArmId> ParseArmId(const char* id) { return ParseArmId(std::string_view(id)); }
+// The result would point into a destroyed temporary.
+Result<ArmId> ParseArmId(std::string&& id) = delete;
 
 // True for the canonical 8-4-4-4-12 hexadecimal GUID form (either case).
 bool IsGuid(std::string_view s);

@@ -12,13 +12,15 @@ namespace {
 // API versions are the provider's real ones, newest stable first, then older stable ones the
 // fixtures were recorded with, then previews. Resource groups are not here: they are not
 // resources (the tenant file lists them separately).
-const std::vector<std::string> kNetwork = {"2024-05-01", "2023-09-01", "2021-05-01", "2019-09-01"};
+const std::vector<std::string> kNetwork = {"2024-05-01", "2023-09-01", "2021-05-01", "2019-09-01",
+                                           "2018-04-01"};
 const std::vector<std::string> kPrivateDns = {"2024-06-01", "2020-06-01", "2018-09-01"};
 const std::vector<std::string> kCompute = {"2024-07-01", "2023-09-01", "2021-07-01", "2020-06-01"};
 const std::vector<std::string> kDisks = {"2024-03-02", "2023-04-02", "2021-04-01", "2020-06-30"};
 const std::vector<std::string> kStorage = {"2023-05-01", "2023-01-01", "2021-06-01", "2018-11-01"};
 const std::vector<std::string> kKeyVault = {"2023-07-01", "2022-07-01", "2019-09-01", "2018-02-14"};
-const std::vector<std::string> kWeb = {"2023-12-01", "2022-03-01", "2021-02-01", "2018-02-01"};
+const std::vector<std::string> kWeb = {"2023-12-01", "2022-03-01", "2021-02-01", "2019-08-01",
+                                       "2018-02-01"};
 const std::vector<std::string> kSql = {"2021-11-01", "2014-04-01", "2021-05-01-preview",
                                        "2015-05-01-preview"};
 const std::vector<std::string> kAks = {"2024-09-01", "2023-10-01", "2021-09-01", "2018-03-31"};

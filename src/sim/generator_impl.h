@@ -4,6 +4,7 @@
 #define ATG_SIM_GENERATOR_IMPL_H_
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -137,7 +138,7 @@ class Builder {
   int budget_ = 0;
   std::string domain_;
   std::vector<Sub> subs_;
-  std::vector<Rg> rgs_;
+  std::deque<Rg> rgs_;  // a deque: units hold references while more groups are added
   int current_rg_ = -1;
   std::vector<Principal> users_, groups_, apps_, identities_;
   std::vector<std::pair<std::string, int>> diag_candidates_;  // common resources with none
