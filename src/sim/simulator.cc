@@ -217,6 +217,7 @@ Status Simulator::Start() {
   so.host = s.options.host;
   so.port = s.options.port;
   so.io_threads = s.options.io_threads;
+  so.port_advice = "choose another with --port, or --port 0 to pick a free one";
   Impl* raw = impl_.get();
   s.server = std::make_unique<net::HttpServer>(
       so, [raw](net::HttpRequest& request) { return raw->Serve(request); });
