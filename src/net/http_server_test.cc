@@ -330,6 +330,26 @@ TEST(HttpServerTest, SlowClientIsDisconnectedByHeaderTimeout) {
   server.Stop(milliseconds(500));
 }
 
+TEST(HttpServerTest, SlowBodyIsDisconnectedByBodyTimeout) {
+  ServerOptions o = FastOptions();
+  o.body_read_timeout = milliseconds(200);
+  bool called = false;
+  HttpServer server(o, [&](HttpRequest&) {
+    called = true;
+    return HttpResponse::Text(200, "");
+  });
+  ASSERT_TRUE(server.Start().ok());
+  RawSocket s(server.port());
+  auto start = Clock::now();
+  ASSERT_TRUE(s.Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab"));
+  std::string out;
+  EXPECT_TRUE(s.ReadUntilClose(&out));
+  EXPECT_GE(ElapsedMs(start), 150);
+  EXPECT_LT(ElapsedMs(start), 1500);
+  server.Stop(milliseconds(500));
+  EXPECT_FALSE(called);
+}
+
 TEST(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
   ServerOptions o = FastOptions();
   o.idle_timeout = milliseconds(200);
@@ -649,6 +669,26 @@ TEST(HttpServerTest, PushedBodyIsSentChunked) {
   for (auto& t : producers) t.join();
 }
 
+TEST(HttpServerTest, PushedBodyToHttp10EndsWithTheConnection) {
+  HttpServer server(FastOptions(), [](HttpRequest&) {
+    auto source = std::make_shared<PushBodySource>();
+    source->Push("one,");
+    source->Push("two");
+    source->Finish();
+    HttpResponse r;
+    r.body_source = source;
+    return r;
+  });
+  ASSERT_TRUE(server.Start().ok());
+  RawSocket s(server.port());
+  ASSERT_TRUE(s.Send("GET / HTTP/1.0\r\n\r\n"));
+  std::string out;
+  ASSERT_TRUE(s.ReadUntilClose(&out));
+  EXPECT_EQ(out.find("chunked"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.size() - 11), "\r\n\r\none,two") << out;
+  server.Stop(milliseconds(500));
+}
+
 TEST(HttpServerTest, StopCancelsAnEndlessStream) {
   auto source = std::make_shared<PushBodySource>();
   HttpServer server(FastOptions(), [&](HttpRequest&) {
@@ -693,6 +733,7 @@ class TlsTest : public ::testing::Test {
 
 TEST_F(TlsTest, HttpsRoundTrip) {
   ServerOptions o = FastOptions();
+  o.max_body_bytes = 1024;
   o.tls_cert_file = cert_;
   o.tls_key_file = key_;
   HttpServer server(o, Echo);
@@ -706,6 +747,14 @@ TEST_F(TlsTest, HttpsRoundTrip) {
   EXPECT_EQ(FindString(&obj, "body").value_or(""), "over tls");
   EXPECT_EQ(c.Do("GET", Url(server, "/again"), "", {}, 5000, cert_).status, 200);
   EXPECT_EQ(server.Stats().total_connections, 1u);
+  // The connection ends cleanly after `Connection: close` and after an error.
+  Reply closing = c.Do("GET", Url(server, "/bye"), "", {"Connection: close"}, 5000, cert_);
+  EXPECT_EQ(closing.code, CURLE_OK);
+  EXPECT_EQ(closing.Header("connection"), "close");
+  auto start = Clock::now();
+  Reply big = c.Do("POST", Url(server, "/big"), std::string(2048, 'x'), {}, 5000, cert_);
+  EXPECT_EQ(big.status, 413);
+  EXPECT_LT(ElapsedMs(start), 1000);
   // Plain HTTP to the TLS port does not get an answer.
   Client plain;
   EXPECT_NE(plain.Do("GET", "http://127.0.0.1:" + std::to_string(server.port()) + "/", "", {}, 1000)

@@ -233,7 +233,7 @@ ArmApi::ArmApi(const TenantIndex& index, ApiOptions options, DeploymentStore* de
   for (const auto& row : index_.resource_containers_table()) {
     if (!row.location.empty()) locs.insert(ToLower(row.location));
   }
-  for (const auto& l : locs) locations_.push_back(Capitalized(l));
+  for (const auto& l : locs) locations_.emplace_back(l, Capitalized(l));
 }
 
 ArmApi::~ArmApi() = default;
@@ -349,6 +349,20 @@ net::HttpResponse ArmApi::Dispatch(const net::HttpRequest& req, const CallerCont
     if (l[4] == "providers" && n >= 6) return ResourceRoute(req, r, 4);
     return NoRoute(req.path);
   }
+  if (l[2] == "locations" && n == 3) {
+    if (!is_get) return method_not_allowed();
+    json::array value;
+    for (const auto& [name, display] : locations_) {
+      json::object loc;
+      loc["id"] = rr.sub->id + "/locations/" + name;
+      loc["name"] = name;
+      loc["type"] = "Region";
+      loc["displayName"] = display;
+      loc["regionalDisplayName"] = display;
+      value.push_back(std::move(loc));
+    }
+    return net::HttpResponse::Json(200, json::object{{"value", std::move(value)}});
+  }
   if (l[2] == "resources" && n == 3) {
     if (!is_get) return method_not_allowed();
     return GenericList(req, rr.sub->lower, nullptr);
@@ -402,7 +416,7 @@ net::HttpResponse ArmApi::ResourceRoute(const net::HttpRequest& req, const Route
   if (t == 2 && type2 == kRoleDefinitions) return RoleDefinitions(req, scope_lower);
   if (t == 3 && (type2 == kRoleAssignments || type2 == kRoleDefinitions)) {
     const IndexedResource* res = index_.FindResource(req.path);
-    if (res != nullptr) return JsonText(200, res->json);
+    if (res != nullptr) return JsonText(200, res->json());
     if (type2 == kRoleAssignments) {
       return ArmError(404, "RoleAssignmentNotFound",
                       "The role assignment '" + std::string(r.segs[n - 1]) +
@@ -417,7 +431,7 @@ net::HttpResponse ArmApi::ResourceRoute(const net::HttpRequest& req, const Route
   if (t % 2 == 1) {
     const IndexedResource* res = index_.FindResource(req.path);
     if (res == nullptr) return ResourceNotFound(req.path);
-    return JsonText(200, res->json);
+    return JsonText(200, res->json());
   }
   if (t == 2) {
     const ResourceTypeInfo* info = FindResourceType(type2);
@@ -442,7 +456,7 @@ net::HttpResponse ArmApi::ResourceRoute(const net::HttpRequest& req, const Route
   std::string parent_path = r.Join(n - 1);
   const IndexedResource* parent = index_.FindResource(parent_path);
   if (parent == nullptr) return ResourceNotFound(parent_path);
-  std::string child_type = parent->type_lower + "/" + l[n - 1];
+  std::string child_type = std::string(parent->type_lower) + "/" + l[n - 1];
   return ResourcePage(req, index_.Children(parent->id_lower, child_type), child_type);
 }
 
@@ -509,7 +523,7 @@ net::HttpResponse ArmApi::ResourcePage(const net::HttpRequest& req,
   }
   std::vector<const std::string*> jsons;
   jsons.reserve(items.size());
-  for (const auto* r : items) jsons.push_back(&r->json);
+  for (const auto* r : items) jsons.push_back(&r->json());
   return Page(req, jsons, fingerprint_extra);
 }
 
@@ -550,7 +564,7 @@ net::HttpResponse ArmApi::GenericList(const net::HttpRequest& req, std::string_v
       auto loc = FindString(r->body, "location");
       if (!loc || ToLower(*loc) != want_location) continue;
     }
-    items.push_back(&r->json);
+    items.push_back(&r->json());
   }
   return Page(req, items, "generic");
 }
@@ -581,14 +595,15 @@ net::HttpResponse ArmApi::RoleAssignments(const net::HttpRequest& req,
     bool above = AncestorOrSelf(s, scope);
     bool below = !at_scope && AncestorOrSelf(scope, s);
     if (!above && !below) continue;
-    if (!ra->subscription.empty() && options_.forbidden_subscriptions.count(ra->subscription)) {
+    if (!ra->subscription.empty() &&
+        options_.forbidden_subscriptions.count(std::string(ra->subscription))) {
       continue;
     }
     if (!principal.empty()) {
       auto pid = FindString(FindObject(ra->body, "properties"), "principalId");
       if (!pid || ToLower(*pid) != principal) continue;
     }
-    items.push_back(&ra->json);
+    items.push_back(&ra->json());
   }
   return Page(req, items, "ra");
 }
@@ -621,7 +636,7 @@ net::HttpResponse ArmApi::RoleDefinitions(const net::HttpRequest& req,
       auto v = FindString(props, "type");
       if (!v || ToLower(*v) != role_type) continue;
     }
-    items.push_back(&rd->json);
+    items.push_back(&rd->json());
   }
   return Page(req, items, "rd");
 }
@@ -639,7 +654,7 @@ net::HttpResponse ArmApi::Providers(std::string_view id_prefix,
     json::object rt;
     rt["resourceType"] = type.substr(slash + 1);
     json::array locs;
-    for (const auto& l : locations_) locs.emplace_back(l);
+    for (const auto& l : locations_) locs.emplace_back(l.second);
     rt["locations"] = std::move(locs);
     json::array av;
     for (const auto& v : versions) av.emplace_back(v);
