@@ -202,7 +202,7 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options) {
   t.federated_token = c.federated_token;
   impl->tokens = std::make_unique<TokenService>(std::move(t));
 
-  impl->throttle = std::make_unique<Throttle>(options.throttle);
+  impl->throttle = std::make_unique<Throttle>(options.throttle, options.throttle_limits);
   impl->faults = std::make_unique<FaultInjector>(options.fault_rate, options.seed);
   impl->key_vault = std::make_unique<KeyVaultApi>(options.key_vault_secrets);
   impl->index = std::make_unique<TenantIndex>(impl->tenant);

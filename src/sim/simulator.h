@@ -43,6 +43,8 @@ struct SimulatorOptions {
 
   int latency_ms = 0;
   ThrottleMode throttle = ThrottleMode::kRealistic;
+  // Azure's published limits by default; tests shrink them to provoke 429 storms quickly.
+  ThrottleLimits throttle_limits;
   double fault_rate = 0;  // 0..1
   uint64_t seed = 1;      // drives faults and the derived credentials below
 
