@@ -183,7 +183,7 @@ void CheckCredentials(const Settings& s, const azure::AzureEndpoints& endpoints,
     arm["ok"] = true;
     arm["subscriptions"] = n;
     arm["latency_ms"] = ms;
-    r.Line("ARM", fmt::format("reachable: GET /subscriptions lists {}{} in {:.0f} ms", n,
+    r.Line("ARM", fmt::format("reachable: GET /subscriptions lists {}{} in {:.1f} ms", n,
                               n == 1 ? " subscription" : " subscriptions", ms));
     if (n == 0) {
       r.Note("the principal sees no subscriptions: grant it Reader on the subscriptions to scan");

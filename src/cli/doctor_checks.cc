@@ -25,7 +25,7 @@ double MillisSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-std::string Ms(double ms) { return fmt::format("{:.1f} ms", ms); }
+std::string Ms(double ms) { return fmt::format("{:.2f} ms", ms); }
 
 struct RedisFree {
   void operator()(redisContext* c) const { redisFree(c); }

@@ -302,7 +302,9 @@ Result<BoltQueryResult> BoltConnection::Run(const std::string& query, Value para
     }
   } else if (run->tag == kFailure) {
     std::string code;
-    if (const Value* c = run->metadata().Find("code")) code = c->as_string();
+    for (const char* key : {"neo4j_code", "code"}) {  // Bolt 5.7 renamed "code"
+      if (const Value* c = run->metadata().Find(key); c && code.empty()) code = c->as_string();
+    }
     failure = Status(code.find("ClientError") != std::string::npos ? StatusCode::kInvalidArgument
                                                                    : StatusCode::kUnavailable,
                      "Cypher query failed on " + Where() + ": " + FailureText(*run));
