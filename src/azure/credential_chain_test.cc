@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "azure/fake_transport.h"
 
@@ -203,6 +205,22 @@ TEST_F(CredentialChainTest, WorkloadIdentityFromTheTokenFile) {
   auto req = transport_->Requests();
   ASSERT_EQ(req.size(), 1u);
   EXPECT_NE(req[0].body.find("client_assertion=eyJ.federated.sig"), std::string::npos);
+}
+
+TEST_F(CredentialChainTest, ConcurrentFirstCallsResolveOnce) {
+  auto chain = Chain(Make(
+      {{"AZURE_TENANT_ID", "t-1"}, {"AZURE_CLIENT_ID", "c-1"}, {"AZURE_CLIENT_SECRET", kSecret}}));
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (chain->GetToken(kArm).ok()) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(transport_->RequestCount(), 1u);
+  EXPECT_EQ(chain->selected(), "client_secret");
 }
 
 TEST_F(CredentialChainTest, IncompleteOrMalformedSettingsAreInvalidArgument) {

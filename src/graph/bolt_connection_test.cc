@@ -22,7 +22,10 @@ constexpr char kPassword[] = "bolt-test-password-value";
 // HELLO (4.4, 5.0) or LOGON (5.1+), answers `RETURN 42` queries, fails any other query.
 class FakeBoltServer {
  public:
-  FakeBoltServer(int major, int minor, bool http = false) : major_(major), minor_(minor) {
+  enum class Mode { kBolt, kHttp, kSilent };
+  FakeBoltServer(int major, int minor, bool http = false)
+      : FakeBoltServer(major, minor, http ? Mode::kHttp : Mode::kBolt) {}
+  FakeBoltServer(int major, int minor, Mode mode) : major_(major), minor_(minor) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -32,7 +35,7 @@ class FakeBoltServer {
     socklen_t len = sizeof addr;
     getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
     port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this, http] { Serve(http); });
+    thread_ = std::thread([this, mode] { Serve(mode); });
   }
   ~FakeBoltServer() {
     shutdown(fd_, SHUT_RDWR);
@@ -43,7 +46,7 @@ class FakeBoltServer {
   std::string seen_user_agent() const { return user_agent_; }
 
  private:
-  void Serve(bool http) {
+  void Serve(Mode mode) {
     int c = accept(fd_, nullptr, nullptr);
     if (c < 0) return;
     std::string in;
@@ -58,7 +61,12 @@ class FakeBoltServer {
       if (!read_more()) return (void)close(c);
     }
     in.erase(0, 20);
-    if (http) {
+    if (mode == Mode::kSilent) {  // never answers; waits for the client to give up
+      while (read_more()) {
+      }
+      return (void)close(c);
+    }
+    if (mode == Mode::kHttp) {
       std::string r = "HTTP/1.1 400 Bad Request\r\n\r\n";
       send(c, r.data(), r.size(), MSG_NOSIGNAL);
       return (void)close(c);
@@ -211,6 +219,17 @@ TEST(BoltConnectionTest, NoServerOrNotBolt) {
   auto no_version = BoltConnection::Connect(Options(none.port()));
   ASSERT_FALSE(no_version.ok());
   EXPECT_EQ(no_version.status().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST(BoltConnectionTest, SilentServerTimesOut) {
+  FakeBoltServer silent(5, 4, FakeBoltServer::Mode::kSilent);
+  BoltConnectOptions o = Options(silent.port());
+  o.timeout = std::chrono::milliseconds(200);
+  auto start = std::chrono::steady_clock::now();
+  auto conn = BoltConnection::Connect(o);
+  ASSERT_FALSE(conn.ok());
+  EXPECT_EQ(conn.status().code(), StatusCode::kDeadlineExceeded) << conn.status().ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 TEST(ParseBoltUriTest, Forms) {
