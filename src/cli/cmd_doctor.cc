@@ -42,7 +42,7 @@ class Report {
  public:
   void Section(const std::string& title) { text_ += "\n" + title + "\n"; }
   void Line(const std::string& label, const std::string& value) {
-    text_ += fmt::format("  {:<18} {}\n", label, value);
+    text_ += fmt::format("  {:<30} {}\n", label, value);
   }
   void Problem(const std::string& p) { problems_.push_back(p); }
   void Invalid(const std::string& p) { invalid_.push_back(p); }
@@ -256,6 +256,24 @@ int RunDoctor(CliContext& ctx, const DoctorFlags& f) {
                                   endpoints->key_vault_scope + ", " + endpoints->storage_scope);
   }
   out["endpoints"] = std::move(eps);
+
+  // The identity variables that decide the chain, with their sources; secrets only as "set".
+  r.Section("Identity settings");
+  json::object identity;
+  for (const char* name : {"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
+                           "AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
+                           "ATG_USE_MANAGED_IDENTITY", "ATG_MANAGED_IDENTITY_CLIENT_ID"}) {
+    auto value = s.Get(name);
+    if (!value || value->empty()) {
+      identity[name] = nullptr;
+      r.Line(name, "not set");
+      continue;
+    }
+    std::string shown = Settings::IsSecretName(name) ? std::string("(set, hidden)") : *value;
+    identity[name] = json::object{{"value", shown}, {"source", s.SourceOf(name)}};
+    r.Line(name, shown + "  (" + s.SourceOf(name) + ")");
+  }
+  out["identity_settings"] = std::move(identity);
   if (endpoints.ok()) CheckCredentials(s, *endpoints, f, r, out);
 
   r.Section("Stores");

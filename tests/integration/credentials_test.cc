@@ -240,13 +240,16 @@ TEST_F(DoctorTest, NamesTheSelectedCredentialAndShowsNoSecret) {
   auto vars = SimEnv();
   DoctorRun r = RunDoctor(vars, {}, dir_);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("client_secret      selected"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("ARM token          ok from client_secret"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("client_secret                  selected"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ARM token                      ok from client_secret"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("tenant " + sim_->credentials().tenant_id), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("lists 3 subscriptions"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("REDIS_URL is not set"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ready"), std::string::npos) << r.out;
   EXPECT_EQ((r.out + r.err).find(vars["AZURE_CLIENT_SECRET"]), std::string::npos);
+  EXPECT_NE(r.out.find("AZURE_CLIENT_SECRET            (set, hidden)  (env)"), std::string::npos)
+      << r.out;
 
   DoctorRun j = RunDoctor(vars, {"--json"}, dir_);
   EXPECT_EQ(j.exit_code, 0) << j.err;
@@ -266,7 +269,7 @@ TEST_F(DoctorTest, WrongSecretFailsWithExitOneAndInvalidSettingsExitTwo) {
   vars["LOG_LEVEL"] = "debug";
   DoctorRun r = RunDoctor(vars, {}, dir_);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_NE(r.out.find("client_secret      failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("client_secret                  failed"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("AADSTS7000215"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("credential chain: client_secret failed"), std::string::npos) << r.err;
   EXPECT_EQ((r.out + r.err).find("wrong-secret-for-doctor-1234"), std::string::npos);
@@ -312,7 +315,7 @@ TEST_F(DoctorTest, ReportsRealRedisAndNeo4jReachable) {
   vars["NEO4J_PASSWORD"] = neo4j_password;
   DoctorRun r = RunDoctor(vars, {}, dir_);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("client_secret      selected"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("client_secret                  selected"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("reachable, PING"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("reachable, Neo4j/5"), std::string::npos) << r.out;
   const std::string all = r.out + r.err;
