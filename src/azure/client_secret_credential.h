@@ -2,9 +2,9 @@
 //   POST {authority}/{tenant}/oauth2/v2.0/token
 //   grant_type=client_credentials&client_id=..&client_secret=..&scope=..
 //
-// Tokens are cached per scope and refreshed once they are within `refresh_margin` (default five
-// minutes) of expiry; if a refresh fails while the cached token is still valid, the cached token
-// is returned (and the failure logged) so a brief identity outage does not stop a scan.
+// Tokens are cached per scope by a TokenCache (token_cache.h): refreshed once they are within
+// `refresh_margin` (default five minutes) of expiry; if a refresh fails while the cached token is
+// still valid, the cached token is returned (and the failure logged).
 //
 // The client secret is registered with RegisterSecret at construction, and so is every token
 // received; neither ever appears in an error message.
@@ -15,15 +15,14 @@
 #ifndef ATG_AZURE_CLIENT_SECRET_CREDENTIAL_H_
 #define ATG_AZURE_CLIENT_SECRET_CREDENTIAL_H_
 
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "azure/clock.h"
 #include "azure/credential.h"
 #include "azure/http_client.h"
 #include "azure/http_transport.h"
+#include "azure/token_cache.h"
 
 namespace atg::azure {
 
@@ -57,8 +56,7 @@ class ClientSecretCredential : public TokenCredential {
   ClientSecretCredentialOptions options_;
   std::unique_ptr<AzureHttpClient> client_;
   Clock* clock_;
-  std::mutex mu_;  // held across a fetch, so concurrent callers wait for one request
-  std::map<std::string, AccessToken> cache_;
+  TokenCache cache_;
 };
 
 }  // namespace atg::azure

@@ -1,6 +1,7 @@
 // TokenCredential: where bearer tokens for Azure come from. Implementations: a client secret
-// (client_secret_credential.h); later the full chain (workload identity, managed identity,
-// Azure CLI).
+// (client_secret_credential.h), workload identity (workload_identity_credential.h), managed
+// identity (managed_identity_credential.h), the Azure CLI (azure_cli_credential.h), and the
+// chain that picks the first of them that works (credential_chain.h).
 //
 // Thread-safety: implementations must allow concurrent GetToken calls; they cache tokens so a
 // call for a cached, still-fresh scope is cheap.

@@ -1,0 +1,50 @@
+// Reading the answers of the places tokens come from: Entra ID's token endpoint, IMDS, the App
+// Service managed-identity endpoint and `az account get-access-token`, which each write the
+// expiry their own way.
+//
+// Thread-safety: reentrant functions.
+#ifndef ATG_AZURE_TOKEN_RESPONSE_H_
+#define ATG_AZURE_TOKEN_RESPONSE_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "azure/clock.h"
+#include "azure/credential.h"
+#include "azure/http_client.h"
+#include "common/json.h"
+#include "common/status.h"
+
+namespace atg::azure {
+
+// An absolute expiry as the endpoints write it: seconds since the Unix epoch (a number or a
+// string of digits), ISO 8601 with an offset or Z ("2026-01-01T10:00:00Z"), App Service's
+// "11/15/2019 10:00:00 PM +00:00", or the Azure CLI's local time "2026-01-01 10:00:00.000000"
+// (interpreted in the machine's time zone, as the CLI writes it). nullopt when unreadable.
+std::optional<WallTime> ParseExpiresOn(std::string_view text);
+
+// The access token and its expiry from a JSON token answer. The expiry comes from
+// `expires_in` (seconds after `requested_at`, number or string) when present, else from
+// `expires_on` (see ParseExpiresOn), else one hour. A missing token is kUnavailable; the
+// message begins with `what` and never holds the body (it may hold a token).
+Result<AccessToken> ParseTokenResponse(std::string_view body, WallTime requested_at,
+                                       std::string_view what);
+
+// POSTs an OAuth 2.0 client-credentials request to {authority}/{tenant}/oauth2/v2.0/token.
+// `credential_form` is the already-encoded proof of identity ("client_secret=..." or
+// "client_assertion_type=...&client_assertion=..."). Errors: kUnauthenticated when Entra ID
+// refuses the credentials (400/401), else the transport's or Azure's code; messages begin with
+// `what` and have every registered secret redacted.
+Result<AccessToken> RequestClientCredentialsToken(
+    AzureHttpClient& client, Clock* clock, std::string_view authority, std::string_view tenant_id,
+    std::string_view client_id, std::string_view credential_form, const std::string& scope,
+    const std::string& what);
+
+// The resource URI for a v2 scope ("https://management.azure.com/.default" →
+// "https://management.azure.com"), as IMDS, App Service and the Azure CLI want it.
+std::string ResourceForScope(std::string_view scope);
+
+}  // namespace atg::azure
+
+#endif  // ATG_AZURE_TOKEN_RESPONSE_H_
