@@ -18,6 +18,13 @@ std::optional<std::string_view> HttpRequest::Query(std::string_view name) const 
   return std::nullopt;
 }
 
+std::optional<std::string_view> HttpRequest::PathParam(std::string_view name) const {
+  for (const auto& [k, v] : path_params) {
+    if (k == name) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
 void HttpRequest::ParseTarget() {
   query.clear();
   std::string_view t(target);
@@ -73,6 +80,16 @@ HttpResponse HttpResponse::Text(int status, std::string body, std::string conten
   r.body = std::move(body);
   r.headers.emplace_back("Content-Type", std::move(content_type));
   return r;
+}
+
+HttpResponse DefaultErrorResponse(int status, std::string_view code, std::string_view message,
+                                  const HttpRequest* /*request*/) {
+  json::object error;
+  error["code"] = code;
+  error["message"] = message;
+  json::object envelope;
+  envelope["error"] = std::move(error);
+  return HttpResponse::Json(status, envelope);
 }
 
 }  // namespace atg::net

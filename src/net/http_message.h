@@ -7,7 +7,9 @@
 #define ATG_NET_HTTP_MESSAGE_H_
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,14 +28,51 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names as received
   std::string body;
   std::string remote_address;  // "127.0.0.1"
+  // Captures of the matched route pattern ("{id}" -> value), filled by net::Router.
+  std::vector<std::pair<std::string, std::string>> path_params;
 
   // Header value by case-insensitive name; the first one when repeated.
   std::optional<std::string_view> Header(std::string_view name) const;
   // Query parameter by case-insensitive name (ARM treats `$top`/`$TOP` alike).
   std::optional<std::string_view> Query(std::string_view name) const;
+  // Route capture by exact name; nullopt when the pattern has no such segment.
+  std::optional<std::string_view> PathParam(std::string_view name) const;
 
   // Splits `target` into `path` and `query`. Used by the server core and by tests.
   void ParseTarget();
+};
+
+// One piece of a streamed response body (see BodySource).
+struct BodyChunk {
+  std::string data;     // may be empty
+  bool last = false;    // no more data follows
+  bool failed = false;  // the producer failed: the server closes the connection (the client
+                        // sees a truncated body, the only honest signal once headers are sent)
+};
+
+// A response body produced in pieces: Server-Sent Events, large files, byte ranges. The server
+// core pulls pieces one at a time and writes each before asking for the next, so memory stays
+// bounded by one piece.
+//
+// Thread-safety: the server calls Read and Cancel from one connection's I/O thread, never
+// concurrently. `deliver` may be called from any thread.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+
+  // The exact body length when known in advance: sent as Content-Length and enforced (a source
+  // that ends early gets its connection closed). nullopt: chunked transfer encoding (HTTP/1.1)
+  // or close-delimited (HTTP/1.0).
+  virtual std::optional<uint64_t> Size() const = 0;
+
+  // Asks for the next piece. The source calls `deliver` exactly once for each Read, either before
+  // Read returns or later from any thread (e.g. when the next event is published). Read must not
+  // block the calling thread. The next Read comes only after `deliver` ran.
+  virtual void Read(std::function<void(BodyChunk)> deliver) = 0;
+
+  // The connection ended before the last piece (client gone, server stopping). A pending
+  // `deliver` may still be called; its piece is discarded. Called at most once; must not block.
+  virtual void Cancel() {}
 };
 
 struct HttpResponse {
@@ -48,6 +87,9 @@ struct HttpResponse {
   bool drop_connection = false;
   // Close the connection after writing the response.
   bool close_connection = false;
+  // When set, the body is streamed from this source and `body` is ignored. Content-Length or
+  // Transfer-Encoding is set by the server core from source->Size().
+  std::shared_ptr<BodySource> body_source;
 
   void SetHeader(std::string name, std::string value);
   std::optional<std::string_view> Header(std::string_view name) const;
@@ -59,6 +101,19 @@ struct HttpResponse {
 
 // A handler runs on a server I/O thread; it must not block for long (use `delay` to wait).
 using HttpHandler = std::function<HttpResponse(HttpRequest&)>;
+
+// Builds the response for an error that the server core or the router generates itself (400
+// malformed request, 404 no route, 405 wrong method, 413 body too large, 431 headers too large,
+// 500 handler failure, 503 too many connections). Each product has its own error envelope, so the
+// owner supplies this. `code` is a short PascalCase word ("NotFound"), `message` a sentence for
+// the client; `request` is null when the request could not be parsed.
+// Thread-safety: called concurrently from every I/O thread; must be thread-safe and not block.
+using ErrorResponder = std::function<HttpResponse(
+    int status, std::string_view code, std::string_view message, const HttpRequest* request)>;
+
+// Azure's envelope: {"error":{"code":"...","message":"..."}} with a JSON content type.
+HttpResponse DefaultErrorResponse(int status, std::string_view code, std::string_view message,
+                                  const HttpRequest* request);
 
 }  // namespace atg::net
 

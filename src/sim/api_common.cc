@@ -1,0 +1,206 @@
+#include "sim/api_common.h"
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "common/strings.h"
+
+namespace atg::sim {
+
+namespace {
+
+std::string NowIso8601() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
+
+constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+}  // namespace
+
+net::HttpResponse JsonText(int status, std::string body) {
+  net::HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+  return r;
+}
+
+net::HttpResponse ArmError(int status, std::string_view code, std::string_view message) {
+  json::object err;
+  err["code"] = code;
+  err["message"] = message;
+  json::object body;
+  body["error"] = std::move(err);
+  net::HttpResponse r = net::HttpResponse::Json(status, body);
+  r.SetHeader("x-ms-failure-cause", "gateway");
+  return r;
+}
+
+net::HttpResponse GraphError(int status, std::string_view code, std::string_view message) {
+  json::object inner;
+  inner["date"] = NowIso8601();
+  char id[40];
+  static std::atomic<uint64_t> counter{1};
+  uint64_t n = counter.fetch_add(1);
+  std::snprintf(id, sizeof id, "00000000-0000-4000-8000-%012llx",
+                static_cast<unsigned long long>(n & 0xffffffffffffull));
+  inner["request-id"] = id;
+  inner["client-request-id"] = id;
+  json::object err;
+  err["code"] = code;
+  err["message"] = message;
+  err["innerError"] = std::move(inner);
+  json::object body;
+  body["error"] = std::move(err);
+  return net::HttpResponse::Json(status, body);
+}
+
+uint64_t Fnv1a64(std::string_view data, uint64_t seed) {
+  uint64_t h = seed;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string Base64Encode(std::string_view data) {
+  std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
+  size_t i = 0;
+  for (; i + 2 < data.size(); i += 3) {
+    uint32_t n = (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8) | uint8_t(data[i + 2]);
+    out += kB64[(n >> 18) & 63];
+    out += kB64[(n >> 12) & 63];
+    out += kB64[(n >> 6) & 63];
+    out += kB64[n & 63];
+  }
+  if (i + 1 == data.size()) {
+    uint32_t n = uint8_t(data[i]) << 16;
+    out += kB64[(n >> 18) & 63];
+    out += kB64[(n >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == data.size()) {
+    uint32_t n = (uint8_t(data[i]) << 16) | (uint8_t(data[i + 1]) << 8);
+    out += kB64[(n >> 18) & 63];
+    out += kB64[(n >> 12) & 63];
+    out += kB64[(n >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view data) {
+  auto val = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+' || c == '-') return 62;
+    if (c == '/' || c == '_') return 63;
+    return -1;
+  };
+  while (!data.empty() && data.back() == '=') data.remove_suffix(1);
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : data) {
+    int v = val(c);
+    if (v < 0) return std::nullopt;
+    acc = (acc << 6) | uint32_t(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += char((acc >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+std::string MakeSkipToken(uint64_t offset, uint64_t fingerprint) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "atg1:%llu:%016llx", static_cast<unsigned long long>(offset),
+                static_cast<unsigned long long>(fingerprint));
+  return Base64Encode(buf);
+}
+
+std::optional<uint64_t> ParseSkipToken(std::string_view token, uint64_t fingerprint) {
+  auto raw = Base64Decode(token);
+  if (!raw) return std::nullopt;
+  unsigned long long offset = 0, fp = 0;
+  int consumed = 0;
+  if (std::sscanf(raw->c_str(), "atg1:%llu:%16llx%n", &offset, &fp, &consumed) != 2 ||
+      static_cast<size_t>(consumed) != raw->size()) {
+    return std::nullopt;
+  }
+  if (fp != fingerprint) return std::nullopt;
+  return offset;
+}
+
+std::vector<std::string_view> PathSegments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) out.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+void AppendJsonString(std::string& out, std::string_view value) {
+  out += '"';
+  for (unsigned char c : value) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += char(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+std::string EncodeQueryValue(std::string_view v) {
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/' || c == ':' ||
+        c == ',' || c == '$' || c == '(' || c == ')') {
+      out += char(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+}  // namespace atg::sim

@@ -1,0 +1,40 @@
+// Compact JWTs signed with HMAC-SHA256 (HS256): what the simulator's token service issues and
+// accepts. Only the pieces the simulator needs: base64url, HMAC, sign, verify.
+//
+// Thread-safety: pure functions.
+#ifndef ATG_SIM_JWT_H_
+#define ATG_SIM_JWT_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/json.h"
+#include "common/status.h"
+
+namespace atg::sim {
+
+// RFC 4648 §5 without padding.
+std::string Base64UrlEncode(std::string_view data);
+// Accepts input with or without padding; nullopt on characters outside the alphabet.
+std::optional<std::string> Base64UrlDecode(std::string_view text);
+
+// The raw 32-byte HMAC-SHA256 of `data` under `key`.
+std::string HmacSha256(std::string_view key, std::string_view data);
+// The lower-case hex SHA-256 of `data`.
+std::string Sha256Hex(std::string_view data);
+
+// "header.payload.signature" with header {"alg":"HS256","typ":"JWT","kid":kid}.
+std::string SignJwt(const json::object& payload, std::string_view key, std::string_view kid);
+
+// The payload of `token` when it is three base64url parts, its header names HS256 and its
+// signature verifies under `key` (compared in constant time). Otherwise InvalidArgument for a
+// token that is not a JWT at all, Unauthenticated for a bad signature.
+Result<json::object> VerifyJwt(std::string_view token, std::string_view key);
+
+// The payload of a JWT without checking anything (to tell a malformed token from a bad one).
+Result<json::object> DecodeJwtPayloadUnverified(std::string_view token);
+
+}  // namespace atg::sim
+
+#endif  // ATG_SIM_JWT_H_

@@ -1,0 +1,325 @@
+#include "sim/throttle.h"
+
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <unordered_map>
+
+#include "common/strings.h"
+
+namespace atg::sim {
+
+namespace {
+
+constexpr size_t kShards = 16;
+
+struct Bucket {
+  double tokens = 0;
+  std::chrono::steady_clock::time_point last;
+};
+
+struct Window {
+  std::chrono::steady_clock::time_point start;
+  int used = 0;
+};
+
+std::chrono::seconds CeilSeconds(std::chrono::duration<double> d) {
+  auto s = static_cast<int64_t>(std::ceil(d.count()));
+  return std::chrono::seconds(s < 1 ? 1 : s);
+}
+
+uint64_t Mix(uint64_t x) {  // splitmix64: a cheap, well-spread hash of a counter
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// Graph's published base costs (identity and access service limits). Any request not listed
+// costs 1. "{id}" matches one path segment; a leading "me/" also matches "users/{id}/".
+struct GraphCostRow {
+  const char* method;
+  const char* path;
+  int cost;
+};
+
+constexpr GraphCostRow kGraphCosts[] = {
+    {"GET", "applications", 2},
+    {"GET", "applications/{id}/extensionProperties", 2},
+    {"GET", "contracts", 3},
+    {"POST", "directoryObjects/getByIds", 3},
+    {"GET", "domains/{id}/domainNameReferences", 4},
+    {"POST", "getObjectsById", 3},
+    {"GET", "groups/{id}/members", 3},
+    {"GET", "groups/{id}/transitiveMembers", 5},
+    {"POST", "isMemberOf", 4},
+    {"POST", "me/checkMemberGroups", 4},
+    {"POST", "me/checkMemberObjects", 4},
+    {"POST", "me/getMemberGroups", 2},
+    {"POST", "me/getMemberObjects", 2},
+    {"GET", "me/licenseDetails", 2},
+    {"GET", "me/memberOf", 2},
+    {"GET", "me/ownedObjects", 2},
+    {"GET", "me/transitiveMemberOf", 2},
+    {"GET", "oauth2PermissionGrants", 2},
+    {"GET", "oauth2PermissionGrants/{id}", 2},
+    {"GET", "servicePrincipals/{id}/appRoleAssignments", 2},
+    {"GET", "subscribedSkus", 3},
+    {"GET", "users", 2},
+};
+
+bool SegmentsMatch(const std::vector<std::string>& pattern, size_t p,
+                   const std::vector<std::string>& path, size_t q) {
+  if (pattern.size() - p != path.size() - q) return false;
+  for (; p < pattern.size(); ++p, ++q) {
+    if (pattern[p] == "{id}") continue;
+    if (!EqualsIgnoreCase(pattern[p], path[q])) return false;
+  }
+  return true;
+}
+
+bool GraphPathMatches(std::string_view pattern_text, const std::vector<std::string>& path) {
+  auto pattern = Split(pattern_text, '/', true);
+  if (SegmentsMatch(pattern, 0, path, 0)) return true;
+  // "me/x" also covers "users/{id}/x".
+  if (!pattern.empty() && pattern[0] == "me" && path.size() >= 2 &&
+      EqualsIgnoreCase(path[0], "users")) {
+    std::vector<std::string> rest(path.begin() + 2, path.end());
+    return SegmentsMatch(pattern, 1, rest, 0);
+  }
+  return false;
+}
+
+}  // namespace
+
+struct Throttle::Shard {
+  std::mutex mu;
+  std::unordered_map<std::string, Bucket> buckets;
+  std::unordered_map<std::string, Window> windows;
+};
+
+Result<ThrottleMode> ParseThrottleMode(std::string_view text) {
+  if (EqualsIgnoreCase(text, "realistic")) return ThrottleMode::kRealistic;
+  if (EqualsIgnoreCase(text, "off")) return ThrottleMode::kOff;
+  return Status::InvalidArgument("--throttle must be 'realistic' or 'off', not '" +
+                                 std::string(text) + "'");
+}
+
+std::string FormatHms(std::chrono::seconds s) {
+  int64_t t = s.count() < 0 ? 0 : s.count();
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%02lld:%02lld:%02lld", static_cast<long long>(t / 3600),
+                static_cast<long long>(t / 60 % 60), static_cast<long long>(t % 60));
+  return buf;
+}
+
+Throttle::Throttle(ThrottleMode mode, ThrottleLimits limits, ThrottleClock clock)
+    : mode_(mode),
+      limits_(limits),
+      clock_(std::move(clock)),
+      shards_(std::make_unique<Shard[]>(kShards)) {}
+
+Throttle::~Throttle() = default;
+
+std::chrono::steady_clock::time_point Throttle::Now() const {
+  return clock_ ? clock_() : std::chrono::steady_clock::now();
+}
+
+Throttle::Shard& Throttle::ShardFor(const std::string& key) {
+  return shards_[std::hash<std::string>{}(key) % kShards];
+}
+
+double Throttle::TakeFromBucket(const std::string& key, double capacity, double refill_per_second,
+                                double cost, std::chrono::duration<double>* wait) {
+  auto now = Now();
+  Shard& shard = ShardFor(key);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto [it, inserted] = shard.buckets.try_emplace(key);
+  Bucket& b = it->second;
+  if (inserted) {
+    b.tokens = capacity;
+    b.last = now;
+  } else if (now > b.last) {
+    double elapsed = std::chrono::duration<double>(now - b.last).count();
+    b.tokens = std::min(capacity, b.tokens + elapsed * refill_per_second);
+    b.last = now;
+  }
+  if (b.tokens >= cost) {
+    b.tokens -= cost;
+    *wait = std::chrono::duration<double>(0);
+    return b.tokens;
+  }
+  *wait = std::chrono::duration<double>((cost - b.tokens) / refill_per_second);
+  return b.tokens - cost;
+}
+
+ThrottleDecision Throttle::Arm(std::string_view method, std::string_view subscription,
+                               std::string_view principal) {
+  ThrottleDecision d;
+  std::string_view kind = "reads";
+  double capacity = limits_.arm_read_capacity;
+  double refill = limits_.arm_read_refill_per_second;
+  if (method == "DELETE") {
+    kind = "deletes";
+    capacity = limits_.arm_delete_capacity;
+    refill = limits_.arm_delete_refill_per_second;
+  } else if (method != "GET" && method != "HEAD") {
+    kind = "writes";
+    capacity = limits_.arm_write_capacity;
+    refill = limits_.arm_write_refill_per_second;
+  }
+  std::string header = "x-ms-ratelimit-remaining-" +
+                       std::string(subscription.empty() ? "tenant-" : "subscription-") +
+                       std::string(kind);
+  if (mode_ == ThrottleMode::kOff) {
+    d.headers.emplace_back(std::move(header), std::to_string(static_cast<int>(capacity) - 1));
+    return d;
+  }
+  std::string key =
+      "arm|" + std::string(kind) + "|" + ToLower(subscription) + "|" + std::string(principal);
+  std::chrono::duration<double> wait;
+  double left = TakeFromBucket(key, capacity, refill, 1, &wait);
+  if (left < 0) {
+    d.allowed = false;
+    d.retry_after = CeilSeconds(wait);
+    left = 0;
+  }
+  d.headers.emplace_back(std::move(header), std::to_string(static_cast<int>(left)));
+  return d;
+}
+
+ThrottleDecision Throttle::ResourceGraph(std::string_view principal) {
+  ThrottleDecision d;
+  int quota = limits_.resource_graph_quota;
+  if (mode_ == ThrottleMode::kOff) {
+    d.headers.emplace_back("x-ms-user-quota-remaining", std::to_string(quota - 1));
+    d.headers.emplace_back("x-ms-user-quota-resets-after",
+                           FormatHms(limits_.resource_graph_window));
+    return d;
+  }
+  std::string key = "arg|" + std::string(principal);
+  auto now = Now();
+  int remaining = 0;
+  std::chrono::duration<double> resets;
+  {
+    Shard& shard = ShardFor(key);
+    std::lock_guard<std::mutex> lock(shard.mu);
+    auto [it, inserted] = shard.windows.try_emplace(key);
+    Window& w = it->second;
+    if (inserted || now >= w.start + limits_.resource_graph_window) {
+      w.start = now;
+      w.used = 0;
+    }
+    resets = w.start + limits_.resource_graph_window - now;
+    if (w.used < quota) {
+      ++w.used;
+      remaining = quota - w.used;
+    } else {
+      d.allowed = false;
+    }
+  }
+  std::chrono::seconds resets_s = CeilSeconds(resets);
+  if (!d.allowed) d.retry_after = resets_s;
+  d.headers.emplace_back("x-ms-user-quota-remaining", std::to_string(remaining));
+  d.headers.emplace_back("x-ms-user-quota-resets-after", FormatHms(resets_s));
+  return d;
+}
+
+ThrottleDecision Throttle::Graph(std::string_view tenant, std::string_view app, int cost) {
+  ThrottleDecision d;
+  d.headers.emplace_back("x-ms-resource-unit", std::to_string(cost));
+  if (mode_ == ThrottleMode::kOff) return d;
+  std::string key = "graph|" + ToLower(tenant) + "|" + ToLower(app);
+  std::chrono::duration<double> wait;
+  double left = TakeFromBucket(key, limits_.graph_resource_units, limits_.graph_refill_per_second,
+                               cost, &wait);
+  double used = (limits_.graph_resource_units - std::max(left, 0.0)) / limits_.graph_resource_units;
+  if (used > 0.8) {
+    char pct[16];
+    std::snprintf(pct, sizeof(pct), "%.1f", std::min(used, 1.8));
+    d.headers.emplace_back("x-ms-throttle-limit-percentage", pct);
+  }
+  if (left < 0) {
+    d.allowed = false;
+    d.retry_after = CeilSeconds(wait);
+    uint64_t n = graph_throttled_.fetch_add(1, std::memory_order_relaxed);
+    int one_in = limits_.graph_no_retry_after_one_in;
+    d.send_retry_after = one_in <= 0 || Mix(n) % static_cast<uint64_t>(one_in) != 0;
+    d.headers.emplace_back("x-ms-throttle-scope", "Tenant_Application/ReadWrite/" +
+                                                      std::string(app) + "/" + std::string(tenant));
+    d.headers.emplace_back("x-ms-throttle-information", "ResourceUnitLimitExceeded");
+  }
+  return d;
+}
+
+net::HttpResponse Throttle::TooManyRequests(ApiSurface surface, const ThrottleDecision& decision,
+                                            std::string_view subscription,
+                                            std::string_view principal) {
+  std::string secs = std::to_string(decision.retry_after.count());
+  net::HttpResponse r;
+  switch (surface) {
+    case ApiSurface::kGraph:
+      r = GraphError(429, "TooManyRequests",
+                     "Too many requests. The application has exceeded its resource unit "
+                     "quota for this tenant; retry later.");
+      break;
+    case ApiSurface::kResourceGraph: {
+      json::object err{
+          {"code", "RateLimiting"},
+          {"message", "Please provide below info when asking for support: timestamp = " +
+                          UtcTimestamp() + ", correlationId = " + NewUuid() +
+                          ". Rate limit exceeded. Please wait and retry after " +
+                          FormatHms(decision.retry_after) + "."},
+          {"details",
+           json::array{json::object{
+               {"code", "RateLimiting"},
+               {"message",
+                "Client application has been throttled and should not attempt to repeat the "
+                "request until an amount of time has elapsed. Please see "
+                "https://aka.ms/resourcegraph-throttling for help."}}}}};
+      r = net::HttpResponse::Json(429, json::object{{"error", std::move(err)}});
+      break;
+    }
+    default:
+      if (subscription.empty()) {
+        r = ArmError(429, "TooManyRequests",
+                     "The request is being throttled as the limit has been reached for operation "
+                     "type - Read_ObservationWindow_00:00:10. Please try again after '" +
+                         secs + "' seconds.");
+      } else {
+        r = ArmError(429, "SubscriptionRequestsThrottled",
+                     "Number of requests for subscription '" + std::string(subscription) +
+                         "' and operation principal '" + std::string(principal) +
+                         "' exceeded the backend storage limit. Please try again after '" + secs +
+                         "' seconds.");
+      }
+  }
+  for (const auto& [k, v] : decision.headers) r.SetHeader(k, v);
+  if (decision.send_retry_after) r.SetHeader("Retry-After", secs);
+  return r;
+}
+
+int GraphRequestCost(const net::HttpRequest& request) {
+  auto segments = Split(request.path, '/', /*skip_empty=*/true);
+  // Drop the version segment ("v1.0", "beta").
+  if (!segments.empty() &&
+      (EqualsIgnoreCase(segments[0], "v1.0") || EqualsIgnoreCase(segments[0], "beta"))) {
+    segments.erase(segments.begin());
+  }
+  int cost = 1;
+  for (const auto& row : kGraphCosts) {
+    if (request.method == row.method && GraphPathMatches(row.path, segments)) {
+      cost = row.cost;
+      break;
+    }
+  }
+  if (request.Query("$select")) cost -= 1;
+  if (request.Query("$expand")) cost += 1;
+  if (auto top = request.Query("$top")) {
+    int n = std::atoi(std::string(*top).c_str());
+    if (n > 0 && n < 20) cost -= 1;
+  }
+  return cost < 1 ? 1 : cost;
+}
+
+}  // namespace atg::sim
