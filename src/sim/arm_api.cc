@@ -402,7 +402,7 @@ net::HttpResponse ArmApi::ResourceRoute(const net::HttpRequest& req, const Route
   if (t == 2 && type2 == kRoleDefinitions) return RoleDefinitions(req, scope_lower);
   if (t == 3 && (type2 == kRoleAssignments || type2 == kRoleDefinitions)) {
     const IndexedResource* res = index_.FindResource(req.path);
-    if (res != nullptr) return JsonText(200, res->json);
+    if (res != nullptr) return JsonText(200, res->json());
     if (type2 == kRoleAssignments) {
       return ArmError(404, "RoleAssignmentNotFound",
                       "The role assignment '" + std::string(r.segs[n - 1]) +
@@ -417,7 +417,7 @@ net::HttpResponse ArmApi::ResourceRoute(const net::HttpRequest& req, const Route
   if (t % 2 == 1) {
     const IndexedResource* res = index_.FindResource(req.path);
     if (res == nullptr) return ResourceNotFound(req.path);
-    return JsonText(200, res->json);
+    return JsonText(200, res->json());
   }
   if (t == 2) {
     const ResourceTypeInfo* info = FindResourceType(type2);
@@ -442,7 +442,7 @@ net::HttpResponse ArmApi::ResourceRoute(const net::HttpRequest& req, const Route
   std::string parent_path = r.Join(n - 1);
   const IndexedResource* parent = index_.FindResource(parent_path);
   if (parent == nullptr) return ResourceNotFound(parent_path);
-  std::string child_type = parent->type_lower + "/" + l[n - 1];
+  std::string child_type = std::string(parent->type_lower) + "/" + l[n - 1];
   return ResourcePage(req, index_.Children(parent->id_lower, child_type), child_type);
 }
 
@@ -509,7 +509,7 @@ net::HttpResponse ArmApi::ResourcePage(const net::HttpRequest& req,
   }
   std::vector<const std::string*> jsons;
   jsons.reserve(items.size());
-  for (const auto* r : items) jsons.push_back(&r->json);
+  for (const auto* r : items) jsons.push_back(&r->json());
   return Page(req, jsons, fingerprint_extra);
 }
 
@@ -550,7 +550,7 @@ net::HttpResponse ArmApi::GenericList(const net::HttpRequest& req, std::string_v
       auto loc = FindString(r->body, "location");
       if (!loc || ToLower(*loc) != want_location) continue;
     }
-    items.push_back(&r->json);
+    items.push_back(&r->json());
   }
   return Page(req, items, "generic");
 }
@@ -581,14 +581,15 @@ net::HttpResponse ArmApi::RoleAssignments(const net::HttpRequest& req,
     bool above = AncestorOrSelf(s, scope);
     bool below = !at_scope && AncestorOrSelf(scope, s);
     if (!above && !below) continue;
-    if (!ra->subscription.empty() && options_.forbidden_subscriptions.count(ra->subscription)) {
+    if (!ra->subscription.empty() &&
+        options_.forbidden_subscriptions.count(std::string(ra->subscription))) {
       continue;
     }
     if (!principal.empty()) {
       auto pid = FindString(FindObject(ra->body, "properties"), "principalId");
       if (!pid || ToLower(*pid) != principal) continue;
     }
-    items.push_back(&ra->json);
+    items.push_back(&ra->json());
   }
   return Page(req, items, "ra");
 }
@@ -621,7 +622,7 @@ net::HttpResponse ArmApi::RoleDefinitions(const net::HttpRequest& req,
       auto v = FindString(props, "type");
       if (!v || ToLower(*v) != role_type) continue;
     }
-    items.push_back(&rd->json);
+    items.push_back(&rd->json());
   }
   return Page(req, items, "rd");
 }

@@ -81,7 +81,7 @@ Result<ColumnRef> Resolve(const std::vector<std::string>& column) {
   return r;
 }
 
-const std::string& StringColumn(const GraphRow& row, Col c) {
+std::string_view StringColumn(const GraphRow& row, Col c) {
   switch (c) {
     case Col::kId:
       return row.id;
@@ -116,7 +116,7 @@ const json::value* ObjectColumn(const GraphRow& row, const ColumnRef& ref) {
 
 // A column's value as text for comparisons (null and missing compare as "").
 std::string TextOf(const GraphRow& row, const ColumnRef& ref) {
-  if (ref.def->is_string) return StringColumn(row, ref.def->col);
+  if (ref.def->is_string) return std::string(StringColumn(row, ref.def->col));
   const json::value* v = ObjectColumn(row, ref);
   if (v == nullptr || v->is_null()) return "";
   if (v->is_string()) return std::string(v->get_string());
@@ -126,6 +126,10 @@ std::string TextOf(const GraphRow& row, const ColumnRef& ref) {
 void AppendValue(std::string& out, const GraphRow& row, const ColumnRef& ref) {
   if (ref.def->is_string) {
     AppendJsonString(out, StringColumn(row, ref.def->col));
+    return;
+  }
+  if (ref.def->col == Col::kProperties && ref.path.empty() && row.resource != nullptr) {
+    AppendProperties(out, *row.resource);  // with inlined children, as Azure shows them
     return;
   }
   const json::value* v = ObjectColumn(row, ref);
@@ -250,7 +254,7 @@ net::HttpResponse ResourceGraphApi::Handle(const net::HttpRequest& req,
   if (!query.ok()) return ArgBadRequest("UnsupportedQuery", query.status().message());
 
   // Scope: the requested subscriptions the caller may read, or all of them.
-  std::set<std::string> subs;
+  std::set<std::string, std::less<>> subs;
   bool scoped = false;
   if (const json::array* list = FindArray(&body, "subscriptions"); list && !list->empty()) {
     scoped = true;
@@ -316,7 +320,7 @@ net::HttpResponse ResourceGraphApi::Handle(const net::HttpRequest& req,
                                                         : index_.authorization_table();
   std::vector<const GraphRow*> rows;
   for (const auto& row : table) {
-    if (!row.subscription.empty() && !subs.count(row.subscription)) continue;
+    if (!row.subscription.empty() && !subs.contains(row.subscription)) continue;
     if (row.subscription.empty() && scoped && query->table != kql::Table::kAuthorizationResources) {
       continue;
     }

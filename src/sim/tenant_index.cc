@@ -1,6 +1,7 @@
 #include "sim/tenant_index.h"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_set>
 
 #include "common/strings.h"
@@ -18,53 +19,70 @@ std::string StringOr(const json::object& o, std::string_view key, std::string_vi
   return std::string(s ? *s : dflt);
 }
 
-std::string JoinSegments(const std::vector<std::string_view>& segs, size_t end) {
-  std::string out;
-  for (size_t i = 0; i < end; ++i) {
-    out += '/';
-    out += segs[i];
-  }
-  return out;
-}
-
-// The lower-cased id of what a resource id is "under": the parent of a child, the scope of an
-// extension.
+// Where an id's parts are, found without allocating: offsets into the id.
 struct IdShape {
-  std::string subscription_id;
-  std::string resource_group;
-  std::string parent_lower;  // for children
-  std::string scope_lower;   // for extensions
+  std::string_view subscription_id;
+  std::string_view resource_group;
+  size_t scope_end = std::string_view::npos;   // the id before its last "/providers/"
+  size_t parent_end = std::string_view::npos;  // children: the id without "/{type}/{name}"
   bool looks_child = false;
   bool looks_extension = false;
 };
 
 IdShape ParseId(std::string_view id) {
   IdShape s;
-  auto segs = PathSegments(id);
-  if (segs.size() >= 2 && EqualsIgnoreCase(segs[0], "subscriptions")) {
-    s.subscription_id = std::string(segs[1]);
-    if (segs.size() >= 4 && EqualsIgnoreCase(segs[2], "resourceGroups")) {
-      s.resource_group = std::string(segs[3]);
+  // Segment starts and ends; ids have a few dozen segments at most.
+  constexpr size_t kMax = 64;
+  size_t begin[kMax], end[kMax];
+  size_t n = 0;
+  for (size_t i = 0; i < id.size() && n < kMax;) {
+    if (id[i] == '/') {
+      ++i;
+      continue;
     }
+    size_t j = id.find('/', i);
+    if (j == std::string_view::npos) j = id.size();
+    begin[n] = i;
+    end[n] = j;
+    ++n;
+    i = j;
   }
-  size_t p = segs.size();
-  for (size_t i = segs.size(); i-- > 0;) {
-    if (EqualsIgnoreCase(segs[i], "providers")) {
-      p = i;
+  auto seg = [&](size_t k) { return id.substr(begin[k], end[k] - begin[k]); };
+  if (n >= 2 && EqualsIgnoreCase(seg(0), "subscriptions")) {
+    s.subscription_id = seg(1);
+    if (n >= 4 && EqualsIgnoreCase(seg(2), "resourceGroups")) s.resource_group = seg(3);
+  }
+  size_t p = n;
+  for (size_t k = n; k-- > 0;) {
+    if (EqualsIgnoreCase(seg(k), "providers")) {
+      p = k;
       break;
     }
   }
-  if (p == segs.size()) return s;
-  size_t tail = segs.size() - p - 1;  // namespace, type, name[, type, name]...
-  s.scope_lower = ToLower(JoinSegments(segs, p));
+  if (p == n) return s;
+  s.scope_end = p == 0 ? 0 : end[p - 1];
+  size_t tail = n - p - 1;  // namespace, type, name[, type, name]...
   if (tail > 3) {
     s.looks_child = true;
-    s.parent_lower = ToLower(JoinSegments(segs, segs.size() - 2));
+    s.parent_end = end[n - 3];
   }
-  for (size_t i = 0; i < p; ++i) {
-    if (EqualsIgnoreCase(segs[i], "providers")) s.looks_extension = !s.looks_child;
+  for (size_t k = 0; k < p; ++k) {
+    if (EqualsIgnoreCase(seg(k), "providers")) s.looks_extension = !s.looks_child;
   }
   return s;
+}
+
+std::string_view ViewOr(const json::object& o, std::string_view key) {
+  auto v = FindString(&o, key);
+  return v ? *v : std::string_view();
+}
+
+bool IsExtensionType(std::string_view type_lower) {
+  return type_lower == "microsoft.authorization/roleassignments" ||
+         type_lower == "microsoft.authorization/roledefinitions" ||
+         type_lower == "microsoft.authorization/locks" ||
+         type_lower == "microsoft.authorization/policyassignments" ||
+         type_lower == "microsoft.insights/diagnosticsettings";
 }
 
 }  // namespace
@@ -86,6 +104,7 @@ void TenantIndex::Build(const Tenant& tenant) {
     if (s.subscription_id.empty()) continue;
     s.id = "/subscriptions/" + s.subscription_id;
     s.lower = ToLower(s.subscription_id);
+    s.id_lower = ToLower(s.id);
     s.display_name = StringOr(src, "displayName", s.subscription_id);
     json::object& b = s.body;
     b["id"] = s.id;
@@ -114,10 +133,12 @@ void TenantIndex::Build(const Tenant& tenant) {
     IndexedResourceGroup g;
     g.id = StringOr(src, "id");
     IdShape shape = ParseId(g.id);
-    g.name = StringOr(src, "name", shape.resource_group);
+    g.name = StringOr(src, "name", std::string(shape.resource_group));
     if (g.id.empty() || shape.subscription_id.empty()) continue;
     g.id_lower = ToLower(g.id);
+    g.subscription_id = std::string(shape.subscription_id);
     g.subscription = ToLower(shape.subscription_id);
+    g.name_lower = ToLower(g.name);
     g.location = StringOr(src, "location");
     json::object& b = g.body;
     b["id"] = g.id;
@@ -138,29 +159,49 @@ void TenantIndex::Build(const Tenant& tenant) {
 
   IndexResources(tenant);
   InlineChildren();
-  for (auto& r : resources_) r.json = json::serialize(*r.body);
   BuildGraphTables();
   IndexDirectory(tenant);
 }
 
+std::string_view TenantIndex::Intern(std::string_view str) {
+  auto it = interned_.find(std::string(str));
+  if (it == interned_.end()) it = interned_.emplace(str).first;
+  return *it;
+}
+
+std::string_view TenantIndex::InternLower(std::string_view str) {
+  scratch_.assign(str);
+  for (auto& c : scratch_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto it = interned_.find(scratch_);
+  if (it == interned_.end()) it = interned_.insert(scratch_).first;
+  return *it;
+}
+
+TenantIndex::List& TenantIndex::Bucket(std::unordered_map<std::string_view, List>& map,
+                                       std::string_view key) {
+  auto it = map.find(key);
+  if (it != map.end()) return it->second;
+  return map[Intern(key)];
+}
+
 void TenantIndex::IndexResources(const Tenant& tenant) {
-  resources_.reserve(tenant.resources.size());
   for (const auto& v : tenant.resources) {
     if (!v.is_object()) continue;
     const auto& body = v.get_object();
-    IndexedResource r;
+    std::string_view id = ViewOr(body, "id");
+    if (id.empty()) continue;
+    IndexedResource& r = resources_.emplace_back();
     r.body = &body;
-    r.id = StringOr(body, "id");
-    if (r.id.empty()) continue;
-    r.id_lower = ToLower(r.id);
-    r.name = StringOr(body, "name");
-    r.type = StringOr(body, "type");
-    r.type_lower = ToLower(r.type);
-    IdShape shape = ParseId(r.id);
+    r.id = id;
+    r.id_lower = ToLower(id);
+    r.name = ViewOr(body, "name");
+    r.type = ViewOr(body, "type");
+    r.type_lower = InternLower(r.type);
+    IdShape shape = ParseId(id);
     r.subscription_id = shape.subscription_id;
-    r.subscription = ToLower(shape.subscription_id);
+    r.subscription = InternLower(shape.subscription_id);
     r.resource_group = shape.resource_group;
-    r.resource_group_lower = ToLower(shape.resource_group);
+    r.resource_group_lower = InternLower(shape.resource_group);
     r.info = FindResourceType(r.type);
     if (r.info != nullptr && r.info->extension) {
       r.kind = ResourceKind::kExtension;
@@ -170,32 +211,46 @@ void TenantIndex::IndexResources(const Tenant& tenant) {
       r.kind = ResourceKind::kTopLevel;
     } else if (shape.looks_child) {
       r.kind = ResourceKind::kChild;
-    } else if (shape.looks_extension) {
+    } else if (shape.looks_extension || IsExtensionType(r.type_lower)) {
       r.kind = ResourceKind::kExtension;
     }
-    if (r.kind == ResourceKind::kChild) r.parent_lower = shape.parent_lower;
-    if (r.kind == ResourceKind::kExtension) r.parent_lower = shape.scope_lower;
-    if (r.kind == ResourceKind::kChild && r.parent_lower.empty()) r.kind = ResourceKind::kTopLevel;
-    resources_.push_back(std::move(r));
+    if (r.kind == ResourceKind::kChild) {
+      if (shape.parent_end == std::string_view::npos) {
+        r.kind = ResourceKind::kTopLevel;
+      } else {
+        r.parent_lower = std::string_view(r.id_lower).substr(0, shape.parent_end);
+      }
+    }
+    if (r.kind == ResourceKind::kExtension) {
+      if (shape.scope_end == std::string_view::npos) {
+        r.kind = ResourceKind::kTopLevel;
+      } else {
+        r.parent_lower = std::string_view(r.id_lower).substr(0, shape.scope_end);
+      }
+    }
   }
 
   by_id_.reserve(resources_.size() * 2);
+  std::string key;
   for (const auto& r : resources_) {
     by_id_.emplace(r.id_lower, &r);  // the first wins when a tenant repeats an id
     switch (r.kind) {
       case ResourceKind::kTopLevel:
         if (r.subscription.empty()) break;
-        top_by_sub_[r.subscription].push_back(&r);
+        Bucket(top_by_sub_, r.subscription).push_back(&r);
         if (!r.resource_group.empty()) {
-          top_by_rg_[r.subscription + "/" + r.resource_group_lower].push_back(&r);
+          key.assign(r.subscription).append("/").append(r.resource_group_lower);
+          Bucket(top_by_rg_, key).push_back(&r);
         }
-        top_by_type_[r.subscription + "|" + r.type_lower].push_back(&r);
+        key.assign(r.subscription).append("|").append(r.type_lower);
+        Bucket(top_by_type_, key).push_back(&r);
         break;
       case ResourceKind::kChild:
-        children_[r.parent_lower + "|" + r.type_lower].push_back(&r);
+        key.assign(r.parent_lower).append("|").append(r.type_lower);
+        Bucket(children_, key).push_back(&r);
         break;
       case ResourceKind::kExtension:
-        extensions_[r.parent_lower].push_back(&r);
+        Bucket(extensions_, r.parent_lower).push_back(&r);
         break;
     }
     if (r.type_lower == "microsoft.authorization/roleassignments") role_assignments_.push_back(&r);
@@ -204,42 +259,20 @@ void TenantIndex::IndexResources(const Tenant& tenant) {
 }
 
 void TenantIndex::InlineChildren() {
-  // Parent id -> (property, children) for every child type ARM inlines into its parent.
-  std::unordered_map<const IndexedResource*,
-                     std::vector<std::pair<std::string, const IndexedResource*>>>
-      by_parent;
-  for (const auto& r : resources_) {
+  for (auto& r : resources_) {
     if (r.kind != ResourceKind::kChild || r.info == nullptr ||
         r.info->inlined_in_parent_property.empty()) {
       continue;
     }
     auto it = by_id_.find(r.parent_lower);
     if (it == by_id_.end()) continue;
-    by_parent[it->second].emplace_back(r.info->inlined_in_parent_property, &r);
-  }
-  for (auto& [parent_c, kids] : by_parent) {
-    auto* parent = const_cast<IndexedResource*>(parent_c);
-    const json::object* props = FindObject(parent->body, "properties");
-    // Keep what the tenant wrote when it already inlines (never replace or truncate a body).
-    std::unordered_set<std::string> present;
-    for (const auto& [prop, child] : kids) {
-      if (props != nullptr && props->contains(prop)) present.insert(prop);
-    }
-    bool any_missing = false;
-    for (const auto& [prop, child] : kids) any_missing |= !present.count(prop);
-    if (!any_missing) continue;
-    owned_bodies_.push_back(*parent->body);
-    json::object& copy = owned_bodies_.back();
-    json::value& pv = copy["properties"];
-    if (!pv.is_object()) pv = json::object();
-    json::object& p = pv.get_object();
-    for (const auto& [prop, child] : kids) {
-      if (present.count(prop)) continue;
-      json::value& arr = p[prop];
-      if (!arr.is_array()) arr = json::array();
-      arr.get_array().push_back(*child->body);
-    }
-    parent->body = &copy;
+    auto* parent = const_cast<IndexedResource*>(it->second);
+    const std::string& prop = r.info->inlined_in_parent_property;
+    const json::value* props = Find(parent->body, "properties");
+    // Keep what the tenant wrote when it already inlines (never replace or truncate a body),
+    // and leave a body whose properties are not an object alone.
+    if (props != nullptr && (!props->is_object() || props->get_object().contains(prop))) continue;
+    parent->inlined.emplace_back(prop, &r);
   }
 }
 
@@ -247,19 +280,21 @@ void TenantIndex::BuildGraphTables() {
   auto row_of = [&](const IndexedResource& r) {
     GraphRow g;
     g.body = r.body;
+    g.resource = &r;
     g.id = r.id;
     g.id_lower = r.id_lower;
     g.name = r.name;
     g.type_lower = r.type_lower;
     g.tenant_id = tenant_id_;
-    g.kind = StringOr(*r.body, "kind");
-    g.location = StringOr(*r.body, "location");
+    g.kind = ViewOr(*r.body, "kind");
+    g.location = ViewOr(*r.body, "location");
     g.resource_group = r.resource_group_lower;
     g.subscription_id = r.subscription_id;
     g.subscription = r.subscription;
-    g.managed_by = StringOr(*r.body, "managedBy");
+    g.managed_by = ViewOr(*r.body, "managedBy");
     return g;
   };
+  arg_resources_.reserve(resources_.size());
   for (const auto& r : resources_) {
     bool authz = r.type_lower == "microsoft.authorization/roleassignments" ||
                  r.type_lower == "microsoft.authorization/roledefinitions";
@@ -283,13 +318,13 @@ void TenantIndex::BuildGraphTables() {
     GraphRow g;
     g.body = &owned_bodies_.back();
     g.id = s.id;
-    g.id_lower = ToLower(s.id);
+    g.id_lower = s.id_lower;
     g.name = s.display_name;
     g.type_lower = "microsoft.resources/subscriptions";
     g.tenant_id = tenant_id_;
     g.subscription_id = s.subscription_id;
     g.subscription = s.lower;
-    arg_containers_.push_back(std::move(g));
+    arg_containers_.push_back(g);
   }
   for (const auto& rg : resource_groups_) {
     GraphRow g;
@@ -300,11 +335,11 @@ void TenantIndex::BuildGraphTables() {
     g.type_lower = "microsoft.resources/subscriptions/resourcegroups";
     g.tenant_id = tenant_id_;
     g.location = rg.location;
-    g.resource_group = ToLower(rg.name);
-    g.subscription_id = ParseId(rg.id).subscription_id;
+    g.resource_group = rg.name_lower;
+    g.subscription_id = rg.subscription_id;
     g.subscription = rg.subscription;
-    g.managed_by = StringOr(rg.body, "managedBy");
-    arg_containers_.push_back(std::move(g));
+    g.managed_by = ViewOr(rg.body, "managedBy");
+    arg_containers_.push_back(g);
   }
   auto by_id = [](const GraphRow& a, const GraphRow& b) { return a.id_lower < b.id_lower; };
   std::sort(arg_resources_.begin(), arg_resources_.end(), by_id);
@@ -342,6 +377,83 @@ void TenantIndex::IndexDirectory(const Tenant& tenant) {
   add(tenant.service_principals, DirectoryKind::kServicePrincipal, sps_);
 }
 
+IndexedResource::~IndexedResource() { delete json_.load(std::memory_order_acquire); }
+
+const std::string& IndexedResource::json() const {
+  std::string* cached = json_.load(std::memory_order_acquire);
+  if (cached != nullptr) return *cached;
+  auto* fresh = new std::string;
+  if (inlined.empty()) {
+    *fresh = json::serialize(*body);
+  } else {
+    // The tenant's body with `properties` rewritten to carry the inlined children.
+    std::string& out = *fresh;
+    out += '{';
+    bool first = true;
+    bool wrote_properties = false;
+    for (const auto& kv : *body) {
+      if (!first) out += ',';
+      first = false;
+      AppendJsonString(out, kv.key());
+      out += ':';
+      if (kv.key() == "properties") {
+        AppendProperties(out, *this);
+        wrote_properties = true;
+      } else {
+        out += json::serialize(kv.value());
+      }
+    }
+    if (!wrote_properties) {
+      if (!first) out += ',';
+      out += "\"properties\":";
+      AppendProperties(out, *this);
+    }
+    out += '}';
+  }
+  std::string* expected = nullptr;
+  if (json_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return *fresh;
+  delete fresh;  // another thread won the race; serve its copy
+  return *expected;
+}
+
+void AppendProperties(std::string& out, const IndexedResource& r) {
+  const json::value* props = Find(r.body, "properties");
+  if (r.inlined.empty()) {
+    out += props == nullptr ? "null" : json::serialize(*props);
+    return;
+  }
+  out += '{';
+  bool first = true;
+  if (props != nullptr && props->is_object()) {
+    for (const auto& kv : props->get_object()) {
+      if (!first) out += ',';
+      first = false;
+      AppendJsonString(out, kv.key());
+      out += ':';
+      out += json::serialize(kv.value());
+    }
+  }
+  // Group by property, in the order the children appear in the tenant.
+  std::vector<std::string_view> done;
+  for (const auto& [prop, unused] : r.inlined) {
+    if (std::find(done.begin(), done.end(), prop) != done.end()) continue;
+    done.push_back(prop);
+    if (!first) out += ',';
+    first = false;
+    AppendJsonString(out, prop);
+    out += ":[";
+    bool first_child = true;
+    for (const auto& [p, child] : r.inlined) {
+      if (p != prop) continue;
+      if (!first_child) out += ',';
+      first_child = false;
+      out += child->json();
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
 const IndexedSubscription* TenantIndex::FindSubscription(std::string_view subscription_id) const {
   auto it = subscription_by_id_.find(ToLower(subscription_id));
   return it == subscription_by_id_.end() ? nullptr : &subscriptions_[it->second];
@@ -368,19 +480,22 @@ const IndexedResource* TenantIndex::FindResource(std::string_view id) const {
 
 const std::vector<const IndexedResource*>& TenantIndex::TopLevelInSubscription(
     std::string_view sub) const {
-  auto it = top_by_sub_.find(ToLower(sub));
+  std::string key = ToLower(sub);
+  auto it = top_by_sub_.find(key);
   return it == top_by_sub_.end() ? kNoResources : it->second;
 }
 
 const std::vector<const IndexedResource*>& TenantIndex::TopLevelInResourceGroup(
     std::string_view sub, std::string_view rg) const {
-  auto it = top_by_rg_.find(ToLower(sub) + "/" + ToLower(rg));
+  std::string key = ToLower(sub) + "/" + ToLower(rg);
+  auto it = top_by_rg_.find(key);
   return it == top_by_rg_.end() ? kNoResources : it->second;
 }
 
 const std::vector<const IndexedResource*>& TenantIndex::TopLevelOfType(
     std::string_view sub, std::string_view type_lower) const {
-  auto it = top_by_type_.find(ToLower(sub) + "|" + ToLower(type_lower));
+  std::string key = ToLower(sub) + "|" + ToLower(type_lower);
+  auto it = top_by_type_.find(key);
   return it == top_by_type_.end() ? kNoResources : it->second;
 }
 
@@ -395,7 +510,8 @@ const std::vector<const IndexedResource*>& TenantIndex::Children(
 
 const std::vector<const IndexedResource*>& TenantIndex::ExtensionsAt(
     std::string_view scope_id) const {
-  auto it = extensions_.find(ToLower(scope_id));
+  std::string key = ToLower(scope_id);
+  auto it = extensions_.find(key);
   return it == extensions_.end() ? kNoResources : it->second;
 }
 

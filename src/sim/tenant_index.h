@@ -12,12 +12,15 @@
 #ifndef ATG_SIM_TENANT_INDEX_H_
 #define ATG_SIM_TENANT_INDEX_H_
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "common/json.h"
@@ -28,27 +31,48 @@ namespace atg::sim {
 
 enum class ResourceKind { kTopLevel, kChild, kExtension };
 
+// One resource of the tenant. String views point into the tenant's body or into strings the
+// index owns; they live as long as the index.
 struct IndexedResource {
-  const json::object* body = nullptr;  // the body GET serves (children inlined where ARM does)
-  std::string json;                    // `body` serialized once
-  std::string id;                      // original casing
+  IndexedResource() = default;
+  IndexedResource(const IndexedResource&) = delete;
+  IndexedResource& operator=(const IndexedResource&) = delete;
+  ~IndexedResource();
+
+  // The body GET serves, serialized on first use and cached (thread-safe). It is the tenant's
+  // body exactly, plus inlined children where ARM inlines them.
+  const std::string& json() const;
+
+  const json::object* body = nullptr;  // the tenant's body, never modified
+  std::string_view id;                 // original casing
   std::string id_lower;
-  std::string name;
-  std::string type;  // original casing
-  std::string type_lower;
-  std::string subscription_id;  // as written in the id ("" for tenant-level ids)
-  std::string subscription;     // lower-case subscription id
-  std::string resource_group;   // original casing ("" when not in a resource group)
-  std::string resource_group_lower;
+  std::string_view name;
+  std::string_view type;                  // original casing
+  std::string_view type_lower;            // lower-case
+  std::string_view subscription_id;       // as written in the id ("" for tenant-level ids)
+  std::string_view subscription;          // lower-case subscription id
+  std::string_view resource_group;        // original casing ("" when not in a resource group)
+  std::string_view resource_group_lower;  // lower-case
   std::string parent_lower;  // children: the parent's id; extensions: the scope's id; else ""
   ResourceKind kind = ResourceKind::kTopLevel;
   const ResourceTypeInfo* info = nullptr;  // nullptr when the catalog does not know the type
+  // Children ARM inlines into this body (a virtual network's subnets), with the property of
+  // `properties` that holds them. Empty when the tenant's body already has that property.
+  std::vector<std::pair<std::string_view, const IndexedResource*>> inlined;
+
+ private:
+  mutable std::atomic<std::string*> json_{nullptr};
 };
+
+// Appends the resource's `properties` object with its inlined children (what ARM and Resource
+// Graph show), or its plain `properties` (null when absent).
+void AppendProperties(std::string& out, const IndexedResource& r);
 
 struct IndexedSubscription {
   json::object body;  // ARM's subscription body
   std::string json;
   std::string id;  // "/subscriptions/{subscriptionId}"
+  std::string id_lower;
   std::string subscription_id;
   std::string lower;  // lower-case subscription id
   std::string display_name;
@@ -60,14 +84,18 @@ struct IndexedResourceGroup {
   std::string id;
   std::string id_lower;
   std::string name;
-  std::string subscription;  // lower-case subscription id
+  std::string name_lower;
+  std::string subscription_id;  // as written in the id
+  std::string subscription;     // lower-case subscription id
   std::string location;
 };
 
-// One row of a Resource Graph table, with its string columns precomputed.
+// One row of a Resource Graph table, with its string columns precomputed (views into the index
+// or the tenant).
 struct GraphRow {
-  const json::object* body = nullptr;  // sku, plan, properties, tags, ... come from here
-  std::string id, id_lower, name, type_lower, tenant_id, kind, location, resource_group,
+  const json::object* body = nullptr;         // sku, plan, properties, tags, ... come from here
+  const IndexedResource* resource = nullptr;  // nullptr for subscriptions and resource groups
+  std::string_view id, id_lower, name, type_lower, tenant_id, kind, location, resource_group,
       subscription_id, subscription, managed_by;
 };
 
@@ -131,9 +159,11 @@ class TenantIndex {
   size_t resource_count() const { return resources_.size(); }
 
  private:
+  using List = std::vector<const IndexedResource*>;
   void Build(const Tenant& tenant);
   void IndexResources(const Tenant& tenant);
   void InlineChildren();
+  List& Bucket(std::unordered_map<std::string_view, List>& map, std::string_view key);
   void BuildGraphTables();
   void IndexDirectory(const Tenant& tenant);
 
@@ -145,15 +175,21 @@ class TenantIndex {
   std::unordered_map<std::string, const IndexedResourceGroup*> rg_by_key_;  // "sub/rg"
   std::unordered_map<std::string, std::vector<const IndexedResourceGroup*>> rgs_by_sub_;
 
-  std::vector<IndexedResource> resources_;
-  std::deque<json::object> owned_bodies_;  // parents with inlined children
-  std::unordered_map<std::string, const IndexedResource*> by_id_;
-  using List = std::vector<const IndexedResource*>;
-  std::unordered_map<std::string, List> top_by_sub_;
-  std::unordered_map<std::string, List> top_by_rg_;    // "sub/rg"
-  std::unordered_map<std::string, List> top_by_type_;  // "sub|type"
-  std::unordered_map<std::string, List> children_;     // "parent|type"
-  std::unordered_map<std::string, List> extensions_;   // scope
+  // Returns a view of a lower-cased copy of `s` owned by the index (one copy per distinct
+  // string: types, subscriptions, resource groups and composite keys repeat a lot).
+  std::string_view Intern(std::string_view s);
+  std::string_view InternLower(std::string_view s);
+  std::string scratch_;
+  std::unordered_set<std::string> interned_;
+
+  std::deque<IndexedResource> resources_;
+  std::unordered_map<std::string_view, const IndexedResource*> by_id_;
+  std::deque<json::object> owned_bodies_;  // Resource Graph bodies of subscriptions
+  std::unordered_map<std::string_view, List> top_by_sub_;
+  std::unordered_map<std::string_view, List> top_by_rg_;    // "sub/rg"
+  std::unordered_map<std::string_view, List> top_by_type_;  // "sub|type"
+  std::unordered_map<std::string_view, List> children_;     // "parent|type"
+  std::unordered_map<std::string_view, List> extensions_;   // scope
   List role_assignments_;
   List role_definitions_;
 
