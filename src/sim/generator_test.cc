@@ -105,8 +105,9 @@ TEST(GeneratorTest, TenantIdCanBeGiven) {
 }
 
 TEST(GeneratorTest, ResourceCountIsExactAndTheTenantIsValid) {
-  const std::pair<int, int> kSizes[] = {{1, 0},   {1, 1},   {1, 5},    {2, 9},   {3, 37},
-                                        {1, 120}, {4, 333}, {2, 1001}, {7, 2500}};
+  const std::pair<int, int> kSizes[] = {{1, 0},    {1, 1},    {1, 5},   {2, 9},
+                                        {3, 37},   {1, 120},  {4, 333}, {2, 1001},
+                                        {7, 2500}, {1000, 5}, {50, 700}};
   for (auto [subs, n] : kSizes) {
     auto t = GenerateTenant(Options(static_cast<uint64_t>(n) + 1, subs, n));
     ASSERT_TRUE(t.ok()) << n << ": " << t.status().ToString();
@@ -120,14 +121,15 @@ TEST(GeneratorTest, ResourceCountIsExactAndTheTenantIsValid) {
 }
 
 TEST(GeneratorTest, DirectoryCounts) {
-  GeneratorOptions o = Options(3, 1, 10);
+  GeneratorOptions o = Options(3, 1, 1500);
   o.users = 0;
   o.groups = 0;
   o.service_principals = 0;
   auto empty = GenerateTenant(o);
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();
-  EXPECT_EQ(empty->resources.size(), 10u);
+  EXPECT_EQ(empty->resources.size(), 1500u);
   EXPECT_TRUE(empty->users.empty());
+  EXPECT_TRUE(TenantFromJson(TenantToJson(*empty)).ok());
 
   o.users = 1000;
   o.groups = 40;
