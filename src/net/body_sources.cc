@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -76,6 +77,69 @@ Result<std::shared_ptr<BodySource>> OpenFileBody(const std::string& path, uint64
   }
   uint64_t n = length ? *length : file_size - offset;
   return std::shared_ptr<BodySource>(std::make_shared<FileBodySource>(fd, path, offset, n));
+}
+
+namespace {
+
+// Parses a run of decimal digits; false on anything else or overflow.
+bool ParseU64(std::string_view s, uint64_t* out) {
+  if (s.empty() || s.size() > 19) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+Result<std::optional<ByteRange>> ParseRangeHeader(std::optional<std::string_view> header,
+                                                  uint64_t size) {
+  using Out = std::optional<ByteRange>;
+  if (!header) return Out();
+  std::string_view h = *header;
+  while (!h.empty() && (h.front() == ' ' || h.front() == '\t')) h.remove_prefix(1);
+  while (!h.empty() && (h.back() == ' ' || h.back() == '\t')) h.remove_suffix(1);
+  constexpr std::string_view kUnit = "bytes=";
+  if (h.size() < kUnit.size() || h.substr(0, kUnit.size()) != kUnit) return Out();
+  std::string_view spec = h.substr(kUnit.size());
+  if (spec.find(',') != std::string_view::npos) return Out();  // several ranges: send it all
+  size_t dash = spec.find('-');
+  if (dash == std::string_view::npos) return Out();
+  std::string_view first_text = spec.substr(0, dash);
+  std::string_view last_text = spec.substr(dash + 1);
+  auto unsatisfiable = [&] {
+    return Status::InvalidArgument("the requested range '" + std::string(h) +
+                                   "' lies outside the " + std::to_string(size) + "-byte resource");
+  };
+  ByteRange r;
+  if (first_text.empty()) {  // suffix: the last N bytes
+    uint64_t n = 0;
+    if (!ParseU64(last_text, &n)) return Out();
+    if (n == 0 || size == 0) return unsatisfiable();
+    r.length = std::min(n, size);
+    r.offset = size - r.length;
+    return Out(r);
+  }
+  uint64_t first = 0;
+  if (!ParseU64(first_text, &first)) return Out();
+  uint64_t last = size == 0 ? 0 : size - 1;
+  if (!last_text.empty()) {
+    uint64_t asked = 0;
+    if (!ParseU64(last_text, &asked) || asked < first) return Out();
+    last = std::min(asked, last);
+  }
+  if (first >= size) return unsatisfiable();
+  r.offset = first;
+  r.length = last - first + 1;
+  return Out(r);
+}
+
+std::string ContentRange(const ByteRange& range, uint64_t size) {
+  return "bytes " + std::to_string(range.offset) + "-" +
+         std::to_string(range.offset + range.length - 1) + "/" + std::to_string(size);
 }
 
 PushBodySource::PushBodySource(size_t max_buffered_bytes)

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "net/http_message.h"
@@ -28,6 +29,24 @@ namespace atg::net {
 // the page cache makes them short).
 Result<std::shared_ptr<BodySource>> OpenFileBody(const std::string& path, uint64_t offset = 0,
                                                  std::optional<uint64_t> length = std::nullopt);
+
+// One satisfiable byte range of a resource.
+struct ByteRange {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+// Interprets a `Range` request header for a resource of `size` bytes (RFC 9110 section 14):
+// "bytes=0-99", "bytes=100-" and "bytes=-500" (the last 500 bytes). Returns nullopt when the
+// header should be ignored and the whole resource sent with 200 (no header, another unit,
+// several ranges, or malformed syntax, as the RFC allows); a range to send with 206 and
+// `Content-Range: bytes first-last/size`; or an error when the range is unsatisfiable (answer
+// 416 with `Content-Range: bytes */size`).
+Result<std::optional<ByteRange>> ParseRangeHeader(std::optional<std::string_view> header,
+                                                  uint64_t size);
+
+// The `Content-Range` value for `range` of a resource of `size` bytes.
+std::string ContentRange(const ByteRange& range, uint64_t size);
 
 // A body of unknown length whose pieces a producer pushes when it has them.
 //

@@ -330,6 +330,26 @@ TEST(HttpServerTest, SlowClientIsDisconnectedByHeaderTimeout) {
   server.Stop(milliseconds(500));
 }
 
+TEST(HttpServerTest, SlowBodyIsDisconnectedByBodyTimeout) {
+  ServerOptions o = FastOptions();
+  o.body_read_timeout = milliseconds(200);
+  bool called = false;
+  HttpServer server(o, [&](HttpRequest&) {
+    called = true;
+    return HttpResponse::Text(200, "");
+  });
+  ASSERT_TRUE(server.Start().ok());
+  RawSocket s(server.port());
+  auto start = Clock::now();
+  ASSERT_TRUE(s.Send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab"));
+  std::string out;
+  EXPECT_TRUE(s.ReadUntilClose(&out));
+  EXPECT_GE(ElapsedMs(start), 150);
+  EXPECT_LT(ElapsedMs(start), 1500);
+  server.Stop(milliseconds(500));
+  EXPECT_FALSE(called);
+}
+
 TEST(HttpServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
   ServerOptions o = FastOptions();
   o.idle_timeout = milliseconds(200);
@@ -647,6 +667,26 @@ TEST(HttpServerTest, PushedBodyIsSentChunked) {
   EXPECT_EQ(server.Stats().total_connections, 1u);
   server.Stop(milliseconds(500));
   for (auto& t : producers) t.join();
+}
+
+TEST(HttpServerTest, PushedBodyToHttp10EndsWithTheConnection) {
+  HttpServer server(FastOptions(), [](HttpRequest&) {
+    auto source = std::make_shared<PushBodySource>();
+    source->Push("one,");
+    source->Push("two");
+    source->Finish();
+    HttpResponse r;
+    r.body_source = source;
+    return r;
+  });
+  ASSERT_TRUE(server.Start().ok());
+  RawSocket s(server.port());
+  ASSERT_TRUE(s.Send("GET / HTTP/1.0\r\n\r\n"));
+  std::string out;
+  ASSERT_TRUE(s.ReadUntilClose(&out));
+  EXPECT_EQ(out.find("chunked"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.size() - 11), "\r\n\r\none,two") << out;
+  server.Stop(milliseconds(500));
 }
 
 TEST(HttpServerTest, StopCancelsAnEndlessStream) {
