@@ -23,6 +23,7 @@ void SetUpCliLogging(const CliContext& ctx);
 void AddVersionCommand(CLI::App& app, CliContext& ctx);
 void AddDoctorCommand(CLI::App& app, CliContext& ctx);
 void AddSimulateCommand(CLI::App& app, CliContext& ctx);
+void AddGraphCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace atg::cli
 

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   atg::cli::AddVersionCommand(app, ctx);
   atg::cli::AddDoctorCommand(app, ctx);
   atg::cli::AddSimulateCommand(app, ctx);
+  atg::cli::AddGraphCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,782 @@
+#include "graph/sqlite_graph_store.h"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unordered_set>
+
+#include "common/log.h"
+#include "common/strings.h"
+#include "graph/arm_id.h"
+#include "graph/sqlite_db.h"
+
+namespace atg::graph {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Schema migrations, applied in order; each runs once, in its own transaction. Append only.
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE nodes(
+  rid INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  label TEXT NOT NULL,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  original_id TEXT NOT NULL,
+  subscription_id TEXT NOT NULL,
+  resource_group TEXT NOT NULL,
+  location TEXT NOT NULL,
+  properties TEXT NOT NULL,
+  gen INTEGER NOT NULL);
+CREATE INDEX nodes_by_label ON nodes(label);
+CREATE INDEX nodes_by_type ON nodes(type);
+CREATE TABLE edges(
+  from_key TEXT NOT NULL,
+  type TEXT NOT NULL,
+  to_key TEXT NOT NULL,
+  properties TEXT,
+  gen INTEGER NOT NULL,
+  PRIMARY KEY(from_key, type, to_key)) WITHOUT ROWID;
+CREATE INDEX edges_by_to ON edges(to_key);
+CREATE TABLE scans(
+  gen INTEGER PRIMARY KEY,
+  scope TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  summary TEXT NOT NULL);
+)sql"},
+};
+
+constexpr int kSchemaVersion = 1;
+
+constexpr const char* kNodeColumns =
+    "key, label, type, name, original_id, subscription_id, resource_group, location, properties";
+
+std::string NowUtc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Node ReadNode(const SqliteStmt& s) {
+  Node n;
+  n.key = std::string(s.ColumnText(0));
+  n.label = std::string(s.ColumnText(1));
+  n.type = std::string(s.ColumnText(2));
+  n.name = std::string(s.ColumnText(3));
+  n.original_id = std::string(s.ColumnText(4));
+  n.subscription_id = std::string(s.ColumnText(5));
+  n.resource_group = std::string(s.ColumnText(6));
+  n.location = std::string(s.ColumnText(7));
+  n.properties = std::string(s.ColumnText(8));
+  return n;
+}
+
+Result<int> SchemaVersion(SqliteDb& db) {
+  auto st =
+      db.Prepare("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'");
+  if (!st.ok()) return st.status();
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  if (st->ColumnInt(0) == 0) return 0;
+  auto v = db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!v.ok()) return v.status();
+  auto r = v->Step();
+  if (!r.ok()) return r.status();
+  return static_cast<int>(v->ColumnInt(0));
+}
+
+Status Migrate(SqliteDb& db, const std::string& tenant) {
+  auto version = SchemaVersion(db);
+  if (!version.ok()) return version.status();
+  if (*version > kSchemaVersion) {
+    return Status::FailedPrecondition(db.path() + " has graph schema version " +
+                                      std::to_string(*version) + " but this atg knows only " +
+                                      std::to_string(kSchemaVersion) + "; upgrade atg");
+  }
+  if (*version < kSchemaVersion) {
+    // Bodies of a few KB fill 16 KB pages well (4 KB pages would hold one body each).
+    if (*version == 0) ATG_RETURN_IF_ERROR(db.Exec("PRAGMA page_size=16384"));
+    ATG_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode=WAL"));
+    ATG_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    auto apply = [&]() -> Status {
+      auto again = SchemaVersion(db);  // another process may have migrated meanwhile
+      if (!again.ok()) return again.status();
+      ATG_RETURN_IF_ERROR(
+          db.Exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)"));
+      for (const Migration& m : kMigrations) {
+        if (m.version <= *again) continue;
+        ATG_RETURN_IF_ERROR(db.Exec(m.sql));
+        ATG_RETURN_IF_ERROR(db.Exec("INSERT INTO schema_version(version) VALUES(" +
+                                    std::to_string(m.version) + ")"));
+      }
+      auto ins = db.Prepare("INSERT OR IGNORE INTO meta(key, value) VALUES('tenant_id', ?1)");
+      if (!ins.ok()) return ins.status();
+      ins->BindText(1, tenant);
+      return ins->Run();
+    };
+    Status s = apply();
+    if (!s.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return s.WithContext("upgrading the graph schema of " + db.path());
+    }
+    ATG_RETURN_IF_ERROR(db.Exec("COMMIT"));
+  }
+  auto meta = db.Prepare("SELECT value FROM meta WHERE key='tenant_id'");
+  if (!meta.ok()) return meta.status();
+  auto row = meta->Step();
+  if (!row.ok()) return row.status();
+  if (!*row || !EqualsIgnoreCase(meta->ColumnText(0), tenant)) {
+    return Status::FailedPrecondition(
+        db.path() + " holds the graph of tenant '" + std::string(*row ? meta->ColumnText(0) : "") +
+        "', not '" + tenant + "'; the file was moved or copied, restore it to its place");
+  }
+  return Status::Ok();
+}
+
+// SQL function atg_in_scope(label, type, subscription_id, resource_group) -> ScanScope::Covers.
+void InScopeFn(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  auto* scope = static_cast<const ScanScope*>(sqlite3_user_data(ctx));
+  auto text = [&](int i) {
+    const unsigned char* p = sqlite3_value_text(argv[i]);
+    return p == nullptr ? std::string_view()
+                        : std::string_view(reinterpret_cast<const char*>(p),
+                                           static_cast<size_t>(sqlite3_value_bytes(argv[i])));
+  };
+  sqlite3_result_int(ctx, scope->Covers(text(0), text(1), text(2), text(3)) ? 1 : 0);
+}
+
+size_t NodeBytes(const Node& n) {
+  return sizeof(Node) + n.key.size() + n.properties.size() + n.original_id.size() + n.name.size();
+}
+size_t EdgeBytes(const Edge& e) {
+  return sizeof(Edge) + e.from.size() + e.to.size() + e.properties.size();
+}
+
+class SqliteScanSession : public ScanSession {
+ public:
+  SqliteScanSession(std::unique_ptr<SqliteDb> db, ScanScope scope,
+                    const SqliteGraphStoreOptions& options)
+      : db_(std::move(db)), scope_(std::move(scope)), options_(options) {}
+
+  ~SqliteScanSession() override { Abort(); }
+
+  Status Start() {
+    start_ = std::chrono::steady_clock::now();
+    started_at_ = NowUtc();
+    ATG_RETURN_IF_ERROR(db_->Exec("PRAGMA synchronous=NORMAL"));
+    ATG_RETURN_IF_ERROR(db_->Exec("PRAGMA journal_size_limit=67108864"));
+    ATG_RETURN_IF_ERROR(
+        db_->Exec("PRAGMA cache_size=-" + std::to_string(options_.writer_cache_bytes / 1024)));
+    sqlite3_busy_timeout(db_->handle(), options_.busy_timeout_ms);
+    if (!db_->Exec("BEGIN IMMEDIATE").ok()) {
+      return Status::FailedPrecondition(
+          "another scan of tenant " + scope_.tenant_id + " is writing " + db_->path() +
+          "; wait for it to finish (or stop it) and run the scan again");
+    }
+    in_txn_ = true;
+    auto gen = db_->Prepare("SELECT COALESCE(MAX(gen), 0) + 1 FROM scans");
+    if (!gen.ok()) return gen.status();
+    auto row = gen->Step();
+    if (!row.ok()) return row.status();
+    gen_ = gen->ColumnInt(0);
+    auto node = db_->Prepare(
+        std::string("INSERT INTO nodes(") + kNodeColumns +
+        ", gen) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(key) DO UPDATE SET "
+        "label=excluded.label, type=excluded.type, name=excluded.name, "
+        "original_id=excluded.original_id, subscription_id=excluded.subscription_id, "
+        "resource_group=excluded.resource_group, location=excluded.location, "
+        "properties=excluded.properties, gen=excluded.gen");
+    if (!node.ok()) return node.status();
+    upsert_node_ = std::move(node.value());
+    auto edge = db_->Prepare(
+        "INSERT INTO edges(from_key, type, to_key, properties, gen) VALUES(?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT(from_key, type, to_key) DO UPDATE SET properties=excluded.properties, "
+        "gen=excluded.gen");
+    if (!edge.ok()) return edge.status();
+    upsert_edge_ = std::move(edge.value());
+    ATG_RETURN_IF_ERROR(WriteNodes({TenantNode(scope_.tenant_id)}));
+    writer_ = std::thread([this] { WriterLoop(); });
+    return Status::Ok();
+  }
+
+  Status UpsertNodes(std::vector<Node> nodes) override {
+    Batch b;
+    for (const auto& n : nodes) b.bytes += NodeBytes(n);
+    b.nodes = std::move(nodes);
+    return Enqueue(std::move(b));
+  }
+
+  Status AddEdges(std::vector<Edge> edges) override {
+    Batch b;
+    for (const auto& e : edges) b.bytes += EdgeBytes(e);
+    b.edges = std::move(edges);
+    return Enqueue(std::move(b));
+  }
+
+  Result<CommitSummary> Commit() override {
+    StopWriter(/*discard=*/false);
+    Status error;
+    {
+      std::lock_guard lk(mu_);
+      if (finished_) {
+        return Status::FailedPrecondition("this scan session was already committed or aborted");
+      }
+      finished_ = true;
+      error = error_;
+    }
+    if (!error.ok()) {
+      Rollback();
+      return error;
+    }
+    auto summary = Settle();
+    if (!summary.ok()) {
+      Rollback();
+      return summary.status();
+    }
+    Status c = db_->Exec("COMMIT");
+    if (!c.ok()) {
+      Rollback();
+      return c;
+    }
+    in_txn_ = false;
+    summary->seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    return summary;
+  }
+
+  void Abort() override {
+    StopWriter(/*discard=*/true);
+    {
+      std::lock_guard lk(mu_);
+      finished_ = true;
+      if (error_.ok()) error_ = Status::Cancelled("the scan session was aborted");
+    }
+    Rollback();
+  }
+
+ private:
+  struct Batch {
+    std::vector<Node> nodes;
+    std::vector<Edge> edges;
+    size_t bytes = 0;
+  };
+
+  Status Enqueue(Batch b) {
+    std::unique_lock lk(mu_);
+    if (finished_ || closing_) {
+      return Status::FailedPrecondition("the scan session is closed; start a new scan");
+    }
+    producer_cv_.wait(lk, [&] {
+      return !error_.ok() || queued_bytes_ == 0 ||
+             queued_bytes_ + b.bytes <= options_.max_queued_bytes;
+    });
+    if (!error_.ok()) return error_;
+    queued_bytes_ += b.bytes;
+    queue_.push_back(std::move(b));
+    writer_cv_.notify_one();
+    return Status::Ok();
+  }
+
+  void WriterLoop() {
+    while (true) {
+      Batch b;
+      bool skip;
+      {
+        std::unique_lock lk(mu_);
+        writer_cv_.wait(lk, [&] { return !queue_.empty() || closing_; });
+        if (queue_.empty()) return;
+        b = std::move(queue_.front());
+        queue_.pop_front();
+        skip = discard_ || !error_.ok();
+      }
+      Status s;
+      if (!skip) {
+        s = WriteNodes(b.nodes);
+        if (s.ok()) s = WriteEdges(b.edges);
+      }
+      const size_t bytes = b.bytes;
+      b = Batch();  // free before waking producers
+      std::lock_guard lk(mu_);
+      queued_bytes_ -= bytes;
+      if (!s.ok() && error_.ok()) error_ = s;
+      producer_cv_.notify_all();
+    }
+  }
+
+  Status WriteNodes(const std::vector<Node>& nodes) {
+    for (const Node& n : nodes) {
+      if (n.label == label::kTag || n.label == label::kRegion) {
+        if (!derived_seen_.insert(n.key).second) continue;  // written once per scan is enough
+      }
+      if (n.key.empty()) return Status::InvalidArgument("a graph node has an empty key");
+      SqliteStmt& s = upsert_node_;
+      s.BindText(1, n.key);
+      s.BindText(2, n.label);
+      s.BindText(3, n.type);
+      s.BindText(4, n.name);
+      s.BindText(5, n.original_id);
+      s.BindText(6, n.subscription_id);
+      s.BindText(7, n.resource_group);
+      s.BindText(8, n.location);
+      s.BindText(9, n.properties.empty() ? std::string_view("{}") : n.properties);
+      s.BindInt(10, gen_);
+      Status st = s.Run();
+      s.Reset();
+      if (!st.ok()) return st.WithContext("writing graph node " + n.key);
+      ++summary_.nodes_written;
+    }
+    return Status::Ok();
+  }
+
+  Status WriteEdges(const std::vector<Edge>& edges) {
+    for (const Edge& e : edges) {
+      if (e.from.empty() || e.to.empty() || e.type.empty()) {
+        return Status::InvalidArgument("a graph edge has an empty endpoint or type (" + e.from +
+                                       " -" + e.type + "-> " + e.to + ")");
+      }
+      Status st = UpsertEdge(e.from, e.type, e.to, e.properties);
+      if (!st.ok()) return st.WithContext("writing graph edge " + e.from + " -> " + e.to);
+      ++summary_.edges_written;
+    }
+    return Status::Ok();
+  }
+
+  Status UpsertEdge(std::string_view from, std::string_view type, std::string_view to,
+                    std::string_view properties) {
+    SqliteStmt& s = upsert_edge_;
+    s.BindText(1, from);
+    s.BindText(2, type);
+    s.BindText(3, to);
+    if (properties.empty()) {
+      s.BindNull(4);
+    } else {
+      s.BindText(4, properties);
+    }
+    s.BindInt(5, gen_);
+    Status st = s.Run();
+    s.Reset();
+    return st;
+  }
+
+  void StopWriter(bool discard) {
+    {
+      std::lock_guard lk(mu_);
+      closing_ = true;
+      if (discard) discard_ = true;
+      writer_cv_.notify_all();
+      producer_cv_.notify_all();
+    }
+    if (writer_.joinable()) writer_.join();
+  }
+
+  void Rollback() {
+    if (in_txn_) {
+      (void)db_->Exec("ROLLBACK");
+      in_txn_ = false;
+    }
+  }
+
+  Result<int64_t> Exec(std::string_view sql) {
+    auto st = db_->Prepare(sql);
+    if (!st.ok()) return st.status();
+    st->BindInt(1, gen_);
+    ATG_RETURN_IF_ERROR(st->Run());
+    return db_->Changes();
+  }
+
+  // Where a dangling endpoint should point, or nullopt (see graph_store.h).
+  struct Target {
+    std::string key;
+    bool via = false;  // re-pointed at an enclosing resource
+  };
+
+  Result<std::optional<Target>> Resolve(const std::string& key, const std::string& other_end) {
+    auto exists = [&](const std::string& k) -> Result<bool> {
+      node_exists_.BindText(1, k);
+      auto row = node_exists_.Step();
+      node_exists_.Reset();
+      return row;
+    };
+    auto first_existing = [&](const std::vector<std::string>& keys,
+                              bool via) -> Result<std::optional<Target>> {
+      for (const auto& k : keys) {
+        auto e = exists(k);
+        if (!e.ok()) return e.status();
+        if (*e) return std::optional<Target>(Target{k, via});
+      }
+      return std::optional<Target>();
+    };
+    auto e = exists(key);
+    if (!e.ok()) return e.status();
+    if (*e) return std::optional<Target>(Target{key, false});
+    if (IsDirectoryObjectPlaceholder(key)) {
+      std::string id = key.substr(std::string_view("/directoryObjects/").size());
+      return first_existing({UserKey(id), GroupKey(id), ServicePrincipalKey(id)}, false);
+    }
+    auto parsed = ParseArmId(key);
+    if (!parsed.ok()) return std::optional<Target>();
+    if (parsed->type == "microsoft.authorization/roledefinitions") {
+      std::vector<std::string> alternatives = {
+          "/providers/microsoft.authorization/roledefinitions/" + parsed->name};
+      if (auto other = ParseArmId(other_end); other.ok() && !other->subscription_id.empty()) {
+        alternatives.push_back("/subscriptions/" + other->subscription_id +
+                               "/providers/microsoft.authorization/roledefinitions/" +
+                               parsed->name);
+      }
+      return first_existing(alternatives, false);
+    }
+    std::vector<std::string> enclosing;
+    ArmId cur = std::move(parsed.value());
+    while (cur.names.size() > 1) {
+      std::string parent = NormalizeArmId(cur.parent_id);
+      enclosing.push_back(parent);
+      auto next = ParseArmId(parent);
+      if (!next.ok()) break;
+      cur = std::move(next.value());
+    }
+    return first_existing(enclosing, true);
+  }
+
+  Result<CommitSummary> Settle() {
+    if (sqlite3_create_function_v2(
+            db_->handle(), "atg_in_scope", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+            const_cast<ScanScope*>(&scope_), InScopeFn, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return db_->Error("registering atg_in_scope");
+    }
+    CommitSummary& sum = summary_;
+    // 1. Edges leaving in-scope nodes that this scan did not write again.
+    auto removed = Exec(
+        "DELETE FROM edges WHERE gen < ?1 AND EXISTS (SELECT 1 FROM nodes n WHERE "
+        "n.key = edges.from_key AND atg_in_scope(n.label, n.type, n.subscription_id, "
+        "n.resource_group))");
+    if (!removed.ok()) return removed.status();
+    sum.edges_removed += *removed;
+    // 2. In-scope nodes that this scan did not see.
+    auto gone = Exec(
+        "DELETE FROM nodes WHERE gen < ?1 AND "
+        "atg_in_scope(label, type, subscription_id, resource_group)");
+    if (!gone.ok()) return gone.status();
+    sum.nodes_removed += *gone;
+    // 3. Edges with an endpoint that is not a node.
+    auto exists = db_->Prepare("SELECT 1 FROM nodes WHERE key = ?1");
+    if (!exists.ok()) return exists.status();
+    node_exists_ = std::move(exists.value());
+    struct Loose {
+      std::string from, type, to, properties;
+      int64_t gen;
+    };
+    std::vector<Loose> loose;
+    {
+      auto q = db_->Prepare(
+          "SELECT from_key, type, to_key, properties, gen FROM edges WHERE "
+          "NOT EXISTS (SELECT 1 FROM nodes WHERE key = edges.to_key) OR "
+          "NOT EXISTS (SELECT 1 FROM nodes WHERE key = edges.from_key)");
+      if (!q.ok()) return q.status();
+      while (true) {
+        auto row = q->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) break;
+        loose.push_back({std::string(q->ColumnText(0)), std::string(q->ColumnText(1)),
+                         std::string(q->ColumnText(2)), std::string(q->ColumnText(3)),
+                         q->ColumnInt(4)});
+      }
+    }
+    auto del = db_->Prepare("DELETE FROM edges WHERE from_key = ?1 AND type = ?2 AND to_key = ?3");
+    if (!del.ok()) return del.status();
+    for (const Loose& l : loose) {
+      del->BindText(1, l.from);
+      del->BindText(2, l.type);
+      del->BindText(3, l.to);
+      Status st = del->Run();
+      del->Reset();
+      ATG_RETURN_IF_ERROR(st);
+      auto from = Resolve(l.from, l.to);
+      if (!from.ok()) return from.status();
+      auto to = Resolve(l.to, l.from);
+      if (!to.ok()) return to.status();
+      if (!from->has_value() || !to->has_value() || (*from)->key == (*to)->key) {
+        if (l.gen < gen_) {
+          ++sum.edges_removed;
+        } else {
+          ++sum.dangling_edges_dropped;
+        }
+        continue;
+      }
+      std::string props = l.properties;
+      if ((*to)->via) {
+        json::object o;
+        if (auto parsed = ParseJson(props); parsed.ok() && parsed->is_object()) {
+          o = std::move(parsed->get_object());
+        }
+        o["via"] = l.to;
+        props = json::serialize(o);
+      }
+      ATG_RETURN_IF_ERROR(UpsertEdge((*from)->key, l.type, (*to)->key, props));
+      ++sum.edges_retargeted;
+    }
+    if (!loose.empty() && sum.dangling_edges_dropped > 0) {
+      LogDebug("graph commit: {} edges pointed at nodes outside the graph and were dropped",
+               sum.dangling_edges_dropped);
+    }
+    // 4. Tags and regions nothing points at any more.
+    auto orphans = Exec(
+        "DELETE FROM nodes WHERE (label = 'Tag' OR label = 'Region') AND ?1 > 0 AND "
+        "NOT EXISTS (SELECT 1 FROM edges WHERE to_key = nodes.key)");
+    if (!orphans.ok()) return orphans.status();
+    sum.nodes_removed += *orphans;
+    // 5. The scan record.
+    auto rec = db_->Prepare(
+        "INSERT INTO scans(gen, scope, started_at, finished_at, summary) VALUES(?1, ?2, ?3, ?4, "
+        "?5)");
+    if (!rec.ok()) return rec.status();
+    json::object s;
+    s["nodes_written"] = sum.nodes_written;
+    s["edges_written"] = sum.edges_written;
+    s["nodes_removed"] = sum.nodes_removed;
+    s["edges_removed"] = sum.edges_removed;
+    s["edges_retargeted"] = sum.edges_retargeted;
+    s["dangling_edges_dropped"] = sum.dangling_edges_dropped;
+    std::string scope_text = json::serialize(scope_.ToJson());
+    std::string summary_text = json::serialize(s);
+    std::string finished = NowUtc();
+    rec->BindInt(1, gen_);
+    rec->BindText(2, scope_text);
+    rec->BindText(3, started_at_);
+    rec->BindText(4, finished);
+    rec->BindText(5, summary_text);
+    ATG_RETURN_IF_ERROR(rec->Run());
+    node_exists_ = SqliteStmt();
+    return sum;
+  }
+
+  std::unique_ptr<SqliteDb> db_;
+  const ScanScope scope_;
+  const SqliteGraphStoreOptions options_;
+  std::chrono::steady_clock::time_point start_;
+  std::string started_at_;
+  int64_t gen_ = 0;
+  bool in_txn_ = false;
+  SqliteStmt upsert_node_, upsert_edge_, node_exists_;
+  std::unordered_set<std::string> derived_seen_;  // writer thread only
+  CommitSummary summary_;                         // writer thread, then Commit
+
+  std::mutex mu_;
+  std::condition_variable producer_cv_, writer_cv_;
+  std::deque<Batch> queue_;
+  size_t queued_bytes_ = 0;
+  bool closing_ = false;
+  bool discard_ = false;
+  bool finished_ = false;
+  Status error_;
+  std::thread writer_;
+};
+
+class SqliteGraphStore : public GraphStore {
+ public:
+  SqliteGraphStore(std::string tenant, std::string path, SqliteGraphStoreOptions options)
+      : tenant_(std::move(tenant)), path_(std::move(path)), options_(options) {}
+
+  const std::string& tenant_id() const override { return tenant_; }
+
+  Result<std::unique_ptr<ScanSession>> BeginScan(const ScanScope& scope) override {
+    if (!EqualsIgnoreCase(scope.tenant_id, tenant_)) {
+      return Status::InvalidArgument("scan scope is for tenant '" + scope.tenant_id +
+                                     "' but this graph store holds tenant '" + tenant_ + "'");
+    }
+    auto db = SqliteDb::Open(path_, SqliteDb::Mode::kReadWrite);
+    if (!db.ok()) return db.status();
+    ScanScope s = scope;
+    s.tenant_id = tenant_;
+    auto session =
+        std::make_unique<SqliteScanSession>(std::move(db.value()), std::move(s), options_);
+    ATG_RETURN_IF_ERROR(session->Start());
+    return std::unique_ptr<ScanSession>(std::move(session));
+  }
+
+  Result<bool> HasGraph() override {
+    auto db = OpenReader();
+    if (!db.ok()) return db.status();
+    auto st = (*db)->Prepare("SELECT count(*) FROM scans");
+    if (!st.ok()) return st.status();
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    return st->ColumnInt(0) > 0;
+  }
+
+  Result<GraphStats> Stats() override {
+    auto db = OpenReader();
+    if (!db.ok()) return db.status();
+    // One read transaction, so that every count describes the same committed scan.
+    ATG_RETURN_IF_ERROR((*db)->Exec("BEGIN"));
+    GraphStats stats;
+    stats.tenant_id = tenant_;
+    auto group = [&](std::string_view sql, std::map<std::string, int64_t>* out) -> Status {
+      auto st = (*db)->Prepare(sql);
+      if (!st.ok()) return st.status();
+      while (true) {
+        auto row = st->Step();
+        if (!row.ok()) return row.status();
+        if (!*row) return Status::Ok();
+        (*out)[std::string(st->ColumnText(0))] = st->ColumnInt(1);
+      }
+    };
+    ATG_RETURN_IF_ERROR(group("SELECT label, count(*) FROM nodes GROUP BY label", &stats.by_label));
+    ATG_RETURN_IF_ERROR(
+        group("SELECT type, count(*) FROM nodes WHERE type <> '' AND label NOT IN ('Subscription', "
+              "'ResourceGroup', 'Tenant') GROUP BY type",
+              &stats.by_type));
+    ATG_RETURN_IF_ERROR(
+        group("SELECT type, count(*) FROM edges GROUP BY type", &stats.edges_by_type));
+    (void)(*db)->Exec("COMMIT");
+    for (const auto& [k, v] : stats.by_label) stats.nodes += v;
+    for (const auto& [k, v] : stats.by_type) stats.resources += v;
+    for (const auto& [k, v] : stats.edges_by_type) stats.edges += v;
+    auto count = [&](std::string_view l) {
+      auto it = stats.by_label.find(std::string(l));
+      return it == stats.by_label.end() ? 0 : it->second;
+    };
+    stats.users = count(label::kUser);
+    stats.groups = count(label::kGroup);
+    stats.service_principals = count(label::kServicePrincipal);
+    return stats;
+  }
+
+  Result<std::optional<Node>> GetNode(std::string_view key) override {
+    auto db = OpenReader();
+    if (!db.ok()) return db.status();
+    auto st = (*db)->Prepare(std::string("SELECT ") + kNodeColumns + " FROM nodes WHERE key = ?1");
+    if (!st.ok()) return st.status();
+    st->BindText(1, key);
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::optional<Node>();
+    return std::optional<Node>(ReadNode(*st));
+  }
+
+  Status ForEachNode(const NodeFilter& filter, const NodeVisitor& visit) override {
+    auto db = OpenReader();
+    if (!db.ok()) return db.status();
+    std::string sql = std::string("SELECT ") + kNodeColumns + " FROM nodes WHERE 1";
+    std::vector<std::string> params;
+    AddIn(&sql, &params, "label", filter.labels, false);
+    AddIn(&sql, &params, "type", filter.types, true);
+    AddIn(&sql, &params, "subscription_id", filter.subscriptions, true);
+    AddIn(&sql, &params, "resource_group", filter.resource_groups, true);
+    sql += " ORDER BY key";
+    auto st = (*db)->Prepare(sql);
+    if (!st.ok()) return st.status();
+    for (size_t i = 0; i < params.size(); ++i) st->BindText(static_cast<int>(i + 1), params[i]);
+    while (true) {
+      auto row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return Status::Ok();
+      ATG_RETURN_IF_ERROR(visit(ReadNode(*st)));
+    }
+  }
+
+  Status ForEachEdge(const EdgeFilter& filter, const EdgeVisitor& visit) override {
+    auto db = OpenReader();
+    if (!db.ok()) return db.status();
+    std::string sql = "SELECT from_key, type, to_key, properties FROM edges WHERE 1";
+    std::vector<std::string> params;
+    AddIn(&sql, &params, "type", filter.types, false);
+    if (filter.from) AddIn(&sql, &params, "from_key", {*filter.from}, false);
+    if (filter.to) AddIn(&sql, &params, "to_key", {*filter.to}, false);
+    sql += " ORDER BY from_key, type, to_key";
+    auto st = (*db)->Prepare(sql);
+    if (!st.ok()) return st.status();
+    for (size_t i = 0; i < params.size(); ++i) st->BindText(static_cast<int>(i + 1), params[i]);
+    while (true) {
+      auto row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return Status::Ok();
+      Edge e{std::string(st->ColumnText(0)), std::string(st->ColumnText(2)),
+             std::string(st->ColumnText(1)),
+             st->ColumnIsNull(3) ? std::string() : std::string(st->ColumnText(3))};
+      ATG_RETURN_IF_ERROR(visit(std::move(e)));
+    }
+  }
+
+ private:
+  static void AddIn(std::string* sql, std::vector<std::string>* params, std::string_view column,
+                    const std::vector<std::string>& values, bool lower) {
+    if (values.empty()) return;
+    *sql += " AND ";
+    sql->append(column);
+    *sql += " IN (";
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) *sql += ", ";
+      params->push_back(lower ? ToLower(values[i]) : values[i]);
+      *sql += "?" + std::to_string(params->size());
+    }
+    *sql += ")";
+  }
+
+  Result<std::unique_ptr<SqliteDb>> OpenReader() {
+    auto db = SqliteDb::Open(path_, SqliteDb::Mode::kReadOnly);
+    if (!db.ok()) return db.status();
+    sqlite3_busy_timeout((*db)->handle(), 5000);
+    (void)(*db)->Exec("PRAGMA mmap_size=268435456");
+    return db;
+  }
+
+  const std::string tenant_;
+  const std::string path_;
+  const SqliteGraphStoreOptions options_;
+};
+
+}  // namespace
+
+Result<std::string> SqliteGraphPath(const std::string& data_dir, std::string_view tenant_id) {
+  ATG_RETURN_IF_ERROR(ValidateTenantId(tenant_id));
+  if (data_dir.empty()) {
+    return Status::InvalidArgument("the data directory is empty; set ATG_DATA_DIR");
+  }
+  return (fs::path(data_dir) / "tenants" / ToLower(tenant_id) / "graph.db").string();
+}
+
+Result<std::unique_ptr<GraphStore>> OpenSqliteGraphStore(const std::string& data_dir,
+                                                         std::string_view tenant_id,
+                                                         const SqliteGraphStoreOptions& options) {
+  auto path = SqliteGraphPath(data_dir, tenant_id);
+  if (!path.ok()) return path.status();
+  const std::string tenant = ToLower(tenant_id);
+  std::error_code ec;
+  if (!fs::exists(*path, ec)) {
+    if (!options.create_if_missing) {
+      return Status::NotFound("no graph for tenant " + tenant + " yet (" + *path +
+                              " does not exist); run `atg scan --tenant-id " + tenant + "` first");
+    }
+    fs::create_directories(fs::path(*path).parent_path(), ec);
+    if (ec) {
+      return Status::IoError("cannot create " + fs::path(*path).parent_path().string() + ": " +
+                             ec.message() + "; check ATG_DATA_DIR and its permissions");
+    }
+  }
+  auto db = SqliteDb::Open(*path, options.create_if_missing ? SqliteDb::Mode::kReadWriteCreate
+                                                            : SqliteDb::Mode::kReadWrite);
+  if (!db.ok()) return db.status();
+  sqlite3_busy_timeout((*db)->handle(), 5000);
+  ATG_RETURN_IF_ERROR(Migrate(**db, tenant));
+  return std::unique_ptr<GraphStore>(new SqliteGraphStore(tenant, *path, options));
+}
+
+}  // namespace atg::graph
