@@ -9,8 +9,9 @@
 // The client secret is registered with RegisterSecret at construction, and so is every token
 // received; neither ever appears in an error message.
 //
-// Thread-safety: GetToken may be called concurrently; concurrent callers for the same scope
-// share one token request.
+// Thread-safety: GetToken may be called concurrently. Token requests are made one at a time:
+// callers that need a fresh token wait for the request in progress rather than each sending
+// their own.
 #ifndef ATG_AZURE_CLIENT_SECRET_CREDENTIAL_H_
 #define ATG_AZURE_CLIENT_SECRET_CREDENTIAL_H_
 

@@ -13,6 +13,13 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
+AzureRequest Req(std::string url, std::string method = "GET") {
+  AzureRequest r;
+  r.method = std::move(method);
+  r.url = std::move(url);
+  return r;
+}
+
 constexpr char kSub[] = "11111111-2222-3333-4444-555555555555";
 
 class StaticCredential : public TokenCredential {
@@ -68,7 +75,7 @@ TEST_F(HttpClientTest, ThrottleStormWithoutRetryAfterBacksOffAndSucceeds) {
     transport_->EnqueueStatus(429, R"({"error":{"code":"TooManyRequests","message":"slow"}})");
   }
   transport_->EnqueueStatus(200, R"({"ok":true})");
-  auto r = client->Send(AzureRequest{.url = "https://graph.microsoft.com/v1.0/users"});
+  auto r = client->Send(Req("https://graph.microsoft.com/v1.0/users"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->attempts, 5);
   auto sleeps = clock_.Sleeps();
@@ -87,7 +94,7 @@ TEST_F(HttpClientTest, RetryAfterSecondsIsHonoured) {
   auto client = MakeClient(NoRateLimits());
   transport_->EnqueueStatus(429, "{}", HttpHeaders{{"Retry-After", "7"}});
   transport_->EnqueueStatus(200);
-  ASSERT_TRUE(client->Send(AzureRequest{.url = ArmUrl()}).ok());
+  ASSERT_TRUE(client->Send(Req(ArmUrl())).ok());
   EXPECT_EQ(clock_.Sleeps(), std::vector<Duration>{seconds(7)});
 }
 
@@ -97,7 +104,7 @@ TEST_F(HttpClientTest, RetryAfterHttpDateIsHonoured) {
   transport_->EnqueueStatus(503, "{}",
                             HttpHeaders{{"Retry-After", "Thu, 01 Jan 2026 00:00:12 GMT"}});
   transport_->EnqueueStatus(200);
-  ASSERT_TRUE(client->Send(AzureRequest{.url = ArmUrl()}).ok());
+  ASSERT_TRUE(client->Send(Req(ArmUrl())).ok());
   EXPECT_EQ(clock_.Sleeps(), std::vector<Duration>{seconds(12)});
 }
 
@@ -109,7 +116,7 @@ TEST_F(HttpClientTest, GivesUpAfterMaxAttemptsWithAClearError) {
     return FakeTransport::Response(
         503, R"({"error":{"code":"ServiceUnavailable","message":"The service is busy."}})");
   });
-  auto r = client->Send(AzureRequest{.url = ArmUrl()});
+  auto r = client->Send(Req(ArmUrl()));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(transport_->RequestCount(), 4u);
@@ -129,7 +136,7 @@ TEST_F(HttpClientTest, ThrottledToTheEndIsResourceExhausted) {
   transport_->SetHandler([](const HttpClientRequest&) {
     return FakeTransport::Response(429, "{}", HttpHeaders{{"Retry-After", "1"}});
   });
-  auto r = client->Send(AzureRequest{.url = ArmUrl()});
+  auto r = client->Send(Req(ArmUrl()));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kResourceExhausted);
   EXPECT_NE(r.status().message().find("after 3 attempts"), std::string::npos);
@@ -147,7 +154,7 @@ TEST_F(HttpClientTest, NonRetryableErrorsFailAtOnceAndMapToCodes) {
   for (const Case& c : cases) {
     transport_->EnqueueStatus(c.status, R"({"error":{"code":"Code)" + std::to_string(c.status) +
                                             R"(","message":"Azure says no."}})");
-    auto r = client->Send(AzureRequest{.url = ArmUrl()});
+    auto r = client->Send(Req(ArmUrl()));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), c.code) << c.status;
     EXPECT_NE(r.status().message().find("Code" + std::to_string(c.status)), std::string::npos);
@@ -162,8 +169,8 @@ TEST_F(HttpClientTest, ErrorMessageMasksSecretQueryValues) {
   transport_->EnqueueStatus(
       403, R"({"error":{"code":"AuthorizationFailed","message":"The client 'x' does not have )"
            R"(authorization to perform action 'Microsoft.Storage/read'."}})");
-  auto r = client->Send(AzureRequest{
-      .url = "https://acct.blob.core.windows.net/c/blob?sv=2021&sig=SuperSecretSignature123"});
+  auto r = client->Send(
+      Req("https://acct.blob.core.windows.net/c/blob?sv=2021&sig=SuperSecretSignature123"));
   ASSERT_FALSE(r.ok());
   const std::string& m = r.status().message();
   EXPECT_EQ(m.find("SuperSecretSignature123"), std::string::npos) << m;
@@ -191,7 +198,7 @@ TEST_F(HttpClientTest, NetworkErrorsAreRetried) {
   transport_->Enqueue(Status::Unavailable("connection refused"));
   transport_->Enqueue(Status::DeadlineExceeded("timed out"));
   transport_->EnqueueStatus(200, "{}");
-  auto r = client->Send(AzureRequest{.url = ArmUrl()});
+  auto r = client->Send(Req(ArmUrl()));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->attempts, 3);
   EXPECT_EQ(clock_.Sleeps().size(), 2u);
@@ -210,7 +217,7 @@ TEST_F(HttpClientTest, NetworkErrorAfterRetriesKeepsItsCode) {
   transport_->SetHandler([](const HttpClientRequest&) -> Result<HttpClientResponse> {
     return Status::Unavailable("GET x failed: connection refused");
   });
-  auto r = client->Send(AzureRequest{.url = ArmUrl()});
+  auto r = client->Send(Req(ArmUrl()));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(r.status().message().find("after 2 attempts"), std::string::npos);
@@ -221,9 +228,9 @@ TEST_F(HttpClientTest, ArmQuotaHeadersSlowTheNextRequestDown) {
   transport_->EnqueueStatus(200, "{}",
                             HttpHeaders{{"x-ms-ratelimit-remaining-subscription-reads", "0"}});
   transport_->EnqueueStatus(200, "{}");
-  ASSERT_TRUE(client->Send(AzureRequest{.url = ArmUrl()}).ok());
+  ASSERT_TRUE(client->Send(Req(ArmUrl())).ok());
   EXPECT_TRUE(clock_.Sleeps().empty());
-  auto second = client->Send(AzureRequest{.url = ArmUrl("/resourceGroups?api-version=1")});
+  auto second = client->Send(Req(ArmUrl("/resourceGroups?api-version=1")));
   ASSERT_TRUE(second.ok());
   // One token at 25/s, waited before the request was sent.
   ASSERT_EQ(clock_.Sleeps().size(), 1u);
@@ -232,8 +239,8 @@ TEST_F(HttpClientTest, ArmQuotaHeadersSlowTheNextRequestDown) {
   // Another subscription is not slowed.
   transport_->EnqueueStatus(200, "{}");
   ASSERT_TRUE(client
-                  ->Send(AzureRequest{.url = "https://management.azure.com/subscriptions/"
-                                             "other/resources"})
+                  ->Send(Req("https://management.azure.com/subscriptions/"
+                             "other/resources"))
                   .ok());
   EXPECT_EQ(clock_.Sleeps().size(), 1u);
 }
@@ -275,7 +282,7 @@ TEST_F(HttpClientTest, ConcurrencyLimitIsRespected) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 10; ++i) {
-        if (!client->Send(AzureRequest{.url = ArmUrl()}).ok()) ++failures;
+        if (!client->Send(Req(ArmUrl())).ok()) ++failures;
       }
     });
   }
@@ -290,7 +297,7 @@ TEST_F(HttpClientTest, CancelledBeforeSending) {
   auto client = MakeClient();
   std::stop_source stop;
   stop.request_stop();
-  auto r = client->Send(AzureRequest{.url = ArmUrl()}, stop.get_token());
+  auto r = client->Send(Req(ArmUrl()), stop.get_token());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
   EXPECT_EQ(transport_->RequestCount(), 0u);
@@ -303,7 +310,7 @@ TEST_F(HttpClientTest, CancelledDuringBackoff) {
   });
   std::stop_source stop;
   clock_.SetSleepHook([&](Duration) { stop.request_stop(); });
-  auto r = client->Send(AzureRequest{.url = ArmUrl()}, stop.get_token());
+  auto r = client->Send(Req(ArmUrl()), stop.get_token());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
   EXPECT_NE(r.status().message().find("waiting to retry"), std::string::npos);
@@ -321,14 +328,14 @@ TEST_F(HttpClientTest, CancelWakesAThreadWaitingForASlot) {
     while (!release) std::this_thread::sleep_for(milliseconds(1));
     return FakeTransport::Response(200, "{}");
   });
-  std::thread holder([&] { (void)client->Send(AzureRequest{.url = ArmUrl()}); });
+  std::thread holder([&] { (void)client->Send(Req(ArmUrl())); });
   while (!entered) std::this_thread::sleep_for(milliseconds(1));
   std::stop_source stop;
   std::thread canceller([&] {
     std::this_thread::sleep_for(milliseconds(10));
     stop.request_stop();
   });
-  auto r = client->Send(AzureRequest{.url = ArmUrl()}, stop.get_token());
+  auto r = client->Send(Req(ArmUrl()), stop.get_token());
   EXPECT_EQ(r.status().code(), StatusCode::kCancelled);
   release = true;
   holder.join();
@@ -340,17 +347,14 @@ TEST_F(HttpClientTest, IdentityRequestsCarryNoToken) {
   auto client = MakeClient();
   transport_->EnqueueStatus(200, "{}");
   ASSERT_TRUE(
-      client
-          ->Send(AzureRequest{.method = "POST",
-                              .url = "https://login.microsoftonline.com/t/oauth2/v2.0/token"})
-          .ok());
+      client->Send(Req("https://login.microsoftonline.com/t/oauth2/v2.0/token", "POST")).ok());
   EXPECT_FALSE(transport_->Requests()[0].headers.Has("Authorization"));
   EXPECT_TRUE(credential_->scopes.empty());
 }
 
 TEST_F(HttpClientTest, MissingCredentialIsAClearError) {
   AzureHttpClient client(transport_, nullptr, AzureEndpoints(), {}, &clock_);
-  auto r = client.Send(AzureRequest{.url = ArmUrl()});
+  auto r = client.Send(Req(ArmUrl()));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(transport_->RequestCount(), 0u);

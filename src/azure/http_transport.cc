@@ -218,6 +218,7 @@ struct CurlTransport::Impl {
 CurlTransport::CurlTransport(CurlTransportOptions options) : impl_(std::make_unique<Impl>()) {
   EnsureCurlGlobalInit();
   impl_->options = std::move(options);
+  if (impl_->options.user_agent.empty()) impl_->options.user_agent = "atg/" ATG_VERSION;
   const auto& o = impl_->options;
   std::string all = FirstEnv({"ALL_PROXY", "all_proxy"});
   impl_->https_proxy = o.https_proxy.value_or(FirstEnv({"HTTPS_PROXY", "https_proxy"}));

@@ -76,7 +76,7 @@ struct CurlTransportOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   // Default total time per request (header + body), used when a request sets none.
   std::chrono::milliseconds request_timeout{120'000};
-  std::string user_agent = "atg/" ATG_VERSION;
+  std::string user_agent;  // empty: "atg/<version>"
   // Proxy settings. When unset, they come from the environment: for https:// URLs HTTPS_PROXY
   // then https_proxy, for http:// URLs HTTP_PROXY then http_proxy, then ALL_PROXY/all_proxy;
   // the exclusion list from NO_PROXY then no_proxy (comma-separated hosts, domain suffixes,

@@ -9,7 +9,8 @@ namespace {
 // Follows `link_field` from page to page.
 Result<PagingStats> FollowLinks(AzureHttpClient& client, const std::string& first_url,
                                 std::string_view link_field, std::string_view protocol,
-                                const PageCallback& on_page, std::stop_token stop) {
+                                const PageCallback& on_page, std::stop_token stop,
+                                const HttpHeaders& headers) {
   PagingStats stats;
   std::string url = first_url;
   while (true) {
@@ -18,8 +19,13 @@ Result<PagingStats> FollowLinks(AzureHttpClient& client, const std::string& firs
       return std::string(protocol) + " list " + RedactUrl(first_url) + ", page " +
              std::to_string(page_number);
     };
-    auto page = client.GetJson(url, stop);
-    if (!page.ok()) return page.status().WithContext(context());
+    AzureRequest request;
+    request.url = url;
+    request.headers = headers;
+    auto response = client.Send(request, stop);
+    if (!response.ok()) return response.status().WithContext(context());
+    auto page = ParseJson(response->body);
+    if (!page.ok()) return page.status().WithContext(context() + ": the body is not JSON");
     if (!page->is_object()) {
       return Status::Internal(context() + ": the response is not a JSON object");
     }
@@ -46,13 +52,15 @@ Result<PagingStats> FollowLinks(AzureHttpClient& client, const std::string& firs
 }  // namespace
 
 Result<PagingStats> ForEachArmPage(AzureHttpClient& client, const std::string& url,
-                                   const PageCallback& on_page, std::stop_token stop) {
-  return FollowLinks(client, url, "nextLink", "ARM", on_page, stop);
+                                   const PageCallback& on_page, std::stop_token stop,
+                                   const HttpHeaders& headers) {
+  return FollowLinks(client, url, "nextLink", "ARM", on_page, stop, headers);
 }
 
 Result<PagingStats> ForEachGraphPage(AzureHttpClient& client, const std::string& url,
-                                     const PageCallback& on_page, std::stop_token stop) {
-  return FollowLinks(client, url, "@odata.nextLink", "Microsoft Graph", on_page, stop);
+                                     const PageCallback& on_page, std::stop_token stop,
+                                     const HttpHeaders& headers) {
+  return FollowLinks(client, url, "@odata.nextLink", "Microsoft Graph", on_page, stop, headers);
 }
 
 Result<PagingStats> ForEachResourceGraphPage(AzureHttpClient& client, const std::string& url,

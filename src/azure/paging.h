@@ -32,11 +32,14 @@ struct PagingStats {
   int64_t items = 0;
 };
 
+// `headers` are sent with every page (e.g. Graph's "ConsistencyLevel: eventual").
 Result<PagingStats> ForEachArmPage(AzureHttpClient& client, const std::string& url,
-                                   const PageCallback& on_page, std::stop_token stop = {});
+                                   const PageCallback& on_page, std::stop_token stop = {},
+                                   const HttpHeaders& headers = {});
 
 Result<PagingStats> ForEachGraphPage(AzureHttpClient& client, const std::string& url,
-                                     const PageCallback& on_page, std::stop_token stop = {});
+                                     const PageCallback& on_page, std::stop_token stop = {},
+                                     const HttpHeaders& headers = {});
 
 // `url` is the Resource Graph resources URL, e.g.
 // {arm}/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01. `request` holds at

@@ -141,14 +141,20 @@ TEST_F(PagingTest, GraphFollowsODataNextLink) {
       third,
       R"({"value":[{"id":"u4"}],"@odata.deltaLink":"https://graph.microsoft.com/v1.0/users/delta?$deltatoken=x"})");
   std::vector<std::string> ids;
-  auto r = ForEachGraphPage(*client_, first, [&](const json::array& items, const json::object&) {
-    for (const auto& v : items) ids.emplace_back(v.as_object().at("id").as_string());
-    return true;
-  });
+  auto r = ForEachGraphPage(
+      *client_, first,
+      [&](const json::array& items, const json::object&) {
+        for (const auto& v : items) ids.emplace_back(v.as_object().at("id").as_string());
+        return true;
+      },
+      {}, HttpHeaders{{"ConsistencyLevel", "eventual"}});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->pages, 3);
   EXPECT_EQ(ids.size(), 4u);
   EXPECT_EQ(ids.back(), "u4");
+  for (const auto& req : transport_->Requests()) {
+    EXPECT_EQ(req.headers.Get("consistencylevel"), "eventual");
+  }
   // Graph requests are counted as Graph.
   EXPECT_EQ(client_->metrics().Snapshot().RequestsTo(ApiKind::kGraph), 3u);
 }
