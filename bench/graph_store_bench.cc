@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/log.h"
 #include "graph/arm_id.h"
 #include "graph/export.h"
 #include "graph/sqlite_graph_store.h"
@@ -93,6 +94,7 @@ double Since(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  atg::InitLogging(atg::LogFormat::kText, atg::LogLevel::kDebug);
   const int resources = argc > 1 ? std::atoi(argv[1]) : 100000;
   const int edges_per = argc > 2 ? std::atoi(argv[2]) : 4;
   const int producers = argc > 3 ? std::atoi(argv[3]) : 4;
@@ -104,7 +106,11 @@ int main(int argc, char** argv) {
     dir = tmpl;
     remove_dir = true;
   }
-  auto store = atg::graph::OpenSqliteGraphStore(dir, kTenant);
+  atg::graph::SqliteGraphStoreOptions options;
+  if (const char* mb = std::getenv("ATG_BENCH_CACHE_MB")) {
+    options.writer_cache_bytes = std::atoll(mb) << 20;
+  }
+  auto store = atg::graph::OpenSqliteGraphStore(dir, kTenant, options);
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
     return 1;

@@ -51,6 +51,18 @@ bool LooksLikeArmId(std::string_view s);
 // identities by id), in document order, normalised, duplicates kept.
 void CollectArmIds(const json::value& v, std::vector<std::string>* out);
 
+// An ARM id found in a document and where: a path such as
+// "properties.ipConfigurations[0].properties.subnet.id"; for an id used as an object key, the
+// path of that object followed by the key in brackets, e.g.
+// "identity.userAssignedIdentities[\"/subscriptions/...\"]".
+struct ArmIdRef {
+  std::string id;  // normalised
+  std::string path;
+};
+
+// Like CollectArmIds, with the path of each occurrence relative to `v`.
+void CollectArmIdRefs(const json::value& v, std::string_view base_path, std::vector<ArmIdRef>* out);
+
 // The ancestors of a normalised ARM id, nearest first: for
 // ".../virtualnetworks/v/subnets/s" yields ".../virtualnetworks/v", then the resource group,
 // then the subscription. For an extension resource the next ancestor is its scope.

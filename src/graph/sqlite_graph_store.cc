@@ -7,6 +7,7 @@
 #include <ctime>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -456,6 +457,10 @@ class SqliteScanSession : public ScanSession {
   }
 
   Result<CommitSummary> Settle() {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto secs = [](std::chrono::steady_clock::time_point t) {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    };
     if (sqlite3_create_function_v2(
             db_->handle(), "atg_in_scope", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
             const_cast<ScanScope*>(&scope_), InScopeFn, nullptr, nullptr, nullptr) != SQLITE_OK) {
@@ -475,6 +480,8 @@ class SqliteScanSession : public ScanSession {
         "atg_in_scope(label, type, subscription_id, resource_group)");
     if (!gone.ok()) return gone.status();
     sum.nodes_removed += *gone;
+    const double stale_seconds = secs(t0);
+    const auto t1 = std::chrono::steady_clock::now();
     // 3. Edges with an endpoint that is not a node.
     auto exists = db_->Prepare("SELECT 1 FROM nodes WHERE key = ?1");
     if (!exists.ok()) return exists.status();
@@ -536,6 +543,7 @@ class SqliteScanSession : public ScanSession {
       LogDebug("graph commit: {} edges pointed at nodes outside the graph and were dropped",
                sum.dangling_edges_dropped);
     }
+    const double settle_seconds = secs(t1);
     // 4. Tags and regions nothing points at any more.
     auto orphans = Exec(
         "DELETE FROM nodes WHERE (label = 'Tag' OR label = 'Region') AND ?1 > 0 AND "
@@ -564,6 +572,10 @@ class SqliteScanSession : public ScanSession {
     rec->BindText(5, summary_text);
     ATG_RETURN_IF_ERROR(rec->Run());
     node_exists_ = SqliteStmt();
+    LogDebug(
+        "graph commit: stale rows removed in {:.2f} s, {} loose edges settled in {:.2f} s, "
+        "total {:.2f} s",
+        stale_seconds, loose.size(), settle_seconds, secs(t0));
     return sum;
   }
 
@@ -730,14 +742,36 @@ class SqliteGraphStore : public GraphStore {
     *sql += ")";
   }
 
-  Result<std::unique_ptr<SqliteDb>> OpenReader() {
+  // A read-only connection from a small pool; it goes back to the pool (outside any
+  // transaction) when the returned pointer is destroyed.
+  using Reader = std::unique_ptr<SqliteDb, std::function<void(SqliteDb*)>>;
+  Result<Reader> OpenReader() {
+    auto give_back = [this](SqliteDb* db) {
+      if (sqlite3_get_autocommit(db->handle()) == 0) (void)db->Exec("ROLLBACK");
+      std::lock_guard lk(pool_mu_);
+      if (idle_.size() < kMaxIdleReaders) {
+        idle_.emplace_back(db);
+      } else {
+        delete db;
+      }
+    };
+    {
+      std::lock_guard lk(pool_mu_);
+      if (!idle_.empty()) {
+        SqliteDb* db = idle_.back().release();
+        idle_.pop_back();
+        return Reader(db, give_back);
+      }
+    }
     auto db = SqliteDb::Open(path_, SqliteDb::Mode::kReadOnly);
     if (!db.ok()) return db.status();
     sqlite3_busy_timeout((*db)->handle(), 5000);
-    (void)(*db)->Exec("PRAGMA mmap_size=268435456");
-    return db;
+    return Reader(db->release(), give_back);
   }
 
+  static constexpr size_t kMaxIdleReaders = 4;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<SqliteDb>> idle_;
   const std::string tenant_;
   const std::string path_;
   const SqliteGraphStoreOptions options_;

@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <deque>
-
 #include "common/strings.h"
 #include "graph/rules/rules.h"
 #include "graph/testing/fixtures.h"
@@ -13,17 +11,7 @@ using testing::CountEdges;
 using testing::HasEdge;
 using testing::LoadBody;
 
-// Keeps each body alive for the test binary's lifetime: an ArmBody points into its body.
-ArmBody Prepare(json::object body) {
-  static std::deque<json::object> alive;
-  alive.push_back(std::move(body));
-  auto r = ArmBody::From(alive.back());
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? std::move(r.value()) : ArmBody{};
-}
-
 constexpr char kRec[] = "sdk-recordings/azure-libraries-for-net/";
-constexpr char kNet[] = "rest-api-specs-examples/network/2021-05-01/";
 
 TEST(BuildArmFragmentTest, RealVirtualMachineGetsEveryApplicableEdge) {
   json::object body = LoadBody(std::string(kRec) + "Microsoft_Compute_virtualMachines__get.json");

@@ -22,7 +22,6 @@ ArmBody Prepare(json::object body) {
 }
 
 constexpr char kRec[] = "sdk-recordings/azure-libraries-for-net/";
-constexpr char kNet[] = "rest-api-specs-examples/network/2021-05-01/";
 
 TEST(LocationRuleTest, ResourceLocatedInRegion) {
   ArmBody r = Prepare(LoadBody(std::string(kRec) + "Microsoft_Compute_virtualMachines__get.json"));

@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <deque>
-
 #include "graph/rules/rules.h"
 #include "graph/testing/fixtures.h"
 
@@ -11,18 +9,6 @@ namespace {
 using testing::CountEdges;
 using testing::HasEdge;
 using testing::LoadBody;
-
-// Keeps each body alive for the test binary's lifetime: an ArmBody points into its body.
-ArmBody Prepare(json::object body) {
-  static std::deque<json::object> alive;
-  alive.push_back(std::move(body));
-  auto r = ArmBody::From(alive.back());
-  EXPECT_TRUE(r.ok()) << r.status().ToString();
-  return r.ok() ? std::move(r.value()) : ArmBody{};
-}
-
-constexpr char kRec[] = "sdk-recordings/azure-libraries-for-net/";
-constexpr char kNet[] = "rest-api-specs-examples/network/2021-05-01/";
 
 json::object GroupWithMembers(json::array members) {
   json::object group = LoadBody("msgraph-docs/v1.0/group-get__example1.json");

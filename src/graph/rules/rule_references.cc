@@ -5,18 +5,22 @@
 namespace atg::graph {
 
 void ReferencesRule(const ArmBody& r, GraphFragment* out) {
-  std::vector<std::string> ids;
+  std::vector<ArmIdRef> refs;
   for (const auto& kv : *r.body) {
     if (kv.key() == "id") continue;  // the body's own id
-    if (LooksLikeArmId(kv.key())) ids.push_back(NormalizeArmId(kv.key()));
-    CollectArmIds(kv.value(), &ids);
+    if (LooksLikeArmId(kv.key())) refs.push_back({NormalizeArmId(kv.key()), ""});
+    CollectArmIdRefs(kv.value(), kv.key(), &refs);
   }
   std::unordered_set<std::string> seen;
   const std::string own_prefix = r.key + "/";
-  for (auto& id : ids) {
-    if (id == r.key || id.starts_with(own_prefix)) continue;
-    if (!seen.insert(id).second) continue;
-    out->edges.push_back(MakeEdge(r.key, std::move(id), edge::kReferences));
+  for (auto& ref : refs) {
+    if (ref.id == r.key || ref.id.starts_with(own_prefix)) continue;
+    if (!seen.insert(ref.id).second) continue;
+    Edge e = MakeEdge(r.key, std::move(ref.id), edge::kReferences);
+    json::object props;
+    props["path"] = ref.path;
+    e.properties = json::serialize(props);
+    out->edges.push_back(std::move(e));
   }
 }
 

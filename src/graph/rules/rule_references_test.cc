@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <map>
 #include <set>
 
+#include "common/strings.h"
 #include "graph/rules/rules.h"
 #include "graph/testing/fixtures.h"
 
@@ -25,7 +27,6 @@ ArmBody Prepare(json::object body) {
 constexpr char kRec[] = "sdk-recordings/azure-libraries-for-net/";
 constexpr char kNet[] = "rest-api-specs-examples/network/2021-05-01/";
 
-#include "common/strings.h"
 TEST(ReferencesRuleTest, EveryForeignIdOfARealNicOnceWithoutOwnSubObjects) {
   json::object body = LoadBody(std::string(kRec) + "Microsoft_Network_networkInterfaces__get.json");
   ArmBody r = Prepare(body);
@@ -57,6 +58,32 @@ TEST(ReferencesRuleTest, EveryForeignIdOfARealNicOnceWithoutOwnSubObjects) {
   }
   EXPECT_EQ(targets, expected);
   EXPECT_GE(targets.size(), 5u);
+}
+
+TEST(ReferencesRuleTest, EdgesCarryTheJsonPathOfTheReference) {
+  ArmBody r =
+      Prepare(LoadBody(std::string(kRec) + "Microsoft_Network_networkInterfaces__get.json"));
+  GraphFragment f;
+  ReferencesRule(r, &f);
+  std::map<std::string, std::string> path_of;
+  for (const auto& e : f.edges) {
+    auto props = ParseJson(e.properties);
+    ASSERT_TRUE(props.ok());
+    path_of[e.to] = std::string(props->at("path").as_string());
+  }
+  EXPECT_EQ(path_of["/subscriptions/ec0aa5f7-9e78-40c9-85cd-535c6305b380/resourcegroups/"
+                    "rgneml9e606299/providers/microsoft.network/virtualnetworks/"
+                    "vnet2a147773d97153/subnets/front-end"],
+            "properties.ipConfigurations[0].properties.subnet.id");
+  ArmBody aci = Prepare(
+      LoadBody(std::string(kRec) + "Microsoft_ContainerInstance_containerGroups__get.json"));
+  GraphFragment g;
+  ReferencesRule(aci, &g);
+  bool keyed = false;
+  for (const auto& e : g.edges) {
+    keyed |= e.properties.find("identity.userAssignedIdentities[") != std::string::npos;
+  }
+  EXPECT_TRUE(keyed);
 }
 
 TEST(ReferencesRuleTest, UserAssignedIdentityKeysAreReferences) {

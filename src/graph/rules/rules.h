@@ -53,6 +53,10 @@ void ContainmentRule(const ArmBody& r, const RuleContext& ctx, GraphFragment* ou
 // keys), deduplicated. Excluded: the body's own top-level id, and ids at or below the resource's
 // own id (its inline sub-objects and children, e.g. a NIC's ipConfigurations or a VNet's inline
 // subnets: CONTAINS already links real children, and a resource does not depend on itself).
+// Each edge's properties are {"path": "<JSON path of the first occurrence in the body>"}, e.g.
+// "properties.ipConfigurations[0].properties.subnet.id", so that readers can tell settable
+// references from the read-only back-references ARM also returns (an NSG's
+// properties.networkInterfaces, a subnet's properties.ipConfigurations), which can form cycles.
 void ReferencesRule(const ArmBody& r, GraphFragment* out);
 
 // USES: virtual machine -> its network interfaces, OS disk and data disks (managed disks).
