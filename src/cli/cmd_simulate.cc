@@ -108,20 +108,29 @@ void AddSimulateCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--host", o.host, "Address to listen on");
   cmd->add_option("--port", f->port, "Port (0 picks a free one; it is printed)")
       ->check(CLI::Range(0, 65535));
-  cmd->add_option("--subscriptions", o.generator.subscriptions, "Subscriptions to generate")
-      ->check(CLI::Range(1, 10000));
-  cmd->add_option("--resources", o.generator.resources, "ARM resources to generate")
-      ->check(CLI::Range(0, 10000000));
-  cmd->add_option("--users", o.generator.users, "Users to generate")
-      ->check(CLI::Range(0, 10000000));
-  cmd->add_option("--groups", o.generator.groups, "Groups to generate")
-      ->check(CLI::Range(0, 10000000));
-  cmd->add_option("--service-principals", o.generator.service_principals,
-                  "Service principals to generate")
-      ->check(CLI::Range(0, 10000000));
-  cmd->add_option("--tenant-id", o.generator.tenant_id, "Tenant id of the generated tenant");
+  auto* subs =
+      cmd->add_option("--subscriptions", o.generator.subscriptions, "Subscriptions to generate")
+          ->check(CLI::Range(1, 10000));
+  auto* res = cmd->add_option("--resources", o.generator.resources, "ARM resources to generate")
+                  ->check(CLI::Range(0, 10000000));
+  auto* users = cmd->add_option("--users", o.generator.users, "Users to generate")
+                    ->check(CLI::Range(0, 10000000));
+  auto* groups = cmd->add_option("--groups", o.generator.groups, "Groups to generate")
+                     ->check(CLI::Range(0, 10000000));
+  auto* sps = cmd->add_option("--service-principals", o.generator.service_principals,
+                              "Service principals to generate")
+                  ->check(CLI::Range(0, 10000000));
+  auto* tid =
+      cmd->add_option("--tenant-id", o.generator.tenant_id, "Tenant id of the generated tenant");
   cmd->add_option("--seed", o.generator.seed, "Seed for the tenant, credentials and faults");
-  cmd->add_option("--tenant-file", o.tenant_file, "Serve this tenant file instead of generating");
+  // A tenant file fixes the tenant; generator flags next to it would silently do nothing.
+  cmd->add_option("--tenant-file", o.tenant_file, "Serve this tenant file instead of generating")
+      ->excludes(subs)
+      ->excludes(res)
+      ->excludes(users)
+      ->excludes(groups)
+      ->excludes(sps)
+      ->excludes(tid);
   cmd->add_option("--dump-tenant", f->dump_tenant, "Write the served tenant to this file");
   cmd->add_option("--latency-ms", o.latency_ms, "Delay every response by this much")
       ->check(CLI::Range(0, 600000));

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -41,8 +42,9 @@ using boost::system::error_code;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // Bytes asked of the socket per read; a typical request head fits in one read.
 constexpr size_t kReadSize = 8192;
-// While closing after an error, unread request bytes are drained for this long so that the
-// kernel does not answer them with a reset that could destroy the error response in flight.
+// Bound on a polite close: draining unread request bytes after an error (so the kernel does not
+// answer them with a reset that could destroy the error response in flight), or waiting for the
+// client's TLS close_notify.
 constexpr auto kLingerTime = std::chrono::milliseconds(500);
 constexpr size_t kLingerBytes = 1 << 20;
 // Beyond this many connections being answered 503 at once, new ones are closed without a word.
@@ -203,8 +205,10 @@ struct HttpServer::Impl {
   template <class Stream>
   asio::awaitable<bool> WriteStreamed(Stream& stream, Connection& conn, HttpResponse& r,
                                       unsigned version, bool keep_alive, bool head_only);
+  // Ends the connection politely: TLS close_notify, or a TCP half-close after which unread
+  // request bytes are drained (`drain`) for a moment.
   template <class Stream>
-  asio::awaitable<void> CloseAfterError(Stream& stream);
+  asio::awaitable<void> EndConnection(Stream& stream, bool drain);
 
   void CloseConnections(bool idle_only) {
     for (auto& shard : shards) {
@@ -328,19 +332,26 @@ asio::awaitable<void> HttpServer::Impl::RunConnection(tcp::socket socket, Shard*
 }
 
 template <class Stream>
-asio::awaitable<void> HttpServer::Impl::CloseAfterError(Stream& stream) {
+asio::awaitable<void> HttpServer::Impl::EndConnection(Stream& stream, bool drain) {
   auto& lowest = beast::get_lowest_layer(stream);
-  error_code ec;
-  lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
-  if (ec) co_return;
-  // Drain what the client is still sending (raw bytes: for TLS we only need them gone).
   lowest.expires_after(kLingerTime);
-  char sink[4096];
-  size_t drained = 0;
-  while (drained < kLingerBytes) {
-    auto [rec, n] = co_await lowest.async_read_some(asio::buffer(sink), kTuple);
-    if (rec) break;
-    drained += n;
+  if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+    // Sends close_notify so the client can tell the end of the stream from a truncation, and
+    // waits (briefly) for the client's; the TLS layer discards what the client still sends.
+    co_await stream.async_shutdown(kTuple);
+  } else {
+    error_code ec;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec || !drain) co_return;
+    // Drain what the client is still sending, so that closing does not reset the connection
+    // before the client has read the error response.
+    char sink[4096];
+    size_t drained = 0;
+    while (drained < kLingerBytes) {
+      auto [rec, n] = co_await lowest.async_read_some(asio::buffer(sink), kTuple);
+      if (rec) break;
+      drained += n;
+    }
   }
 }
 
@@ -352,7 +363,8 @@ asio::awaitable<void> HttpServer::Impl::Serve(Stream& stream, Connection& conn,
     HttpResponse r = MakeError(503, "ServiceUnavailable",
                                "the server has too many open connections; retry later", nullptr);
     r.SetHeader("Retry-After", "1");
-    if (co_await Write(stream, conn, r, 11, false, false)) co_await CloseAfterError(stream);
+    if (co_await Write(stream, conn, r, 11, false, false))
+      co_await EndConnection(stream, /*drain=*/true);
     co_return;
   }
 
@@ -366,7 +378,8 @@ asio::awaitable<void> HttpServer::Impl::Serve(Stream& stream, Connection& conn,
   auto fail = [&](int status, std::string_view code, std::string message,
                   const HttpRequest* request) -> asio::awaitable<void> {
     HttpResponse r = MakeError(status, code, message, request);
-    if (co_await Write(stream, conn, r, 11, false, false)) co_await CloseAfterError(stream);
+    if (co_await Write(stream, conn, r, 11, false, false))
+      co_await EndConnection(stream, /*drain=*/true);
   };
 
   for (;;) {
@@ -468,8 +481,7 @@ asio::awaitable<void> HttpServer::Impl::Serve(Stream& stream, Connection& conn,
     bool written = co_await Write(stream, conn, response, version, keep_alive, head_only);
     if (!written || conn.closed) co_return;
     if (!keep_alive) {
-      error_code ec;
-      lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_await EndConnection(stream, /*drain=*/false);
       co_return;
     }
   }

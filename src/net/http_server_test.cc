@@ -733,6 +733,7 @@ class TlsTest : public ::testing::Test {
 
 TEST_F(TlsTest, HttpsRoundTrip) {
   ServerOptions o = FastOptions();
+  o.max_body_bytes = 1024;
   o.tls_cert_file = cert_;
   o.tls_key_file = key_;
   HttpServer server(o, Echo);
@@ -746,6 +747,14 @@ TEST_F(TlsTest, HttpsRoundTrip) {
   EXPECT_EQ(FindString(&obj, "body").value_or(""), "over tls");
   EXPECT_EQ(c.Do("GET", Url(server, "/again"), "", {}, 5000, cert_).status, 200);
   EXPECT_EQ(server.Stats().total_connections, 1u);
+  // The connection ends cleanly after `Connection: close` and after an error.
+  Reply closing = c.Do("GET", Url(server, "/bye"), "", {"Connection: close"}, 5000, cert_);
+  EXPECT_EQ(closing.code, CURLE_OK);
+  EXPECT_EQ(closing.Header("connection"), "close");
+  auto start = Clock::now();
+  Reply big = c.Do("POST", Url(server, "/big"), std::string(2048, 'x'), {}, 5000, cert_);
+  EXPECT_EQ(big.status, 413);
+  EXPECT_LT(ElapsedMs(start), 1000);
   // Plain HTTP to the TLS port does not get an answer.
   Client plain;
   EXPECT_NE(plain.Do("GET", "http://127.0.0.1:" + std::to_string(server.port()) + "/", "", {}, 1000)

@@ -233,7 +233,7 @@ ArmApi::ArmApi(const TenantIndex& index, ApiOptions options, DeploymentStore* de
   for (const auto& row : index_.resource_containers_table()) {
     if (!row.location.empty()) locs.insert(ToLower(row.location));
   }
-  for (const auto& l : locs) locations_.push_back(Capitalized(l));
+  for (const auto& l : locs) locations_.emplace_back(l, Capitalized(l));
 }
 
 ArmApi::~ArmApi() = default;
@@ -348,6 +348,20 @@ net::HttpResponse ArmApi::Dispatch(const net::HttpRequest& req, const CallerCont
     }
     if (l[4] == "providers" && n >= 6) return ResourceRoute(req, r, 4);
     return NoRoute(req.path);
+  }
+  if (l[2] == "locations" && n == 3) {
+    if (!is_get) return method_not_allowed();
+    json::array value;
+    for (const auto& [name, display] : locations_) {
+      json::object loc;
+      loc["id"] = rr.sub->id + "/locations/" + name;
+      loc["name"] = name;
+      loc["type"] = "Region";
+      loc["displayName"] = display;
+      loc["regionalDisplayName"] = display;
+      value.push_back(std::move(loc));
+    }
+    return net::HttpResponse::Json(200, json::object{{"value", std::move(value)}});
   }
   if (l[2] == "resources" && n == 3) {
     if (!is_get) return method_not_allowed();
@@ -640,7 +654,7 @@ net::HttpResponse ArmApi::Providers(std::string_view id_prefix,
     json::object rt;
     rt["resourceType"] = type.substr(slash + 1);
     json::array locs;
-    for (const auto& l : locations_) locs.emplace_back(l);
+    for (const auto& l : locations_) locs.emplace_back(l.second);
     rt["locations"] = std::move(locs);
     json::array av;
     for (const auto& v : versions) av.emplace_back(v);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "net/http_message.h"
@@ -64,7 +65,8 @@ class ArmApi {
   ApiOptions options_;
   std::unique_ptr<DeploymentStore> owned_deployments_;
   DeploymentStore* deployments_;
-  std::vector<std::string> locations_;  // display names of every location the tenant uses
+  // Every location the tenant uses: (name, display name), e.g. ("eastus", "East US").
+  std::vector<std::pair<std::string, std::string>> locations_;
 };
 
 }  // namespace atg::sim

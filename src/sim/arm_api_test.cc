@@ -107,6 +107,14 @@ TEST_F(ArmApiTest, SubscriptionsAndTenants) {
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(ErrorCode(r), "SubscriptionNotFound");
   EXPECT_NE(ErrorMessage(r).find("44444444-4444-4444-8444-444444444444"), std::string::npos);
+  r = Get(Sub(kSub1) + "/locations?" + kV);
+  ASSERT_EQ(r.status, 200);
+  std::set<std::string> names;
+  auto locations = Body(r);
+  for (const auto& l : *FindArray(locations.if_object(), "value")) {
+    names.insert(std::string(*FindString(l.if_object(), "name")));
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"eastus", "westeurope", "westus"}));
   r = Get(std::string("/tenants?") + kV);
   ASSERT_EQ(r.status, 200);
   EXPECT_NE(r.body.find(kTenantId), std::string::npos);

@@ -1,4 +1,4 @@
-// Internal to the generator (generator.cc, generator_units.cc): the state of one generation run.
+// Internal to the generator (generator*.cc): the state of one generation run.
 // Not a public interface; see sim/generator.h for the contract.
 #ifndef ATG_SIM_GENERATOR_IMPL_H_
 #define ATG_SIM_GENERATOR_IMPL_H_
@@ -49,6 +49,10 @@ struct Rg {
   int octet = 0;  // the VNet is 10.{octet}.0.0/16
   int next_host = 4;
   std::unordered_map<std::string, std::string> dns_zones;  // zone name -> id
+  // Where each subnet's entry is in `resources` and where its copy is in the VNet's
+  // properties.subnets, for the back-references ARM keeps on a subnet.
+  size_t vnet_entry = 0;
+  std::unordered_map<std::string, std::pair<size_t, size_t>> subnet_entries;
   std::string key_vault_id, storage_id, site_host;
   int counter = 0;
   int units_left = 0;
@@ -102,8 +106,13 @@ class Builder {
   const Principal* AnyPrincipal();
   const Principal* GroupOrUser();
   void EnsureWatcher(Rg& rg);
+  // Adds {"id": ref} to the subnet's `property` list (e.g. "ipConfigurations",
+  // "privateEndpoints") in its entry and in the VNet's inlined copy, as ARM reports them.
+  void LinkSubnet(Rg& rg, const std::string& subnet_id, const char* property,
+                  const std::string& ref);
 
-  // --- generator_units.cc: workload units. Each emits at most its kMax* entries. ---
+  // --- generator_{network,compute,services}.cc: workload units. Each emits at most its kMax*
+  // entries. ---
   void NetworkUnit(Rg& rg);
   void VmUnit(Rg& rg);
   void WebUnit(Rg& rg);
@@ -120,6 +129,7 @@ class Builder {
   void ContainerGroupUnit(Rg& rg);
   void RecoveryVaultUnit(Rg& rg);
   void FrontDoorUnit(Rg& rg);
+  json::object PublicIpBody(Rg& rg, const std::string& name, const std::string& ip_config_id);
   void PublicIpSingle(Rg& rg);
   void AvailabilitySetSingle(Rg& rg);
   void RouteTableSingle(Rg& rg);
@@ -146,6 +156,31 @@ class Builder {
   uint64_t public_ip_ = 0;
   int octet_ = 0;
 };
+
+// Application names that resource groups, resources and groups are named after.
+inline constexpr const char* kApps[] = {
+    "payments", "orders",    "billing",   "portal",    "crm",     "hr",        "search",
+    "catalog",  "inventory", "analytics", "identity",  "gateway", "reporting", "mobile",
+    "checkout", "shipping",  "loyalty",   "pricing",   "ledger",  "audit",     "notify",
+    "media",    "chat",      "iot",       "telemetry", "etl",     "ml",        "docs",
+    "wiki",     "booking",   "claims",    "fleet",     "quotes",  "risk",      "fraud",
+    "tax",      "kyc",       "pos",       "warehouse", "support"};
+
+template <typename T, size_t N>
+inline const T& Pick(Rng& rng, const T (&arr)[N]) {
+  return arr[rng.Below(N)];
+}
+
+// An independent seed for one part of the generation, so that parts do not shift each other.
+inline uint64_t Mix(uint64_t seed, uint64_t salt) {
+  Rng r(seed ^ (salt * 0x9e3779b97f4a7c15ULL));
+  return r.Next();
+}
+
+// {"id": id}, ARM's sub-resource reference.
+inline json::object Ref(const std::string& id) { return json::object{{"id", id}}; }
+// A weak ETag as the network provider writes them.
+inline std::string Etag(Rng& rng) { return "W/\"" + rng.Guid() + "\""; }
 
 // Largest number of entries each unit may emit (the orchestration only starts a unit when the
 // remaining count allows it, which keeps the total exact).

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -350,6 +351,32 @@ TEST(GeneratorTest, ChildrenAreInlinedConsistentlyWithTheirEntries) {
   EXPECT_GT(children, 100u);
 }
 
+// A subnet lists the ip configurations in it, as ARM reports them (and the VNet's copy agrees,
+// which the test above checks).
+TEST(GeneratorTest, SubnetsListTheNicsInThem) {
+  const Tenant& t = Mid();
+  std::unordered_map<std::string, std::set<std::string>> listed;  // subnet id -> ipconfig ids
+  for (const auto& r : t.resources) {
+    const auto& o = r.as_object();
+    if (S(o, "type") != "Microsoft.Network/virtualNetworks/subnets") continue;
+    if (const auto* ipc = FindArray(&o.at("properties").as_object(), "ipConfigurations")) {
+      for (const auto& e : *ipc) listed[S(o, "id")].insert(S(e.as_object(), "id"));
+    }
+  }
+  size_t nics = 0;
+  for (const auto& r : t.resources) {
+    const auto& o = r.as_object();
+    if (S(o, "type") != "Microsoft.Network/networkInterfaces") continue;
+    for (const auto& ipc : o.at("properties").as_object().at("ipConfigurations").as_array()) {
+      const auto& p = ipc.as_object().at("properties").as_object();
+      std::string subnet = S(p.at("subnet").as_object(), "id");
+      EXPECT_TRUE(listed[subnet].count(S(ipc.as_object(), "id"))) << S(o, "id");
+      ++nics;
+    }
+  }
+  EXPECT_GT(nics, 50u);
+}
+
 TEST(GeneratorTest, DiagnosticSettingsOnlyOnCommonTypesAndSendToAWorkspace) {
   const Tenant& t = Mid();
   std::unordered_map<std::string, std::string> type_of;
@@ -395,6 +422,20 @@ TEST(GeneratorTest, BodiesCarryTheArmShape) {
   }
   EXPECT_GT(tagged, top / 3);
   EXPECT_LT(tagged, top);
+  // Names obey Azure's naming rules where they are strict (globally unique DNS names).
+  const std::regex storage(R"([a-z0-9]{3,24})");
+  const std::regex vault(R"([a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9])");
+  const std::regex registry(R"([a-zA-Z0-9]{5,50})");
+  for (const auto& r : t.resources) {
+    const auto& o = r.as_object();
+    const std::string type = S(o, "type"), name = S(o, "name");
+    if (type == "Microsoft.Storage/storageAccounts")
+      EXPECT_TRUE(std::regex_match(name, storage)) << name;
+    if (type == "Microsoft.KeyVault/vaults") EXPECT_TRUE(std::regex_match(name, vault)) << name;
+    if (type == "Microsoft.ContainerRegistry/registries") {
+      EXPECT_TRUE(std::regex_match(name, registry)) << name;
+    }
+  }
   // A VM points at its NIC, disks and (when it has one) user-assigned identity.
   bool saw_vm = false;
   for (const auto& r : t.resources) {

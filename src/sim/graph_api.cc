@@ -177,6 +177,16 @@ net::HttpResponse GraphApi::Get(const net::HttpRequest& req) const {
 
   if (segs.size() == 2) return List(req, spec, *all);
   const DirectoryObject* obj = index_.FindDirectoryObject(segs[2]);
+  if (obj == nullptr && kind == DirectoryKind::kUser) {
+    // Graph also addresses a user by userPrincipalName.
+    for (const auto* u : index_.users()) {
+      auto upn = FindString(&u->body, "userPrincipalName");
+      if (upn && EqualsIgnoreCase(*upn, segs[2])) {
+        obj = u;
+        break;
+      }
+    }
+  }
   if (obj == nullptr || obj->kind != kind) return NotFound(segs[2]);
   if (segs.size() == 3) {
     std::string body = "{\"@odata.context\":";
@@ -189,13 +199,34 @@ net::HttpResponse GraphApi::Get(const net::HttpRequest& req) const {
     body.append(rendered, 1);
     return JsonText(200, std::move(body));
   }
-  if (segs.size() == 4 && kind == DirectoryKind::kGroup) {
+  if ((segs.size() == 4 || segs.size() == 5) && kind == DirectoryKind::kGroup) {
     std::string nav = ToLower(segs[3]);
     if (nav == "members" || nav == "transitivemembers") {
       if (spec.expand_members) return BadRequest("$expand is not supported on members.");
       spec.collection = "directoryObjects";
       spec.directory_objects = true;
-      return List(req, spec, Members(*obj, nav == "transitivemembers"));
+      auto members = Members(*obj, nav == "transitivemembers");
+      if (segs.size() == 4) return List(req, spec, members);
+      // A type cast: .../members/microsoft.graph.user lists only the users.
+      std::string cast = ToLower(segs[4]);
+      DirectoryKind want;
+      if (cast == "microsoft.graph.user") {
+        want = DirectoryKind::kUser;
+        spec.collection = "users";
+      } else if (cast == "microsoft.graph.group") {
+        want = DirectoryKind::kGroup;
+        spec.collection = "groups";
+      } else if (cast == "microsoft.graph.serviceprincipal") {
+        want = DirectoryKind::kServicePrincipal;
+        spec.collection = "servicePrincipals";
+      } else {
+        return BadRequest("Resource not found for the segment '" + std::string(segs[4]) + "'.");
+      }
+      std::vector<const DirectoryObject*> typed;
+      for (const auto* m : members) {
+        if (m->kind == want) typed.push_back(m);
+      }
+      return List(req, spec, typed);
     }
   }
   return BadRequest("Resource not found for the segment '" + std::string(segs.back()) + "'.");

@@ -139,6 +139,9 @@ TEST_F(GraphApiTest, SingleObjects) {
   ASSERT_EQ(r.status, 200);
   EXPECT_FALSE(Body(r).as_object().contains("members"));  // the tenant's list is not a property
   EXPECT_EQ(Get("/v1.0/servicePrincipals/" + SpId(1)).status, 200);
+  r = Get("/v1.0/users/USER0042@contoso.example");  // by userPrincipalName
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(*FindString(Body(r).if_object(), "id"), UserId(42));
   r = Get("/v1.0/users/" + GroupId(0));  // a group is not a user
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(ErrorCode(r), "Request_ResourceNotFound");
@@ -174,6 +177,14 @@ TEST_F(GraphApiTest, MembersAndTransitiveMembers) {
     EXPECT_TRUE(o.contains("@odata.type"));
   }
   EXPECT_EQ(Get("/v1.0/groups/" + UserId(1) + "/members").status, 404);
+  // Type casts keep only one kind of member.
+  auto users = Walk("/v1.0/groups/" + GroupId(0) + "/transitiveMembers/microsoft.graph.user", 100);
+  auto user_ids = Ids(users);
+  EXPECT_EQ(user_ids.size(), 3u);  // u0, u1, u2 (u0 reached twice, listed once)
+  EXPECT_EQ(std::set<std::string>(user_ids.begin(), user_ids.end()).size(), 3u);
+  auto groups = Walk("/v1.0/groups/" + GroupId(0) + "/members/microsoft.graph.group", 100);
+  EXPECT_EQ(Ids(groups), std::vector<std::string>{GroupId(1)});
+  EXPECT_EQ(Get("/v1.0/groups/" + GroupId(0) + "/members/microsoft.graph.device").status, 400);
 }
 
 TEST_F(GraphApiTest, ExpandMembersIsCappedAtTwenty) {

@@ -454,15 +454,29 @@ Result<Tenant> LoadTenantFile(const std::string& path) {
     return Status::NotFound("cannot open tenant file " + path +
                             ": no such file or not readable; check the --tenant-file path");
   }
-  std::string text;
-  char buf[1 << 16];
+  // Parsed in chunks so a large file is never held as text next to its document.
+  json::parse_options opt;
+  opt.max_depth = 256;
+  json::stream_parser parser(json::storage_ptr(), opt);
+  std::unique_ptr<char[]> buf(new char[1 << 20]);
+  size_t offset = 0;
+  boost::system::error_code ec;
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f.get())) > 0) text.append(buf, n);
+  while ((n = std::fread(buf.get(), 1, 1 << 20, f.get())) > 0) {
+    size_t used = parser.write(buf.get(), n, ec);
+    if (ec) {
+      return Status::InvalidArgument("tenant file " + path + ": invalid JSON near byte " +
+                                     std::to_string(offset + used) + ": " + ec.message());
+    }
+    offset += n;
+  }
   if (std::ferror(f.get())) return Status::IoError("error reading tenant file " + path);
-  auto doc = ParseJson(text);
-  if (!doc.ok()) return doc.status().WithContext("tenant file " + path);
-  text = std::string();  // release before the copy-free conversion
-  auto t = TenantFromJson(std::move(doc).value());
+  parser.finish(ec);
+  if (ec) {
+    return Status::InvalidArgument("tenant file " + path + ": invalid JSON at the end (" +
+                                   ec.message() + "); is the file complete?");
+  }
+  auto t = TenantFromJson(parser.release());
   if (!t.ok()) return t.status().WithContext("tenant file " + path);
   return t;
 }

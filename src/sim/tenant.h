@@ -51,7 +51,8 @@ Result<Tenant> LoadTenantFile(const std::string& path);
 json::value TenantToJson(const Tenant& tenant);
 // Writes the tenant file without building the whole document in memory: one entry per line,
 // written through a temporary file renamed into place. The output is a deterministic function
-// of `tenant` and LoadTenantFile(path) yields a Tenant equal to `tenant`.
+// of `tenant`, and for a tenant that TenantFromJson accepts (every generated one is),
+// LoadTenantFile(path) yields a Tenant equal to `tenant`.
 Status DumpTenantFile(const Tenant& tenant, const std::string& path);
 
 }  // namespace atg::sim

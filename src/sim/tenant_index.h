@@ -1,12 +1,13 @@
 // Read-only indexes over a simulated Tenant, built once so that every API handler answers from
-// precomputed look-ups and pre-serialized bodies: by lower-cased id, by subscription, by resource
+// precomputed look-ups and bodies serialized once: by lower-cased id, by subscription, by resource
 // group, by type, children by parent, extension resources by scope, directory objects by id.
 //
 // Ids are matched case-insensitively (ARM is) but every body keeps the tenant's original casing.
 // Parents get their children inlined where ARM does it (a virtual network's
 // properties.subnets) unless the tenant's body already carries that property.
 //
-// Thread-safety: immutable after construction; concurrent reads are safe.
+// Thread-safety: immutable after construction (apart from each resource's serialized-body cache,
+// which fills itself atomically on first use); concurrent reads from any threads are safe.
 // Ownership: built from an lvalue, the index points into the Tenant, which must outlive it; built
 // from an rvalue, the index takes the Tenant over.
 #ifndef ATG_SIM_TENANT_INDEX_H_
@@ -175,8 +176,9 @@ class TenantIndex {
   std::unordered_map<std::string, const IndexedResourceGroup*> rg_by_key_;  // "sub/rg"
   std::unordered_map<std::string, std::vector<const IndexedResourceGroup*>> rgs_by_sub_;
 
-  // Returns a view of a lower-cased copy of `s` owned by the index (one copy per distinct
-  // string: types, subscriptions, resource groups and composite keys repeat a lot).
+  // A view of a copy of `s` (InternLower: of its lower-cased copy) owned by the index, one copy
+  // per distinct string: types, subscriptions, resource groups and composite keys repeat a lot.
+  // Used only while building.
   std::string_view Intern(std::string_view s);
   std::string_view InternLower(std::string_view s);
   std::string scratch_;

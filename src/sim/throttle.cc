@@ -1,10 +1,12 @@
 #include "sim/throttle.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <mutex>
 #include <unordered_map>
 
+#include "common/json.h"
 #include "common/strings.h"
 
 namespace atg::sim {
@@ -12,6 +14,12 @@ namespace atg::sim {
 namespace {
 
 constexpr size_t kShards = 16;
+
+std::string ToUpper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
 
 struct Bucket {
   double tokens = 0;
@@ -301,6 +309,24 @@ net::HttpResponse Throttle::TooManyRequests(ApiSurface surface, const ThrottleDe
 
 int GraphRequestCost(const net::HttpRequest& request) {
   auto segments = Split(request.path, '/', /*skip_empty=*/true);
+  // A JSON batch costs what its requests cost, each evaluated on its own, as Graph does.
+  if (request.method == "POST" && segments.size() == 2 && segments[1] == "$batch") {
+    auto doc = ParseJson(request.body);
+    const json::array* inner =
+        doc.ok() && doc->is_object() ? FindArray(&doc->as_object(), "requests") : nullptr;
+    if (!inner || inner->empty()) return 1;
+    int total = 0;
+    for (const auto& item : *inner) {
+      const json::object* o = item.if_object();
+      net::HttpRequest sub;
+      sub.method = ToUpper(FindString(o, "method").value_or("GET"));
+      std::string url(FindString(o, "url").value_or(""));
+      sub.target = "/" + segments[0] + (url.starts_with("/") ? "" : "/") + url;
+      sub.ParseTarget();
+      total += GraphRequestCost(sub);
+    }
+    return total;
+  }
   // Drop the version segment ("v1.0", "beta").
   if (!segments.empty() &&
       (EqualsIgnoreCase(segments[0], "v1.0") || EqualsIgnoreCase(segments[0], "beta"))) {

@@ -197,6 +197,14 @@ TEST(ThrottleTest, GraphCostsFollowThePublishedTable) {
   EXPECT_EQ(GraphRequestCost(GraphRequest("GET", "/v1.0/users/u1/memberOf")), 2);
   EXPECT_EQ(GraphRequestCost(GraphRequest("POST", "/v1.0/directoryObjects/getByIds")), 3);
   EXPECT_EQ(GraphRequestCost(GraphRequest("GET", "/v1.0/groups?$select=id")), 1);  // never < 1
+
+  auto batch = GraphRequest("POST", "/v1.0/$batch");
+  batch.body = R"({"requests":[{"id":"1","method":"GET","url":"/users"},)"
+               R"({"id":"2","method":"GET","url":"groups/g1/members"},)"
+               R"({"id":"3","method":"get","url":"/groups?$expand=members"}]})";
+  EXPECT_EQ(GraphRequestCost(batch), 2 + 3 + 2);
+  batch.body = "not json";
+  EXPECT_EQ(GraphRequestCost(batch), 1);
 }
 
 TEST(ThrottleTest, ParseModeAndFormatHms) {

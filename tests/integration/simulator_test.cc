@@ -562,6 +562,13 @@ TEST_F(SimulateBinaryTest, UsageErrorsExit2NamingTheFlag) {
   close(c.stdout_fd);
   close(c.stderr_fd);
 
+  c = Spawn({ATG_BINARY, "simulate", "--tenant-file", "t.json", "--resources", "5"});
+  err = ReadAll(c.stderr_fd);
+  EXPECT_EQ(Wait(c.pid), 2);
+  EXPECT_NE(err.find("--tenant-file"), std::string::npos) << err;
+  close(c.stdout_fd);
+  close(c.stderr_fd);
+
   std::string bad = (dir_ / "bad.json").string();
   std::ofstream(bad) << R"({"tenant_id":"11111111-1111-1111-1111-111111111111",)"
                         R"("subscriptions":[],"resource_groups":[],"resources":[{"name":"x"}]})";
