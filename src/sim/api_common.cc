@@ -1,5 +1,6 @@
 #include "sim/api_common.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -158,7 +159,12 @@ std::vector<std::string_view> PathSegments(std::string_view path) {
 
 void AppendJsonString(std::string& out, std::string_view value) {
   out += '"';
-  for (unsigned char c : value) {
+  size_t run = 0;  // start of the pending run of characters that need no escaping
+  for (size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(value.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -175,17 +181,45 @@ void AppendJsonString(std::string& out, std::string_view value) {
       case '\t':
         out += "\\t";
         break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += char(c);
-        }
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
+  out.append(value.data() + run, value.size() - run);
   out += '"';
+}
+
+void AppendJson(std::string& out, const json::value& v) {
+  // Scalars are common (row columns) and need no serializer.
+  switch (v.kind()) {
+    case json::kind::null:
+      out += "null";
+      return;
+    case json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      return;
+    case json::kind::string:
+      AppendJsonString(out, v.get_string());
+      return;
+    default:
+      break;
+  }
+  json::serializer sr;
+  sr.reset(&v);
+  char buf[4096];
+  while (!sr.done()) {
+    auto chunk = sr.read(buf, sizeof buf);
+    out.append(chunk.data(), chunk.size());
+  }
 }
 
 std::string EncodeQueryValue(std::string_view v) {

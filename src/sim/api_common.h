@@ -60,8 +60,11 @@ std::optional<std::string> Base64Decode(std::string_view data);
 // Path segments without empty pieces: "/a//b/" -> {"a","b"}.
 std::vector<std::string_view> PathSegments(std::string_view path);
 
-// Appends `value` to `out` as a JSON string literal (quoted, escaped).
+// Appends `value` to `out` as a JSON string literal, escaped as Boost.JSON's serializer does.
 void AppendJsonString(std::string& out, std::string_view value);
+
+// Appends `v` serialized, without an intermediate string.
+void AppendJson(std::string& out, const json::value& v);
 
 // Percent-encodes a query value for a next link (keeps it readable: only what must be encoded).
 std::string EncodeQueryValue(std::string_view v);

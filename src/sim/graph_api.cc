@@ -288,7 +288,11 @@ std::string GraphApi::Render(const DirectoryObject& d, const ListSpec& spec) con
       const json::value* v = FindIgnoreCase(&d.body, s);
       AppendJsonString(out, s);
       out += ':';
-      out += v == nullptr ? "null" : json::serialize(*v);
+      if (v == nullptr) {
+        out += "null";
+      } else {
+        AppendJson(out, *v);
+      }
     }
   }
   if (spec.expand_members && d.kind == DirectoryKind::kGroup) {

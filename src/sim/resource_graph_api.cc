@@ -106,7 +106,7 @@ std::string_view StringColumn(const GraphRow& row, Col c) {
 
 // The JSON value of an object column (or a path into it); nullptr when absent.
 const json::value* ObjectColumn(const GraphRow& row, const ColumnRef& ref) {
-  const json::value* v = Find(row.body, FindColumn(ref.def->name)->name);
+  const json::value* v = Find(row.body, ref.def->name);
   for (const auto& key : ref.path) {
     if (v == nullptr || !v->is_object()) return nullptr;
     v = FindIgnoreCase(&v->get_object(), key);
@@ -115,12 +115,28 @@ const json::value* ObjectColumn(const GraphRow& row, const ColumnRef& ref) {
 }
 
 // A column's value as text for comparisons (null and missing compare as "").
-std::string TextOf(const GraphRow& row, const ColumnRef& ref) {
-  if (ref.def->is_string) return std::string(StringColumn(row, ref.def->col));
+// A column's value as text for comparisons (null and missing compare as ""). Uses `scratch`
+// only when the value is not already a string.
+std::string_view TextOf(const GraphRow& row, const ColumnRef& ref, std::string& scratch) {
+  if (ref.def->is_string) return StringColumn(row, ref.def->col);
   const json::value* v = ObjectColumn(row, ref);
-  if (v == nullptr || v->is_null()) return "";
-  if (v->is_string()) return std::string(v->get_string());
-  return json::serialize(*v);
+  if (v == nullptr || v->is_null()) return {};
+  if (v->is_string()) return v->get_string();
+  scratch = json::serialize(*v);
+  return scratch;
+}
+
+std::string TextOf(const GraphRow& row, const ColumnRef& ref) {
+  std::string scratch;
+  return std::string(TextOf(row, ref, scratch));
+}
+
+bool ContainsNoCase(std::string_view hay, std::string_view lower_needle) {
+  if (lower_needle.size() > hay.size()) return false;
+  for (size_t i = 0; i + lower_needle.size() <= hay.size(); ++i) {
+    if (EqualsIgnoreCase(hay.substr(i, lower_needle.size()), lower_needle)) return true;
+  }
+  return false;
 }
 
 void AppendValue(std::string& out, const GraphRow& row, const ColumnRef& ref) {
@@ -133,7 +149,11 @@ void AppendValue(std::string& out, const GraphRow& row, const ColumnRef& ref) {
     return;
   }
   const json::value* v = ObjectColumn(row, ref);
-  out += v == nullptr ? "null" : json::serialize(*v);
+  if (v == nullptr) {
+    out += "null";
+  } else {
+    AppendJson(out, *v);
+  }
 }
 
 struct ResolvedCondition {
@@ -144,8 +164,14 @@ struct ResolvedCondition {
 };
 
 bool Matches(const GraphRow& row, const ResolvedCondition& c) {
-  std::string v = TextOf(row, c.ref);
-  auto lower = [&] { return ToLower(v); };
+  std::string scratch;
+  std::string_view v = TextOf(row, c.ref, scratch);
+  auto in_list = [&](bool no_case) {
+    for (const auto& x : c.values) {
+      if (no_case ? EqualsIgnoreCase(v, x) : v == x) return true;
+    }
+    return false;
+  };
   switch (c.op) {
     case kql::Op::kEq:
       return v == c.values[0];
@@ -156,24 +182,23 @@ bool Matches(const GraphRow& row, const ResolvedCondition& c) {
     case kql::Op::kNeNoCase:
       return !EqualsIgnoreCase(v, c.values[0]);
     case kql::Op::kIn:
-      return std::find(c.values.begin(), c.values.end(), v) != c.values.end();
+      return in_list(false);
     case kql::Op::kNotIn:
-      return std::find(c.values.begin(), c.values.end(), v) == c.values.end();
+      return !in_list(false);
     case kql::Op::kInNoCase:
-    case kql::Op::kNotInNoCase: {
-      std::string l = lower();
-      bool in = std::find(c.lower_values.begin(), c.lower_values.end(), l) != c.lower_values.end();
-      return c.op == kql::Op::kInNoCase ? in : !in;
-    }
+      return in_list(true);
+    case kql::Op::kNotInNoCase:
+      return !in_list(true);
     case kql::Op::kContains:
     case kql::Op::kHas:
-      return lower().find(c.lower_values[0]) != std::string::npos;
+      return ContainsNoCase(v, c.lower_values[0]);
     case kql::Op::kNotContains:
-      return lower().find(c.lower_values[0]) == std::string::npos;
+      return !ContainsNoCase(v, c.lower_values[0]);
     case kql::Op::kStartsWith:
-      return lower().starts_with(c.lower_values[0]);
+      return StartsWithIgnoreCase(v, c.lower_values[0]);
     case kql::Op::kEndsWith:
-      return lower().ends_with(c.lower_values[0]);
+      return v.size() >= c.lower_values[0].size() &&
+             EqualsIgnoreCase(v.substr(v.size() - c.lower_values[0].size()), c.lower_values[0]);
   }
   return false;
 }
@@ -319,8 +344,17 @@ net::HttpResponse ResourceGraphApi::Handle(const net::HttpRequest& req,
       : query->table == kql::Table::kResourceContainers ? index_.resource_containers_table()
                                                         : index_.authorization_table();
   std::vector<const GraphRow*> rows;
+  // Rows are sorted by id, so neighbours share their subscription: remember the last verdict.
+  std::string_view last_sub;
+  bool last_allowed = false;
   for (const auto& row : table) {
-    if (!row.subscription.empty() && !subs.contains(row.subscription)) continue;
+    if (!row.subscription.empty()) {
+      if (row.subscription.data() != last_sub.data() || row.subscription != last_sub) {
+        last_sub = row.subscription;
+        last_allowed = subs.contains(row.subscription);
+      }
+      if (!last_allowed) continue;
+    }
     if (row.subscription.empty() && scoped && query->table != kql::Table::kAuthorizationResources) {
       continue;
     }

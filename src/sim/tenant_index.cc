@@ -379,49 +379,11 @@ void TenantIndex::IndexDirectory(const Tenant& tenant) {
 
 IndexedResource::~IndexedResource() { delete json_.load(std::memory_order_acquire); }
 
-const std::string& IndexedResource::json() const {
-  std::string* cached = json_.load(std::memory_order_acquire);
-  if (cached != nullptr) return *cached;
-  auto* fresh = new std::string;
-  if (inlined.empty()) {
-    *fresh = json::serialize(*body);
-  } else {
-    // The tenant's body with `properties` rewritten to carry the inlined children.
-    std::string& out = *fresh;
-    out += '{';
-    bool first = true;
-    bool wrote_properties = false;
-    for (const auto& kv : *body) {
-      if (!first) out += ',';
-      first = false;
-      AppendJsonString(out, kv.key());
-      out += ':';
-      if (kv.key() == "properties") {
-        AppendProperties(out, *this);
-        wrote_properties = true;
-      } else {
-        out += json::serialize(kv.value());
-      }
-    }
-    if (!wrote_properties) {
-      if (!first) out += ',';
-      out += "\"properties\":";
-      AppendProperties(out, *this);
-    }
-    out += '}';
-  }
-  std::string* expected = nullptr;
-  if (json_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return *fresh;
-  delete fresh;  // another thread won the race; serve its copy
-  return *expected;
-}
+namespace {
 
-void AppendProperties(std::string& out, const IndexedResource& r) {
+// `properties` with the inlined children appended, grouped by property in tenant order.
+void AppendInlined(std::string& out, const IndexedResource& r) {
   const json::value* props = Find(r.body, "properties");
-  if (r.inlined.empty()) {
-    out += props == nullptr ? "null" : json::serialize(*props);
-    return;
-  }
   out += '{';
   bool first = true;
   if (props != nullptr && props->is_object()) {
@@ -430,10 +392,9 @@ void AppendProperties(std::string& out, const IndexedResource& r) {
       first = false;
       AppendJsonString(out, kv.key());
       out += ':';
-      out += json::serialize(kv.value());
+      AppendJson(out, kv.value());
     }
   }
-  // Group by property, in the order the children appear in the tenant.
   std::vector<std::string_view> done;
   for (const auto& [prop, unused] : r.inlined) {
     if (std::find(done.begin(), done.end(), prop) != done.end()) continue;
@@ -452,6 +413,61 @@ void AppendProperties(std::string& out, const IndexedResource& r) {
     out += ']';
   }
   out += '}';
+}
+
+}  // namespace
+
+const IndexedResource::Serialized& IndexedResource::serialized() const {
+  Serialized* cached = json_.load(std::memory_order_acquire);
+  if (cached != nullptr) return *cached;
+  auto* fresh = new Serialized;
+  std::string& out = fresh->text;
+  out.reserve(1024);
+  out += '{';
+  bool first = true;
+  auto write_properties = [&](const json::value* value) {
+    fresh->properties_begin = out.size();
+    if (inlined.empty()) {
+      AppendJson(out, *value);
+    } else {
+      AppendInlined(out, *this);
+    }
+    fresh->properties_size = out.size() - fresh->properties_begin;
+  };
+  bool wrote_properties = false;
+  for (const auto& kv : *body) {
+    if (!first) out += ',';
+    first = false;
+    AppendJsonString(out, kv.key());
+    out += ':';
+    if (kv.key() == "properties") {
+      write_properties(&kv.value());
+      wrote_properties = true;
+    } else {
+      AppendJson(out, kv.value());
+    }
+  }
+  if (!wrote_properties && !inlined.empty()) {
+    if (!first) out += ',';
+    out += "\"properties\":";
+    write_properties(nullptr);
+  }
+  out += '}';
+  Serialized* expected = nullptr;
+  if (json_.compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return *fresh;
+  delete fresh;  // another thread won the race; serve its copy
+  return *expected;
+}
+
+const std::string& IndexedResource::json() const { return serialized().text; }
+
+void AppendProperties(std::string& out, const IndexedResource& r) {
+  const auto& s = r.serialized();
+  if (s.properties_begin == std::string::npos) {
+    out += "null";
+  } else {
+    out.append(s.text, s.properties_begin, s.properties_size);
+  }
 }
 
 const IndexedSubscription* TenantIndex::FindSubscription(std::string_view subscription_id) const {

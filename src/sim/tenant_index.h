@@ -61,12 +61,21 @@ struct IndexedResource {
   // `properties` that holds them. Empty when the tenant's body already has that property.
   std::vector<std::pair<std::string_view, const IndexedResource*>> inlined;
 
+  // json() plus where its "properties" value sits in it (npos when the body has none), so
+  // Resource Graph rows reuse that text instead of serializing it again.
+  struct Serialized {
+    std::string text;
+    size_t properties_begin = std::string::npos;
+    size_t properties_size = 0;
+  };
+  const Serialized& serialized() const;
+
  private:
-  mutable std::atomic<std::string*> json_{nullptr};
+  mutable std::atomic<Serialized*> json_{nullptr};
 };
 
-// Appends the resource's `properties` object with its inlined children (what ARM and Resource
-// Graph show), or its plain `properties` (null when absent).
+// Appends the resource's `properties` as GET shows them (with inlined children), or null when
+// the body has none.
 void AppendProperties(std::string& out, const IndexedResource& r);
 
 struct IndexedSubscription {
