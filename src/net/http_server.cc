@@ -315,7 +315,14 @@ asio::awaitable<void> HttpServer::Impl::RunConnection(tcp::socket socket, Shard*
   {
     error_code ec;
     auto endpoint = socket.remote_endpoint(ec);
-    if (!ec) remote = endpoint.address().to_string();
+    if (!ec) {
+      asio::ip::address a = endpoint.address();
+      // A dual-stack listener ("::") sees IPv4 clients as ::ffff:a.b.c.d; report a.b.c.d.
+      if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+        a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+      }
+      remote = a.to_string();
+    }
   }
   if (tls) {
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
