@@ -246,8 +246,13 @@ struct Scanner::Impl {
         ++by_type[type];
       }
       if (opts.filtered()) {
+        // Both ends: a resource's container (CONTAINS comes from it) counts as well.
         for (const auto& e : frag->edges) {
-          if (e.to.starts_with("/subscriptions/") && !arm_keys.count(e.to)) refs.insert(e.to);
+          for (const std::string* end : {&e.from, &e.to}) {
+            if (end->starts_with("/subscriptions/") && *end != key && !arm_keys.count(*end)) {
+              refs.insert(*end);
+            }
+          }
         }
       }
     }
@@ -474,7 +479,8 @@ struct Scanner::Impl {
             if (!p.is_object()) continue;
             std::string ns = ToLower(FindString(&p.as_object(), "namespace").value_or(""));
             const json::array* types = FindArray(&p.as_object(), "resourceTypes");
-            for (const auto& t : types ? *types : json::array{}) {
+            static const json::array kNone;
+            for (const auto& t : types != nullptr ? *types : kNone) {
               if (!t.is_object()) continue;
               auto name = FindString(&t.as_object(), "resourceType");
               const json::array* versions = FindArray(&t.as_object(), "apiVersions");
@@ -791,7 +797,8 @@ struct Scanner::Impl {
     CountGraph(cost);
     if (reply.ok() && reply->is_object()) {
       const json::array* responses = FindArray(&reply->as_object(), "responses");
-      for (const auto& rv : responses ? *responses : json::array{}) {
+      static const json::array kNone;
+      for (const auto& rv : responses != nullptr ? *responses : kNone) {
         if (!rv.is_object()) continue;
         const json::object& resp = rv.as_object();
         size_t i =

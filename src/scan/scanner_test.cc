@@ -106,7 +106,7 @@ TEST(ScannerTest, AForbiddenSubscriptionIsAFailedScopeAndTheRestIsComplete) {
   std::set<std::string> want;
   std::string prefix = "/subscriptions/" + ToLower(forbidden) + "/";
   for (const auto& k : s.TruthKeys()) {
-    if (!k.starts_with(prefix)) want.insert(k);
+    if (!k.starts_with(prefix) && k + "/" != prefix) want.insert(k);
   }
   std::set<std::string> got = s.StoredKeys();
   EXPECT_EQ(got, want);

@@ -97,15 +97,15 @@ TEST(ScanIntegrationTest, RescanReplacesAndFiltersPullInReferences) {
 
 // ---- the binaries ----
 
-struct Run {
+struct AtgRun {
   int exit_code = -1;
   std::string out;
 };
 
-Run RunAtg(const std::string& args) {
+AtgRun RunAtg(const std::string& args) {
   std::string cmd = "'" ATG_BINARY "' " + args + " 2>/dev/null";
   FILE* p = popen(cmd.c_str(), "r");
-  Run r;
+  AtgRun r;
   char buf[4096];
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
@@ -117,7 +117,7 @@ Run RunAtg(const std::string& args) {
 TEST(ScanIntegrationTest, DemoMatchesGroundTruth) {
   graph::testing::TempDir dir;
   setenv("ATG_DATA_DIR", dir.path().c_str(), 1);
-  Run r = RunAtg("demo --resources 400 --users 80 --groups 10 --json");
+  AtgRun r = RunAtg("demo --resources 400 --users 80 --groups 10 --json");
   unsetenv("ATG_DATA_DIR");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto doc = ParseJson(r.out);
@@ -142,8 +142,8 @@ TEST(ScanIntegrationTest, ScanCommandReportsAForbiddenSubscriptionWithExitCode3)
   setenv("AZURE_TENANT_ID", s.simulator->credentials().tenant_id.c_str(), 1);
   setenv("AZURE_CLIENT_ID", s.simulator->credentials().client_id.c_str(), 1);
   setenv("AZURE_CLIENT_SECRET", s.simulator->credentials().client_secret.c_str(), 1);
-  Run r = RunAtg("scan --json");
-  Run usage = RunAtg("scan --diagnostic-settings sometimes");
+  AtgRun r = RunAtg("scan --json");
+  AtgRun usage = RunAtg("scan --diagnostic-settings sometimes");
   for (const char* v :
        {"ATG_DATA_DIR", "ATG_ARM_ENDPOINT", "ATG_GRAPH_ENDPOINT", "AZURE_AUTHORITY_HOST",
         "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"}) {
