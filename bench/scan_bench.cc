@@ -219,6 +219,11 @@ int main(int argc, char** argv) {
       a.throttle.c_str(), a.fault_rate, a.diagnostic_settings.c_str());
   std::printf("  duration        %.2f s\n", s.duration_seconds);
   std::printf("  floor_seconds   %.2f s\n", s.floor_seconds);
+  std::printf(
+      "  floor terms     resource graph %.1f s, arm %.1f s (%lld reads in %s), graph %.1f s\n",
+      s.floor.resource_graph_seconds, s.floor.arm_seconds,
+      static_cast<long long>(s.floor.arm_requests), s.floor.arm_subscription.c_str(),
+      s.floor.graph_seconds);
   std::printf("  ratio           %.2f\n",
               s.floor_seconds > 0 ? s.duration_seconds / s.floor_seconds : 0.0);
   std::printf("  peak RSS        %.1f MiB\n", static_cast<double>(ru.ru_maxrss) / 1024.0);

@@ -32,6 +32,10 @@ void PrintScanSummary(std::FILE* out, const scan::ScanSummary& s) {
   double ratio = s.floor_seconds > 0 ? s.duration_seconds / s.floor_seconds : 0;
   line(fmt::format("  Azure's limits allow this scan in {:.1f}s at best{}", s.floor_seconds,
                    s.floor_seconds > 0 ? fmt::format(" (took {:.2f}x that)", ratio) : ""));
+  line(fmt::format(
+      "    (Resource Graph {:.1f}s, ARM {:.1f}s for {} reads in {}, Microsoft Graph {:.1f}s)",
+      s.floor.resource_graph_seconds, s.floor.arm_seconds, s.floor.arm_requests,
+      s.floor.arm_subscription.empty() ? "-" : s.floor.arm_subscription, s.floor.graph_seconds));
   if (s.partial()) {
     line(fmt::format("  {} scope(s) could not be read:", s.failed_scopes.size()));
     for (const auto& f : s.failed_scopes) line(fmt::format("    {}: {}", f.scope, f.reason));

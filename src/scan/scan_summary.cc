@@ -13,6 +13,21 @@ double FloorSeconds(const RequestTally& tally) {
   return floor;
 }
 
+FloorBreakdown BreakDownFloor(const RequestTally& tally) {
+  FloorBreakdown f;
+  f.resource_graph_seconds = static_cast<double>(tally.resource_graph_queries) / 3.0;
+  for (const auto& [sub, n] : tally.arm_by_subscription) {
+    double s = static_cast<double>(std::max<int64_t>(0, n - 250)) / 25.0;
+    if (f.arm_subscription.empty() || n > f.arm_requests) {
+      f.arm_seconds = s;
+      f.arm_subscription = sub;
+      f.arm_requests = n;
+    }
+  }
+  f.graph_seconds = tally.graph_resource_units / 800.0;
+  return f;
+}
+
 namespace {
 
 json::object CountsToJson(const std::map<std::string, int64_t>& m) {
@@ -55,6 +70,13 @@ json::object ScanSummary::ToJson() const {
   o["throttle_wait_seconds"] = throttle_wait_seconds;
   o["floor_seconds"] = floor_seconds;
   o["dangling_edges_dropped"] = dangling_edges_dropped;
+  json::object f;
+  f["resource_graph_seconds"] = floor.resource_graph_seconds;
+  f["arm_seconds"] = floor.arm_seconds;
+  f["arm_subscription"] = floor.arm_subscription;
+  f["arm_requests"] = floor.arm_requests;
+  f["graph_seconds"] = floor.graph_seconds;
+  o["floor"] = std::move(f);
   return o;
 }
 

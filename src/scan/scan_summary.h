@@ -35,6 +35,16 @@ struct RequestTally {
 // can go no faster than the slowest of these, so the floor is the largest.
 double FloorSeconds(const RequestTally& tally);
 
+// The three terms of the floor, to see which limit a scan ran into.
+struct FloorBreakdown {
+  double resource_graph_seconds = 0;
+  double arm_seconds = 0;        // of the busiest subscription
+  std::string arm_subscription;  // that subscription ("tenant" for tenant-level calls)
+  int64_t arm_requests = 0;      // its logical ARM reads
+  double graph_seconds = 0;
+};
+FloorBreakdown BreakDownFloor(const RequestTally& tally);
+
 struct ScanSummary {
   std::string tenant_id;
   int64_t subscriptions = 0;
@@ -55,6 +65,7 @@ struct ScanSummary {
   int64_t throttled = 0;  // 429s met
   double throttle_wait_seconds = 0;
   double floor_seconds = 0;
+  FloorBreakdown floor;
   int64_t dangling_edges_dropped = 0;
 
   bool partial() const { return !failed_scopes.empty(); }
@@ -62,7 +73,8 @@ struct ScanSummary {
   // The DESIGN.md §3.1 object: tenant_id, resources, by_type, users, groups,
   // service_principals, edges, edges_by_type, failed_scopes, duration_seconds, requests {arm,
   // resource_graph, graph}, throttled, throttle_wait_seconds, floor_seconds; plus
-  // subscriptions, resource_groups, partial, resource_graph_used, dangling_edges_dropped.
+  // subscriptions, resource_groups, partial, resource_graph_used, dangling_edges_dropped and
+  // floor {resource_graph_seconds, arm_seconds, arm_subscription, arm_requests, graph_seconds}.
   json::object ToJson() const;
 };
 

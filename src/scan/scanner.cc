@@ -1074,6 +1074,7 @@ Result<ScanSummary> Scanner::Impl::RunInner() {
   summary.throttled = static_cast<int64_t>(m.throttled - base_metrics.throttled);
   summary.throttle_wait_seconds = m.throttle_wait_seconds - base_metrics.throttle_wait_seconds;
   summary.floor_seconds = FloorSeconds(tally);
+  summary.floor = BreakDownFloor(tally);
   phase = "done";
   return summary;
 }
