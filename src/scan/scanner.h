@@ -51,10 +51,12 @@ struct ScanOptions {
   bool directory = true;                     // false: --no-aad
   DiagnosticSettingsScope diagnostic_settings = DiagnosticSettingsScope::kCommon;
 
-  int threads = 32;                    // worker threads (each blocks on one request at a time)
-  int max_per_subscription = 8;        // ARM requests of one subscription in flight
-  int max_resource_graph_queries = 6;  // Resource Graph queries paged concurrently
-  size_t batch_nodes = 500;            // nodes per write to the store
+  int threads = 32;              // worker threads (each blocks on one request at a time)
+  int max_per_subscription = 8;  // ARM requests of one subscription in flight
+  // Resource Graph queries paged concurrently; up to the quota's burst (15), so that each
+  // subscription's first rows (and the ARM work they start) arrive at once.
+  int max_resource_graph_queries = 12;
+  size_t batch_nodes = 500;  // nodes per write to the store
 
   bool filtered() const { return !resource_groups.empty() || !types.empty() || resource_limit > 0; }
 };
