@@ -6,9 +6,8 @@
 #include <memory>
 
 #include "cli/commands.h"
-#include "common/data_dir.h"
 #include "graph/export.h"
-#include "graph/sqlite_graph_store.h"
+#include "graph/open_graph_store.h"
 
 namespace atg::cli {
 namespace {
@@ -28,12 +27,9 @@ Result<std::unique_ptr<graph::GraphStore>> OpenExisting(const CliContext& ctx,
   if (tenant.empty()) {
     return Status::InvalidArgument("no tenant given; pass --tenant-id ID or set AZURE_TENANT_ID");
   }
-  ATG_RETURN_IF_ERROR(graph::ValidateTenantId(tenant));
-  auto dir = DataDir(ctx.settings);
-  if (!dir.ok()) return dir.status();
-  graph::SqliteGraphStoreOptions options;
+  graph::OpenGraphStoreOptions options;
   options.create_if_missing = false;
-  auto store = graph::OpenSqliteGraphStore(*dir, tenant, options);
+  auto store = graph::OpenGraphStore(ctx.settings, tenant, options);
   if (!store.ok()) return store.status();
   auto has = (*store)->HasGraph();
   if (!has.ok()) return has.status();

@@ -72,6 +72,18 @@ json::object GraphStats::ToJson() const {
   o["service_principals"] = service_principals;
   o["edges"] = edges;
   o["edges_by_type"] = ToObject(edges_by_type);
+  const json::object* report = FindObject(&last_scan, "report");
+  auto from_report = [&](std::string_view key, json::value fallback) {
+    const json::value* v = Find(report, key);
+    o[key] = v != nullptr ? *v : std::move(fallback);
+  };
+  from_report("failed_scopes", json::array());
+  from_report("duration_seconds", 0.0);
+  from_report("requests", json::object{{"arm", 0}, {"resource_graph", 0}, {"graph", 0}});
+  from_report("throttled", 0);
+  from_report("throttle_wait_seconds", 0.0);
+  from_report("floor_seconds", 0.0);
+  if (auto at = FindString(&last_scan, "finished_at")) o["last_scan_at"] = *at;
   return o;
 }
 

@@ -98,6 +98,12 @@ class ScanSession {
 
   // Discards everything written by this session. Idempotent.
   virtual void Abort() = 0;
+
+  // Attaches the scanner's report (failed_scopes, duration_seconds, requests, throttled,
+  // throttle_wait_seconds, floor_seconds, ...) to this scan; it is stored at Commit and comes
+  // back in GraphStats::last_scan, so `atg graph stats --json` repeats the scan's summary.
+  // Thread-safe; the last call before Commit wins.
+  virtual void SetReport(json::object report) = 0;
 };
 
 // Counts that `atg graph stats` and the scan summary print (DESIGN.md §3.1).
@@ -113,9 +119,14 @@ struct GraphStats {
   std::map<std::string, int64_t> by_label;
   std::map<std::string, int64_t> by_type;  // lower-cased ARM type -> count, for resources
   std::map<std::string, int64_t> edges_by_type;
+  // The last committed scan: {"scope", "started_at", "finished_at", "commit": {counts of its
+  // CommitSummary}, "report": {what the scanner attached}}; empty before the first scan.
+  json::object last_scan;
 
-  // {tenant_id, nodes, resources, by_type, by_label, users, groups, service_principals, edges,
-  //  edges_by_type}
+  // The summary object of DESIGN.md §3.1: {tenant_id, resources, by_type, users, groups,
+  // service_principals, edges, edges_by_type, failed_scopes, duration_seconds, requests,
+  // throttled, throttle_wait_seconds, floor_seconds} plus nodes, by_label and last_scan_at.
+  // The scan-run fields come from the last scan's report (zero / empty when it had none).
   json::object ToJson() const;
 };
 

@@ -263,6 +263,11 @@ class SqliteScanSession : public ScanSession {
     return summary;
   }
 
+  void SetReport(json::object report) override {
+    std::lock_guard lk(mu_);
+    report_ = std::move(report);
+  }
+
   void Abort() override {
     StopWriter(/*discard=*/true);
     {
@@ -286,10 +291,13 @@ class SqliteScanSession : public ScanSession {
       return Status::FailedPrecondition("the scan session is closed; start a new scan");
     }
     producer_cv_.wait(lk, [&] {
-      return !error_.ok() || queued_bytes_ == 0 ||
+      return !error_.ok() || closing_ || queued_bytes_ == 0 ||
              queued_bytes_ + b.bytes <= options_.max_queued_bytes;
     });
     if (!error_.ok()) return error_;
+    if (closing_) {
+      return Status::FailedPrecondition("the scan session was closed while this batch waited");
+    }
     queued_bytes_ += b.bytes;
     queue_.push_back(std::move(b));
     writer_cv_.notify_one();
@@ -562,6 +570,10 @@ class SqliteScanSession : public ScanSession {
     s["edges_removed"] = sum.edges_removed;
     s["edges_retargeted"] = sum.edges_retargeted;
     s["dangling_edges_dropped"] = sum.dangling_edges_dropped;
+    {
+      std::lock_guard lk(mu_);
+      s["report"] = report_;
+    }
     std::string scope_text = json::serialize(scope_.ToJson());
     std::string summary_text = json::serialize(s);
     std::string finished = NowUtc();
@@ -597,6 +609,7 @@ class SqliteScanSession : public ScanSession {
   bool closing_ = false;
   bool discard_ = false;
   bool finished_ = false;
+  json::object report_;
   Status error_;
   std::thread writer_;
 };
@@ -657,6 +670,28 @@ class SqliteGraphStore : public GraphStore {
               &stats.by_type));
     ATG_RETURN_IF_ERROR(
         group("SELECT type, count(*) FROM edges GROUP BY type", &stats.edges_by_type));
+    {
+      auto last = (*db)->Prepare(
+          "SELECT scope, started_at, finished_at, summary FROM scans ORDER BY gen DESC LIMIT 1");
+      if (!last.ok()) return last.status();
+      auto row = last->Step();
+      if (!row.ok()) return row.status();
+      if (*row) {
+        auto scope = ParseJson(last->ColumnText(0));
+        auto summary = ParseJson(last->ColumnText(3));
+        stats.last_scan["scope"] = scope.ok() ? std::move(scope.value()) : json::value();
+        stats.last_scan["started_at"] = last->ColumnText(1);
+        stats.last_scan["finished_at"] = last->ColumnText(2);
+        if (summary.ok() && summary->is_object()) {
+          json::object commit = std::move(summary->get_object());
+          if (json::value* report = commit.if_contains("report")) {
+            stats.last_scan["report"] = std::move(*report);
+            commit.erase("report");
+          }
+          stats.last_scan["commit"] = std::move(commit);
+        }
+      }
+    }
     (void)(*db)->Exec("COMMIT");
     for (const auto& [k, v] : stats.by_label) stats.nodes += v;
     for (const auto& [k, v] : stats.by_type) stats.resources += v;
@@ -799,11 +834,14 @@ Result<std::unique_ptr<GraphStore>> OpenSqliteGraphStore(const std::string& data
       return Status::NotFound("no graph for tenant " + tenant + " yet (" + *path +
                               " does not exist); run `atg scan --tenant-id " + tenant + "` first");
     }
-    fs::create_directories(fs::path(*path).parent_path(), ec);
+    const fs::path tenant_dir = fs::path(*path).parent_path();
+    fs::create_directories(tenant_dir, ec);
     if (ec) {
-      return Status::IoError("cannot create " + fs::path(*path).parent_path().string() + ": " +
-                             ec.message() + "; check ATG_DATA_DIR and its permissions");
+      return Status::IoError("cannot create " + tenant_dir.string() + ": " + ec.message() +
+                             "; check ATG_DATA_DIR and its permissions");
     }
+    // The graph holds full resource bodies: only the owner may read it.
+    fs::permissions(tenant_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   }
   auto db = SqliteDb::Open(*path, options.create_if_missing ? SqliteDb::Mode::kReadWriteCreate
                                                             : SqliteDb::Mode::kReadWrite);

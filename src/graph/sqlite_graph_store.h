@@ -10,7 +10,8 @@
 // recovery discards it if the process dies first, which is what gives the re-scan and crash
 // semantics of graph_store.h. Only one scan per tenant runs at a time (SQLite's write lock).
 //
-// Thread-safety: as GraphStore. Each read opens its own read-only connection.
+// Thread-safety: as GraphStore. Each read uses its own read-only connection (from a small pool).
+// Files: the tenant directory is created owner-only (0700): it holds full resource bodies.
 #ifndef ATG_GRAPH_SQLITE_GRAPH_STORE_H_
 #define ATG_GRAPH_SQLITE_GRAPH_STORE_H_
 

@@ -167,10 +167,33 @@ TEST_F(GraphStoreTest, StatsCountExactly) {
   }
   EXPECT_EQ(stats->edges, edges);
   json::object j = stats->ToJson();
-  for (const char* k : {"tenant_id", "resources", "by_type", "users", "groups",
-                        "service_principals", "edges", "edges_by_type"}) {
+  for (const char* k :
+       {"tenant_id", "resources", "by_type", "users", "groups", "service_principals", "edges",
+        "edges_by_type", "failed_scopes", "duration_seconds", "requests", "throttled",
+        "throttle_wait_seconds", "floor_seconds", "last_scan_at"}) {
     EXPECT_TRUE(j.contains(k)) << k;
   }
+}
+
+TEST_F(GraphStoreTest, ScanReportComesBackInStats) {
+  auto store = Open();
+  auto session = store->BeginScan(FullScope());
+  ASSERT_TRUE(session.ok());
+  json::object report;
+  report["duration_seconds"] = 12.5;
+  report["failed_scopes"] = json::array{
+      json::object{{"scope", "/subscriptions/x"}, {"reason", "403 AuthorizationFailed"}}};
+  (*session)->SetReport(report);
+  ASSERT_TRUE((*session)->UpsertNodes({Resource("rg", "a")}).ok());
+  ASSERT_TRUE((*session)->Commit().ok());
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  json::object j = stats->ToJson();
+  EXPECT_EQ(j.at("duration_seconds").as_double(), 12.5);
+  EXPECT_EQ(j.at("failed_scopes").as_array().size(), 1u);
+  EXPECT_EQ(j.at("throttled").as_int64(), 0);
+  EXPECT_EQ(stats->last_scan.at("commit").at("nodes_written").as_int64(), 2);  // + tenant
+  EXPECT_TRUE(stats->last_scan.at("scope").at("directory").as_bool());
 }
 
 TEST_F(GraphStoreTest, RescanReplacesOnlyWithinScope) {
@@ -280,6 +303,8 @@ TEST_F(GraphStoreTest, TenantsAreIsolated) {
   EXPECT_FALSE(Has(*b, n.key));
   EXPECT_NE(*SqliteGraphPath(dir_.path(), "tenant-a"), *SqliteGraphPath(dir_.path(), "tenant-b"));
   EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/tenants/tenant-a/graph.db"));
+  EXPECT_EQ(std::filesystem::status(dir_.path() + "/tenants/tenant-a").permissions(),
+            std::filesystem::perms::owner_all);
   // A store refuses a scope of another tenant.
   EXPECT_FALSE(b->BeginScan(ScanScope{"tenant-a", {}, {}, {}, true, true}).ok());
   // A database file copied under another tenant's name is refused.
