@@ -16,7 +16,7 @@
 namespace atg::sim {
 namespace {
 
-using namespace testing;  // NOLINT: test helpers
+using namespace api_testing;  // NOLINT: shared test fixtures
 
 constexpr const char* kV = "api-version=2021-04-01";
 

@@ -13,7 +13,7 @@
 #include "net/http_message.h"
 #include "sim/tenant.h"
 
-namespace atg::sim::testing {
+namespace atg::sim::api_testing {
 
 inline constexpr const char* kTenantId = "72f988bf-0000-4000-8000-000000000001";
 inline constexpr const char* kSub1 = "11111111-1111-4111-8111-111111111111";
@@ -284,6 +284,6 @@ inline std::string ErrorMessage(const net::HttpResponse& r) {
   return c ? std::string(*c) : "";
 }
 
-}  // namespace atg::sim::testing
+}  // namespace atg::sim::api_testing
 
 #endif  // ATG_SIM_API_TESTING_H_

@@ -11,7 +11,7 @@
 namespace atg::sim {
 namespace {
 
-using namespace testing;  // NOLINT: test helpers
+using namespace api_testing;  // NOLINT: shared test fixtures
 
 constexpr const char* kV = "api-version=2021-04-01";
 
@@ -463,6 +463,14 @@ TEST_F(ArmApiTest, Deployments) {
       caller_);
   EXPECT_EQ(ErrorCode(r), "ResourceGroupNotFound");
   EXPECT_EQ(store.size(), 1u);
+  // Subscription-scope deployments live beside resource group ones.
+  const std::string sub_path = Sub(kSub1) + "/providers/Microsoft.Resources/deployments/s1";
+  r = api.Handle(MakeRequest("PUT", sub_path + "?" + kV, good), caller_);
+  EXPECT_EQ(r.status, 201) << r.body;
+  r = api.Handle(MakeRequest("GET", sub_path + "?" + kV), caller_);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(*FindString(Body(r).if_object(), "id"), sub_path);
+  EXPECT_EQ(store.size(), 2u);
 }
 
 TEST_F(ArmApiTest, ConcurrentReadsAgree) {

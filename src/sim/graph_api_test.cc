@@ -10,7 +10,7 @@
 namespace atg::sim {
 namespace {
 
-using namespace testing;  // NOLINT: test helpers
+using namespace api_testing;  // NOLINT: shared test fixtures
 
 class GraphApiTest : public ::testing::Test {
  protected:

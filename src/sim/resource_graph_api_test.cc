@@ -10,7 +10,7 @@
 namespace atg::sim {
 namespace {
 
-using namespace testing;  // NOLINT: test helpers
+using namespace api_testing;  // NOLINT: shared test fixtures
 
 const char* kPath = "/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01";
 

@@ -4,6 +4,8 @@
 #include <time.h>
 
 #include <chrono>
+#include <thread>
+#include <vector>
 
 #include "common/strings.h"
 #include "sim/api_testing.h"
@@ -11,7 +13,7 @@
 namespace atg::sim {
 namespace {
 
-using namespace testing;  // NOLINT: test helpers
+using namespace api_testing;  // NOLINT: shared test fixtures
 
 TEST(TenantIndexTest, ClassifiesAndFindsResources) {
   Tenant t = MakeTestTenant();
@@ -73,6 +75,26 @@ TEST(TenantIndexTest, GraphTablesAreSortedById) {
     for (size_t i = 1; i < table->size(); ++i) {
       EXPECT_LT((*table)[i - 1].id_lower, (*table)[i].id_lower);
     }
+  }
+}
+
+TEST(TenantIndexTest, FirstSerializationRacesSafely) {
+  TenantIndex index(MakeTestTenant());
+  std::vector<const IndexedResource*> all;
+  for (const auto& row : index.resources_table()) all.push_back(row.resource);
+  // Four threads serialize the same cold bodies at once; all must see one identical text.
+  std::vector<std::vector<const std::string*>> seen(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (const auto* r : all) seen[t].push_back(&r->json());
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (size_t i = 0; i < all.size(); ++i) {
+    for (int t = 1; t < 4; ++t) ASSERT_EQ(seen[t][i], seen[0][i]);
+    // Byte for byte what Boost.JSON writes, except where children are inlined.
+    if (all[i]->inlined.empty()) EXPECT_EQ(*seen[0][i], json::serialize(*all[i]->body));
   }
 }
 
