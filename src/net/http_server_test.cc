@@ -560,6 +560,19 @@ TEST(HttpServerTest, PortInUseIsAClearError) {
   first.Stop(milliseconds(100));
 }
 
+TEST(HttpServerTest, DualStackListenerReportsIpv4Clients) {
+  ServerOptions o = FastOptions();
+  o.host = "::";
+  HttpServer server(o, Echo);
+  Status st = server.Start();
+  if (!st.ok()) GTEST_SKIP() << "no IPv6 on this machine: " << st.ToString();
+  Client c;
+  Reply r = c.Do("GET", Url(server, "/"));
+  auto obj = ParseObject(r.body);
+  EXPECT_EQ(FindString(&obj, "remote").value_or(""), "127.0.0.1");
+  server.Stop(milliseconds(500));
+}
+
 TEST(HttpServerTest, HeadSendsHeadersOnly) {
   HttpServer server(FastOptions(), [](HttpRequest&) { return HttpResponse::Text(200, "12345"); });
   ASSERT_TRUE(server.Start().ok());
