@@ -6,8 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/scan_report.h"
-#include "common/data_dir.h"
-#include "graph/sqlite_graph_store.h"
+#include "graph/open_graph_store.h"
 #include "scan/scan_client.h"
 #include "scan/scanner.h"
 
@@ -49,12 +48,7 @@ int RunScan(CliContext& ctx, const ScanFlags& f) {
     std::fprintf(stderr, "atg scan: %s\n", client.status().message().c_str());
     return client.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
-  auto dir = DataDir(ctx.settings);
-  if (!dir.ok()) {
-    std::fprintf(stderr, "atg scan: %s\n", dir.status().message().c_str());
-    return 1;
-  }
-  auto store = graph::OpenSqliteGraphStore(*dir, config->tenant_id);
+  auto store = graph::OpenGraphStore(ctx.settings, config->tenant_id);
   if (!store.ok()) {
     std::fprintf(stderr, "atg scan: opening the graph store failed: %s\n",
                  store.status().message().c_str());

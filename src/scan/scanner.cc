@@ -871,6 +871,36 @@ struct Scanner::Impl {
     return p;
   }
 
+  // Everything but the edges, which the store counts after Commit.
+  ScanSummary BuildSummary() {
+    ScanSummary summary;
+    auto m = client.metrics().Snapshot();
+    std::lock_guard lock(mu);
+    summary.tenant_id = ToLower(opts.tenant_id);
+    summary.subscriptions = subscriptions;
+    summary.resource_groups = resource_groups;
+    summary.resources = resources;
+    summary.by_type = by_type;
+    summary.users = users;
+    summary.groups = groups;
+    summary.service_principals = service_principals;
+    summary.failed_scopes = failed;
+    summary.resource_graph = using_resource_graph;
+    summary.duration_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    summary.requests_arm = static_cast<int64_t>(m.RequestsTo(azure::ApiKind::kArm) -
+                                                base_metrics.RequestsTo(azure::ApiKind::kArm));
+    summary.requests_resource_graph =
+        static_cast<int64_t>(m.RequestsTo(azure::ApiKind::kResourceGraph) -
+                             base_metrics.RequestsTo(azure::ApiKind::kResourceGraph));
+    summary.requests_graph = static_cast<int64_t>(m.RequestsTo(azure::ApiKind::kGraph) -
+                                                  base_metrics.RequestsTo(azure::ApiKind::kGraph));
+    summary.throttled = static_cast<int64_t>(m.throttled - base_metrics.throttled);
+    summary.throttle_wait_seconds = m.throttle_wait_seconds - base_metrics.throttle_wait_seconds;
+    summary.floor_seconds = FloorSeconds(tally);
+    summary.floor = BreakDownFloor(tally);
+    return summary;
+  }
+
   azure::HttpMetricsSnapshot base_metrics;
 
   Result<ScanSummary> Run(std::stop_token st, ProgressSink* sink);
@@ -1036,9 +1066,11 @@ Result<ScanSummary> Scanner::Impl::RunInner() {
     }
   }
 
-  ScanSummary summary;
+  ScanSummary summary = BuildSummary();
   SetPhase("commit");
   if (session) {
+    // Stored with the scan, so `atg graph stats --json` repeats this summary later.
+    session->SetReport(summary.ToJson());
     auto c = session->Commit();
     if (!c.ok()) return c.status();
     summary.dangling_edges_dropped = c->dangling_edges_dropped;
@@ -1047,35 +1079,13 @@ Result<ScanSummary> Scanner::Impl::RunInner() {
     summary.edges = stats->edges;
     summary.edges_by_type = stats->edges_by_type;
   }
-  auto m = client.metrics().Snapshot();
-  std::lock_guard lock(mu);
   if (!session) {
+    std::lock_guard lock(mu);
     summary.edges = edges;
     summary.edges_by_type = edges_by_type;
   }
-  summary.tenant_id = ToLower(opts.tenant_id);
-  summary.subscriptions = subscriptions;
-  summary.resource_groups = resource_groups;
-  summary.resources = resources;
-  summary.by_type = by_type;
-  summary.users = users;
-  summary.groups = groups;
-  summary.service_principals = service_principals;
-  summary.failed_scopes = failed;
-  summary.resource_graph = using_resource_graph;
   summary.duration_seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  summary.requests_arm = static_cast<int64_t>(m.RequestsTo(azure::ApiKind::kArm) -
-                                              base_metrics.RequestsTo(azure::ApiKind::kArm));
-  summary.requests_resource_graph =
-      static_cast<int64_t>(m.RequestsTo(azure::ApiKind::kResourceGraph) -
-                           base_metrics.RequestsTo(azure::ApiKind::kResourceGraph));
-  summary.requests_graph = static_cast<int64_t>(m.RequestsTo(azure::ApiKind::kGraph) -
-                                                base_metrics.RequestsTo(azure::ApiKind::kGraph));
-  summary.throttled = static_cast<int64_t>(m.throttled - base_metrics.throttled);
-  summary.throttle_wait_seconds = m.throttle_wait_seconds - base_metrics.throttle_wait_seconds;
-  summary.floor_seconds = FloorSeconds(tally);
-  summary.floor = BreakDownFloor(tally);
-  phase = "done";
+  SetPhase("done");
   return summary;
 }
 
