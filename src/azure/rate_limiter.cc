@@ -58,6 +58,9 @@ void RateLimiter::Bucket::Refill(TimePoint now) {
 }
 
 Duration RateLimiter::Bucket::WaitTime(TimePoint now) const {
+  // Tokens remain in the server's window: go now. The pause only holds back callers that
+  // found the bucket empty (otherwise every query would wait out each reported window).
+  if (tokens >= 0) return Duration::zero();
   Duration pause = resume_at > now ? resume_at - now : Duration::zero();
   double deficit = -tokens;
   if (pause > Duration::zero() && full_on_resume) deficit -= config.capacity;

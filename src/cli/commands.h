@@ -24,6 +24,8 @@ void AddVersionCommand(CLI::App& app, CliContext& ctx);
 void AddDoctorCommand(CLI::App& app, CliContext& ctx);
 void AddSimulateCommand(CLI::App& app, CliContext& ctx);
 void AddGraphCommand(CLI::App& app, CliContext& ctx);
+void AddScanCommand(CLI::App& app, CliContext& ctx);
+void AddDemoCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace atg::cli
 

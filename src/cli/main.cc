@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   atg::cli::AddDoctorCommand(app, ctx);
   atg::cli::AddSimulateCommand(app, ctx);
   atg::cli::AddGraphCommand(app, ctx);
+  atg::cli::AddScanCommand(app, ctx);
+  atg::cli::AddDemoCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

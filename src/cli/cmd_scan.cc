@@ -1,0 +1,90 @@
+// `atg scan`: discover the tenant into the local graph store (DESIGN.md §3.1).
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/scan_report.h"
+#include "graph/open_graph_store.h"
+#include "scan/scan_client.h"
+#include "scan/scanner.h"
+
+namespace atg::cli {
+namespace {
+
+struct ScanFlags {
+  std::string tenant_id;
+  std::vector<std::string> subscriptions;
+  std::vector<std::string> resource_groups;
+  std::vector<std::string> types;
+  int64_t resource_limit = 0;
+  bool no_aad = false;
+  bool json = false;
+  bool remote = false;
+  std::string diagnostic_settings = "common";
+  int threads = 32;
+};
+
+int RunScan(CliContext& ctx, const ScanFlags& f) {
+  SetUpCliLogging(ctx);
+  auto usage = [](const std::string& m) {
+    std::fprintf(stderr, "atg scan: %s\n", m.c_str());
+    return 2;
+  };
+  if (f.remote || ctx.settings.GetString("ATG_REMOTE_MODE", "false") == "true") {
+    std::fprintf(stderr,
+                 "atg scan: remote mode is not available in this build; run without --remote "
+                 "(and unset ATG_REMOTE_MODE) to scan locally\n");
+    return 1;
+  }
+  auto diag = scan::ParseDiagnosticSettingsScope(f.diagnostic_settings);
+  if (!diag.ok()) return usage(diag.status().message());
+  auto config = scan::ScanClientConfigFromSettings(ctx.settings, f.tenant_id);
+  if (!config.ok()) return usage(config.status().message());
+  if (Status s = graph::ValidateTenantId(config->tenant_id); !s.ok()) return usage(s.message());
+  auto client = scan::MakeScanClient(*config);
+  if (!client.ok()) {
+    std::fprintf(stderr, "atg scan: %s\n", client.status().message().c_str());
+    return client.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  }
+  auto store = graph::OpenGraphStore(ctx.settings, config->tenant_id);
+  if (!store.ok()) {
+    std::fprintf(stderr, "atg scan: opening the graph store failed: %s\n",
+                 store.status().message().c_str());
+    return 1;
+  }
+  scan::ScanOptions o;
+  o.tenant_id = config->tenant_id;
+  o.subscriptions = f.subscriptions;
+  o.resource_groups = f.resource_groups;
+  o.types = f.types;
+  o.resource_limit = f.resource_limit;
+  o.directory = !f.no_aad;
+  o.diagnostic_settings = *diag;
+  o.threads = f.threads;
+  return RunScanAndReport(**client, store->get(), o, f.json, "atg scan").exit_code;
+}
+
+}  // namespace
+
+void AddScanCommand(CLI::App& app, CliContext& ctx) {
+  auto f = std::make_shared<ScanFlags>();
+  auto* cmd = app.add_subcommand("scan", "Discover an Azure tenant into the local graph");
+  cmd->add_option("--tenant-id", f->tenant_id, "Tenant to scan (env: AZURE_TENANT_ID)");
+  cmd->add_option("--subscription", f->subscriptions, "Only this subscription (repeatable)");
+  cmd->add_option("--resource-group", f->resource_groups,
+                  "Only this resource group (repeatable); referenced resources are kept");
+  cmd->add_option("--type", f->types, "Only this ARM type (repeatable)");
+  cmd->add_option("--resource-limit", f->resource_limit, "Keep at most N resources (0: all)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
+  cmd->add_flag("--no-aad", f->no_aad, "Skip Entra ID (users, groups, service principals)");
+  cmd->add_option("--diagnostic-settings", f->diagnostic_settings,
+                  "none|common|all: which resources' diagnostic settings to read");
+  cmd->add_flag("--json", f->json, "Print only the summary object (JSON) on stdout");
+  cmd->add_flag("--remote", f->remote, "Run the scan on the ATG service");
+  cmd->add_option("--threads", f->threads, "Concurrent requests")->check(CLI::Range(1, 256));
+  cmd->callback([&ctx, f] { ctx.exit_code = RunScan(ctx, *f); });
+}
+
+}  // namespace atg::cli
