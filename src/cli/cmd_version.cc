@@ -1,10 +1,10 @@
-#include <cstdio>
-#include <memory>
-
-#include <boost/version.hpp>
 #include <curl/curl.h>
 #include <openssl/opensslv.h>
 #include <sqlite3.h>
+
+#include <boost/version.hpp>
+#include <cstdio>
+#include <memory>
 
 #include "cli/commands.h"
 

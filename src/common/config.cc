@@ -76,9 +76,7 @@ Settings Settings::FromMaps(std::map<std::string, std::string> env,
   return s;
 }
 
-void Settings::SetFlag(const std::string& name, const std::string& value) {
-  flags_[name] = value;
-}
+void Settings::SetFlag(const std::string& name, const std::string& value) { flags_[name] = value; }
 
 std::optional<std::string> Settings::Get(std::string_view name) const {
   if (auto it = flags_.find(name); it != flags_.end()) return it->second;
@@ -121,8 +119,8 @@ Result<int64_t> Settings::GetInt(std::string_view name, int64_t default_value, i
   char* end = nullptr;
   long long n = std::strtoll(t.c_str(), &end, 10);
   if (errno != 0 || end == t.c_str() || *end != '\0') {
-    return Status::InvalidArgument(std::string(name) + "=" + Shown(name, *v) +
-                                   " (from " + SourceOf(name) + ") is not an integer");
+    return Status::InvalidArgument(std::string(name) + "=" + Shown(name, *v) + " (from " +
+                                   SourceOf(name) + ") is not an integer");
   }
   if (n < min || n > max) {
     return Status::InvalidArgument(std::string(name) + "=" + Shown(name, *v) + " (from " +

@@ -6,7 +6,8 @@ namespace atg {
 namespace {
 
 TEST(SettingsTest, PrecedenceFlagOverEnvOverDotenvOverDefault) {
-  Settings s = Settings::FromMaps({{"A", "env"}, {"B", "env"}}, {{"A", "dot"}, {"B", "dot"}, {"C", "dot"}});
+  Settings s =
+      Settings::FromMaps({{"A", "env"}, {"B", "env"}}, {{"A", "dot"}, {"B", "dot"}, {"C", "dot"}});
   s.SetFlag("A", "flag");
   EXPECT_EQ(s.GetString("A", "def"), "flag");
   EXPECT_EQ(s.SourceOf("A"), "flag");
@@ -19,7 +20,8 @@ TEST(SettingsTest, PrecedenceFlagOverEnvOverDotenvOverDefault) {
 }
 
 TEST(SettingsTest, IntValidationNamesTheVariable) {
-  Settings s = Settings::FromMaps({{"ATG_SERVER_PORT", "80x"}, {"ATG_MAX_CONCURRENT_JOBS", "0"}}, {});
+  Settings s =
+      Settings::FromMaps({{"ATG_SERVER_PORT", "80x"}, {"ATG_MAX_CONCURRENT_JOBS", "0"}}, {});
   auto port = s.GetInt("ATG_SERVER_PORT", 8000, 1, 65535);
   ASSERT_FALSE(port.ok());
   EXPECT_NE(port.status().message().find("ATG_SERVER_PORT"), std::string::npos);

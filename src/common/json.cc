@@ -164,8 +164,7 @@ Result<std::string> RequireString(const json::object& obj, std::string_view key,
                                   std::string_view path) {
   const json::value* v = Find(&obj, key);
   if (!v) return Status::InvalidArgument(FieldPath(path, key) + ": required string is missing");
-  if (!v->is_string())
-    return Status::InvalidArgument(FieldPath(path, key) + ": expected a string");
+  if (!v->is_string()) return Status::InvalidArgument(FieldPath(path, key) + ": expected a string");
   return std::string(v->get_string());
 }
 

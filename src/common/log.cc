@@ -1,7 +1,7 @@
 #include "common/log.h"
 
-#include <boost/json.hpp>
 #include <atomic>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -31,11 +31,16 @@ std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
 
 const char* LevelName(LogLevel l) {
   switch (l) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarning: return "warning";
-    case LogLevel::kError: return "error";
-    case LogLevel::kOff: return "off";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarning:
+      return "warning";
+    case LogLevel::kError:
+      return "error";
+    case LogLevel::kOff:
+      return "off";
   }
   return "info";
 }
@@ -57,12 +62,18 @@ std::string NowIso8601() {
 
 bool ParseLogLevel(std::string_view text, LogLevel* out) {
   std::string t = ToLower(Trim(text));
-  if (t == "debug" || t == "trace") *out = LogLevel::kDebug;
-  else if (t == "info") *out = LogLevel::kInfo;
-  else if (t == "warning" || t == "warn") *out = LogLevel::kWarning;
-  else if (t == "error" || t == "critical") *out = LogLevel::kError;
-  else if (t == "off" || t == "none") *out = LogLevel::kOff;
-  else return false;
+  if (t == "debug" || t == "trace")
+    *out = LogLevel::kDebug;
+  else if (t == "info")
+    *out = LogLevel::kInfo;
+  else if (t == "warning" || t == "warn")
+    *out = LogLevel::kWarning;
+  else if (t == "error" || t == "critical")
+    *out = LogLevel::kError;
+  else if (t == "off" || t == "none")
+    *out = LogLevel::kOff;
+  else
+    return false;
   return true;
 }
 
@@ -105,8 +116,7 @@ static std::string RedactLocked(const LogState& s, std::string_view text) {
   static const std::regex kPatterns(
       R"((Bearer\s+)[A-Za-z0-9\-\._~\+/=]{8,}|((?:client_secret|client_assertion|password|access_token|refresh_token|sig|AccountKey)=)[^&\s;"]+)",
       std::regex::icase);
-  if (out.find_first_of("=B") != std::string::npos ||
-      out.find("earer") != std::string::npos) {
+  if (out.find_first_of("=B") != std::string::npos || out.find("earer") != std::string::npos) {
     out = std::regex_replace(out, kPatterns, "$1$2[REDACTED]");
   }
   return out;

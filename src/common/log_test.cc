@@ -37,7 +37,8 @@ TEST(LogTest, JsonLinesCarryFieldsAndRedact) {
   std::remove(path.c_str());
   RegisterSecret("another-secret-xyz");
   InitLogging(LogFormat::kJson, LogLevel::kDebug, path);
-  Log(LogLevel::kInfo, "hello another-secret-xyz", {{"key_id", "k-1"}, {"x", "another-secret-xyz"}});
+  Log(LogLevel::kInfo, "hello another-secret-xyz",
+      {{"key_id", "k-1"}, {"x", "another-secret-xyz"}});
   LogDebug("n={}", 5);
   InitLogging(LogFormat::kText, LogLevel::kInfo);
   std::string text = ReadAll(path);

@@ -18,18 +18,18 @@ namespace atg {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,    // the caller's input is wrong (usage error, bad file, bad field)
-  kNotFound,           // the named thing does not exist
-  kAlreadyExists,      // the named thing exists and must not be replaced
-  kPermissionDenied,   // authenticated but not allowed (HTTP 403)
-  kUnauthenticated,    // no or bad credentials (HTTP 401)
-  kResourceExhausted,  // throttled or a limit reached (HTTP 429)
-  kFailedPrecondition, // the system is not in a state that allows this
-  kUnavailable,        // a dependency could not be reached; retrying may help
-  kDeadlineExceeded,   // timed out
-  kCancelled,          // stopped on request
-  kIoError,            // filesystem or socket failure
-  kInternal,           // a bug: an invariant did not hold
+  kInvalidArgument,     // the caller's input is wrong (usage error, bad file, bad field)
+  kNotFound,            // the named thing does not exist
+  kAlreadyExists,       // the named thing exists and must not be replaced
+  kPermissionDenied,    // authenticated but not allowed (HTTP 403)
+  kUnauthenticated,     // no or bad credentials (HTTP 401)
+  kResourceExhausted,   // throttled or a limit reached (HTTP 429)
+  kFailedPrecondition,  // the system is not in a state that allows this
+  kUnavailable,         // a dependency could not be reached; retrying may help
+  kDeadlineExceeded,    // timed out
+  kCancelled,           // stopped on request
+  kIoError,             // filesystem or socket failure
+  kInternal,            // a bug: an invariant did not hold
 };
 
 // The lower-case name of a code, e.g. "invalid_argument".
@@ -41,7 +41,9 @@ class Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
   static Status PermissionDenied(std::string m) {
@@ -83,8 +85,8 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}              // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {         // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     if (std::get<Status>(v_).ok()) v_ = Status::Internal("Result built from an OK status");
   }
 
@@ -108,9 +110,9 @@ class Result {
 }  // namespace atg
 
 // Returns early from the enclosing function when `expr` (a Status) is not OK.
-#define ATG_RETURN_IF_ERROR(expr)            \
-  do {                                       \
-    ::atg::Status atg_status_ = (expr);      \
+#define ATG_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::atg::Status atg_status_ = (expr);        \
     if (!atg_status_.ok()) return atg_status_; \
   } while (0)
 
