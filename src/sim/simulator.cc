@@ -314,7 +314,8 @@ Status Simulator::WriteEnvFile(const std::string& path) const {
       "\n"
       "\n"
       "# Managed identity (App Service / Container Apps form) instead of the client secret:\n"
-      "# unset AZURE_CLIENT_SECRET and uncomment these two.\n"
+      "# unset AZURE_CLIENT_SECRET and AZURE_CLIENT_ID (a client id selects a user-assigned\n"
+      "# identity, as in the Azure SDKs) and uncomment these two.\n"
       "# export IDENTITY_ENDPOINT=" +
       url +
       "/msi/token\n"
