@@ -31,11 +31,7 @@ Result<std::unique_ptr<ManagedIdentityCredential>> ManagedIdentityCredential::Cr
 
   AzureEndpoints endpoints;
   endpoints.imds = options.imds_endpoint;
-  AzureClientOptions client_options;
-  client_options.retry = options.retry;
-  client_options.max_concurrency = 4;
-  auto client =
-      std::make_unique<AzureHttpClient>(transport, nullptr, endpoints, client_options, clock);
+  auto client = NewTokenClient(transport, endpoints, options.retry, clock);
   return std::unique_ptr<ManagedIdentityCredential>(new ManagedIdentityCredential(
       std::move(options), std::move(transport), std::move(client), clock));
 }

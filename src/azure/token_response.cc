@@ -167,6 +167,16 @@ Result<AccessToken> RequestClientCredentialsToken(
   return ParseTokenResponse(response->body, requested_at, what);
 }
 
+std::unique_ptr<AzureHttpClient> NewTokenClient(std::shared_ptr<HttpTransport> transport,
+                                                AzureEndpoints endpoints, const RetryOptions& retry,
+                                                Clock* clock) {
+  AzureClientOptions options;
+  options.retry = retry;
+  options.max_concurrency = 4;
+  return std::make_unique<AzureHttpClient>(std::move(transport), nullptr, std::move(endpoints),
+                                           options, clock);
+}
+
 std::string ResourceForScope(std::string_view scope) {
   std::string s(Trim(scope));
   constexpr std::string_view kDefault = "/.default";

@@ -6,6 +6,7 @@
 #ifndef ATG_AZURE_TOKEN_RESPONSE_H_
 #define ATG_AZURE_TOKEN_RESPONSE_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,12 @@ Result<AccessToken> RequestClientCredentialsToken(
     AzureHttpClient& client, Clock* clock, std::string_view authority, std::string_view tenant_id,
     std::string_view client_id, std::string_view credential_form, const std::string& scope,
     const std::string& what);
+
+// The small unauthenticated client a credential asks for its tokens with: the credential's
+// endpoints (authority or IMDS), its retry options, a few requests in flight at most.
+std::unique_ptr<AzureHttpClient> NewTokenClient(std::shared_ptr<HttpTransport> transport,
+                                                AzureEndpoints endpoints, const RetryOptions& retry,
+                                                Clock* clock);
 
 // The resource URI for a v2 scope ("https://management.azure.com/.default" →
 // "https://management.azure.com"), as IMDS, App Service and the Azure CLI want it.

@@ -50,11 +50,7 @@ Result<std::unique_ptr<WorkloadIdentityCredential>> WorkloadIdentityCredential::
 
   AzureEndpoints endpoints;
   endpoints.authority = options.authority;
-  AzureClientOptions client_options;
-  client_options.retry = options.retry;
-  client_options.max_concurrency = 4;
-  auto client = std::make_unique<AzureHttpClient>(std::move(transport), nullptr, endpoints,
-                                                  client_options, clock);
+  auto client = NewTokenClient(std::move(transport), endpoints, options.retry, clock);
   return std::unique_ptr<WorkloadIdentityCredential>(
       new WorkloadIdentityCredential(std::move(options), std::move(client), clock));
 }

@@ -4,10 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "azure/azure_stack.h"
 #include "cli/commands.h"
 #include "cli/scan_report.h"
+#include "common/strings.h"
 #include "graph/open_graph_store.h"
-#include "scan/scan_client.h"
 #include "scan/scanner.h"
 
 namespace atg::cli {
@@ -40,22 +41,29 @@ int RunScan(CliContext& ctx, const ScanFlags& f) {
   }
   auto diag = scan::ParseDiagnosticSettingsScope(f.diagnostic_settings);
   if (!diag.ok()) return usage(diag.status().message());
-  auto config = scan::ScanClientConfigFromSettings(ctx.settings, f.tenant_id);
-  if (!config.ok()) return usage(config.status().message());
-  if (Status s = graph::ValidateTenantId(config->tenant_id); !s.ok()) return usage(s.message());
-  auto client = scan::MakeScanClient(*config);
-  if (!client.ok()) {
-    std::fprintf(stderr, "atg scan: %s\n", client.status().message().c_str());
-    return client.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
+  // --tenant-id is the flag form of AZURE_TENANT_ID: the credential chain, the rate-limit keys
+  // and the store all read it from one place.
+  Settings settings = ctx.settings;
+  if (!f.tenant_id.empty()) settings.SetFlag("AZURE_TENANT_ID", f.tenant_id);
+  const std::string tenant_id(Trim(settings.GetString("AZURE_TENANT_ID", "")));
+  if (tenant_id.empty())
+    return usage("no tenant given: pass --tenant-id ID or set AZURE_TENANT_ID");
+  if (Status s = graph::ValidateTenantId(tenant_id); !s.ok()) return usage(s.message());
+  azure::AzureClientOptions client_options;
+  client_options.max_concurrency = 64;
+  auto stack = azure::NewAzureStack(settings, client_options);
+  if (!stack.ok()) {
+    std::fprintf(stderr, "atg scan: %s\n", stack.status().message().c_str());
+    return stack.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
-  auto store = graph::OpenGraphStore(ctx.settings, config->tenant_id);
+  auto store = graph::OpenGraphStore(settings, tenant_id);
   if (!store.ok()) {
     std::fprintf(stderr, "atg scan: opening the graph store failed: %s\n",
                  store.status().message().c_str());
     return 1;
   }
   scan::ScanOptions o;
-  o.tenant_id = config->tenant_id;
+  o.tenant_id = tenant_id;
   o.subscriptions = f.subscriptions;
   o.resource_groups = f.resource_groups;
   o.types = f.types;
@@ -63,7 +71,7 @@ int RunScan(CliContext& ctx, const ScanFlags& f) {
   o.directory = !f.no_aad;
   o.diagnostic_settings = *diag;
   o.threads = f.threads;
-  return RunScanAndReport(**client, store->get(), o, f.json, "atg scan").exit_code;
+  return RunScanAndReport(*stack->client, store->get(), o, f.json, "atg scan").exit_code;
 }
 
 }  // namespace

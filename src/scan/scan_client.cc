@@ -5,22 +5,6 @@
 
 namespace atg::scan {
 
-Result<ScanClientConfig> ScanClientConfigFromSettings(const Settings& settings,
-                                                      const std::string& tenant_override) {
-  ScanClientConfig c;
-  auto endpoints = azure::AzureEndpoints::FromSettings(settings);
-  if (!endpoints.ok()) return endpoints.status();
-  c.endpoints = std::move(*endpoints);
-  c.tenant_id =
-      tenant_override.empty() ? settings.GetString("AZURE_TENANT_ID", "") : tenant_override;
-  c.client_id = settings.GetString("AZURE_CLIENT_ID", "");
-  c.client_secret = settings.GetString("AZURE_CLIENT_SECRET", "");
-  if (c.tenant_id.empty()) {
-    return Status::InvalidArgument("no tenant given: pass --tenant-id ID or set AZURE_TENANT_ID");
-  }
-  return c;
-}
-
 Result<std::unique_ptr<azure::AzureHttpClient>> MakeScanClient(const ScanClientConfig& config) {
   auto transport = std::make_shared<azure::CurlTransport>();
   azure::ClientSecretCredentialOptions co;
