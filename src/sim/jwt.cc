@@ -125,8 +125,10 @@ Result<json::object> VerifyJwt(std::string_view token, std::string_view key) {
     return Status::Unauthenticated("the JWT is not signed with the algorithm this service uses");
   auto sig = Base64UrlDecode(token.substr(b + 1));
   if (!sig) return Status::InvalidArgument("the JWT signature is not base64url");
-  std::string expected = HmacSha256(key, token.substr(0, b));
-  if (!ConstantTimeEquals(*sig, expected))
+  // Compare the encoded form: the last base64url character carries unused bits, and a decoder
+  // that ignores them would accept a signature whose text differs from the one issued.
+  std::string expected = Base64UrlEncode(HmacSha256(key, token.substr(0, b)));
+  if (!ConstantTimeEquals(token.substr(b + 1), expected))
     return Status::Unauthenticated("the JWT signature does not verify");
   return ParsePart(token.substr(a + 1, b - a - 1), "the JWT payload");
 }

@@ -295,10 +295,19 @@ TEST_F(TokenServiceTest, TamperedTokensAreInvalid) {
   std::string forged = parts[0] + "." + Base64UrlEncode(json::serialize(payload)) + "." + parts[2];
   EXPECT_EQ(service_->Validate("Bearer " + forged, kArmAudience).error, TokenError::kInvalid);
 
-  // Flip one signature character.
+  // Flip one signature character in the middle, and the last one (whose low bits are padding).
   std::string flipped = token;
-  flipped.back() = flipped.back() == 'A' ? 'B' : 'A';
+  char& middle = flipped[parts[0].size() + parts[1].size() + 2 + parts[2].size() / 2];
+  middle = middle == 'A' ? 'B' : 'A';
   EXPECT_EQ(service_->Validate("Bearer " + flipped, kArmAudience).error, TokenError::kInvalid);
+  for (char last :
+       std::string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")) {
+    if (last == token.back()) continue;
+    std::string tail = token;
+    tail.back() = last;
+    EXPECT_EQ(service_->Validate("Bearer " + tail, kArmAudience).error, TokenError::kInvalid)
+        << "last signature character " << last;
+  }
 
   // "alg":"none" with an empty signature.
   std::string none_header = Base64UrlEncode(R"({"alg":"none","typ":"JWT"})");
