@@ -1,0 +1,139 @@
+// JobStore: the durable job queue behind `atg serve`, one interface for both backends (SQLite
+// in ATG_DATA_DIR by default, Redis when REDIS_URL is set). Several `atg serve` processes may
+// share one store (Redis; SQLite only within one host) and it survives their crashes:
+//  * FIFO: ClaimNext hands out the oldest pending job;
+//  * leases: a claimed job belongs to one worker until its lease expires; the worker renews it
+//    with Heartbeat. A job whose lease expired (its process was killed) is pending again for the
+//    next ClaimNext, so no job is lost and none runs twice at the same time;
+//  * terminal states (completed, failed, cancelled) are final: such a job is never claimed again;
+//  * every state change and progress update is an event with a per-job sequence number, kept
+//    for replay (SSE history and Last-Event-ID).
+//
+// Thread-safety: every method may be called from any thread at once.
+#ifndef ATG_JOBS_JOB_STORE_H_
+#define ATG_JOBS_JOB_STORE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/config.h"
+#include "common/json.h"
+#include "common/status.h"
+
+namespace atg::jobs {
+
+enum class JobState { kPending, kRunning, kCompleted, kFailed, kCancelled };
+
+// "pending", "running", "completed", "failed", "cancelled".
+std::string_view JobStateName(JobState state);
+std::optional<JobState> ParseJobState(std::string_view name);
+inline bool IsTerminal(JobState s) { return s != JobState::kPending && s != JobState::kRunning; }
+
+struct Job {
+  std::string id;         // "job_" + 32 lower-case hex (random); validated before any lookup
+  std::string type;       // "scan" | "generate-iac"
+  std::string owner;      // the API key id that created it
+  std::string tenant_id;  // the Azure tenant the job works on
+  JobState state = JobState::kPending;
+  json::object request;  // the validated request body
+  // {phase, percent (0..100), counters {..}, message}; the latest published.
+  json::object progress;
+  json::object result;     // the summary object, once completed
+  std::string error;       // once failed / cancelled: what happened, for the user
+  std::string error_type;  // short class for metrics: "timeout", "cancelled", "azure", "store"...
+  std::string artifact;    // artifact id once an archive was stored; "" otherwise
+  int64_t created_at_ms = 0;
+  int64_t started_at_ms = 0;   // 0 until first claimed
+  int64_t finished_at_ms = 0;  // 0 until terminal
+  int attempts = 0;            // how many times it was claimed
+  bool cancel_requested = false;
+};
+
+struct JobEvent {
+  int64_t seq = 0;    // 1, 2, 3... per job
+  std::string type;   // "state" | "progress"
+  json::object data;  // state events: {state, error?}; progress events: the progress object
+  int64_t at_ms = 0;
+};
+
+struct ListQuery {
+  std::string owner;  // required: a key lists only its own jobs
+  std::optional<JobState> state;
+  std::optional<std::string> type;
+  std::string cursor;  // opaque, from JobPage::next_cursor; "" = newest first
+  int limit = 50;      // 1..200
+};
+
+struct JobPage {
+  std::vector<Job> jobs;    // newest first
+  std::string next_cursor;  // "" when there are no more
+};
+
+class JobStore {
+ public:
+  virtual ~JobStore() = default;
+
+  // "sqlite" or "redis".
+  virtual std::string_view backend() const = 0;
+
+  // Adds `job` (state pending) at the back of the queue. kResourceExhausted when
+  // `max_queue_depth` > 0 and that many jobs are already pending; kAlreadyExists for a used id.
+  virtual Status Create(const Job& job, int64_t max_queue_depth) = 0;
+
+  // The job, or nullopt when no job has that id.
+  virtual Result<std::optional<Job>> Get(std::string_view id) = 0;
+
+  virtual Result<JobPage> List(const ListQuery& query) = 0;
+
+  // Leases the oldest pending job (including jobs whose lease expired) to `worker_id` for
+  // `lease`, marks it running and returns it; nullopt when nothing is pending.
+  virtual Result<std::optional<Job>> ClaimNext(std::string_view worker_id,
+                                               std::chrono::milliseconds lease) = 0;
+
+  // Renews the lease. kAborted when the worker no longer holds it (it expired and the job was
+  // claimed again, or it was finished): the worker must stop working on that job.
+  virtual Status Heartbeat(std::string_view id, std::string_view worker_id,
+                           std::chrono::milliseconds lease) = 0;
+
+  // Stores the latest progress and appends a "progress" event. kAborted without the lease.
+  virtual Status PublishProgress(std::string_view id, std::string_view worker_id,
+                                 const json::object& progress) = 0;
+
+  // Ends a running job: state is kCompleted (with result and artifact), kFailed or kCancelled
+  // (with error / error_type). kAborted without the lease; the job is then left as it is.
+  virtual Status Finish(std::string_view id, std::string_view worker_id, JobState state,
+                        const json::object& result, std::string_view artifact,
+                        std::string_view error, std::string_view error_type) = 0;
+
+  // Hands a running job back to the front of the queue (graceful shutdown). kAborted without
+  // the lease.
+  virtual Status Release(std::string_view id, std::string_view worker_id) = 0;
+
+  // A pending job becomes cancelled at once; a running one gets cancel_requested (its worker
+  // sees it through Get/Heartbeat and stops). Terminal jobs: kFailedPrecondition.
+  virtual Status RequestCancel(std::string_view id) = 0;
+
+  // Events with seq > after_seq, oldest first (at most `limit`).
+  virtual Result<std::vector<JobEvent>> EventsSince(std::string_view id, int64_t after_seq,
+                                                    int limit) = 0;
+
+  // Pending jobs (the queue depth of the metrics and of ATG_MAX_QUEUE_DEPTH).
+  virtual Result<int64_t> QueueDepth() = 0;
+
+  // Cheap liveness check of the backing service, for /health.
+  virtual Status Ping() = 0;
+};
+
+// The store the settings select: Redis when REDIS_URL is set, else SQLite at
+// DataDir(settings)/jobs.db. Errors name the variable and what to fix ("Queue connection
+// failed: ..." when Redis does not answer).
+Result<std::unique_ptr<JobStore>> OpenJobStore(const Settings& settings);
+
+}  // namespace atg::jobs
+
+#endif  // ATG_JOBS_JOB_STORE_H_
