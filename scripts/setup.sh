@@ -17,7 +17,8 @@ APT_PACKAGES=(
   libboost1.81-dev libcurl4-openssl-dev libsqlite3-dev libhiredis-dev libssl-dev
   libcli11-dev libspdlog-dev libfmt-dev libarchive-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev wrk clang-format curl openssl python3 procps
+  libgtest-dev libgmock-dev libbenchmark-dev wrk clang-format curl openssl python3 python3-venv procps
+  prometheus  # promtool checks /metrics
   # real services the tests start
   redis-server
 )

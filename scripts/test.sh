@@ -16,12 +16,17 @@ for dir in $builds; do
   ninja -C "$dir"
 done
 
+export ATG_TOOLS_DIR="$PWD/build/tools"
+tests/tools/all.sh
+
 export ATG_SERVICES_DIR="$PWD/build/services"
 tests/services/all.sh start
 trap 'tests/services/all.sh stop' EXIT
 set -a
 # shellcheck disable=SC1091
 source "$ATG_SERVICES_DIR/services.env"
+# shellcheck disable=SC1091
+source "$ATG_TOOLS_DIR/tools.env"
 set +a
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
