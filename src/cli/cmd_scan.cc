@@ -6,7 +6,9 @@
 
 #include "azure/azure_stack.h"
 #include "cli/commands.h"
+#include "cli/remote_run.h"
 #include "cli/scan_report.h"
+#include "client/remote_settings.h"
 #include "common/strings.h"
 #include "graph/open_graph_store.h"
 #include "scan/scanner.h"
@@ -33,11 +35,28 @@ int RunScan(CliContext& ctx, const ScanFlags& f) {
     std::fprintf(stderr, "atg scan: %s\n", m.c_str());
     return 2;
   };
-  if (f.remote || ctx.settings.GetString("ATG_REMOTE_MODE", "false") == "true") {
-    std::fprintf(stderr,
-                 "atg scan: remote mode is not available in this build; run without --remote "
-                 "(and unset ATG_REMOTE_MODE) to scan locally\n");
-    return 1;
+  if (client::WantsRemote(ctx.settings, f.remote)) {
+    if (f.diagnostic_settings != "common" || f.threads != 32)
+      return usage(
+          "--diagnostic-settings and --threads apply to local scans only; drop them "
+          "with --remote (the service uses its own settings)");
+    RemoteRun run;
+    run.kind = "scan";
+    run.program = "atg scan";
+    run.json = f.json;
+    if (!f.tenant_id.empty()) run.body["tenant_id"] = f.tenant_id;
+    auto strings = [](const std::vector<std::string>& v) {
+      json::array a;
+      for (const auto& s : v) a.emplace_back(s);
+      return a;
+    };
+    if (!f.subscriptions.empty()) run.body["subscriptions"] = strings(f.subscriptions);
+    if (!f.resource_groups.empty()) run.body["resource_groups"] = strings(f.resource_groups);
+    if (!f.types.empty()) run.body["types"] = strings(f.types);
+    if (f.resource_limit > 0) run.body["resource_limit"] = f.resource_limit;
+    if (f.no_aad) run.body["no_aad"] = true;
+    int code = RunRemote(ctx, run);
+    if (code != -1) return code;
   }
   auto diag = scan::ParseDiagnosticSettingsScope(f.diagnostic_settings);
   if (!diag.ok()) return usage(diag.status().message());
