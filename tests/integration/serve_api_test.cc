@@ -1,0 +1,516 @@
+// The HTTP API of `atg serve` over real loopback HTTP, in-process: every endpoint and error
+// status, the auth matrix on every route, validation, rate limits, SSE, cancellation, audit.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "common/config.h"
+#include "serve_testing.h"
+#include "server/service.h"
+
+namespace atg {
+namespace {
+
+using testing::Conn;
+using testing::kKeyA;
+using testing::kKeyB;
+using testing::kKeyUnknown;
+using testing::Reply;
+using testing::Request;
+
+constexpr char kTenant[] = "11111111-2222-3333-4444-555555555555";
+constexpr char kOtherTenant[] = "99999999-2222-3333-4444-555555555555";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A fake job body for the worker tests: publishes `steps` progress events, one every 20 ms,
+// unless stopped; "block" waits for its stop token.
+server::JobExecutor FakeJob(std::atomic<int>* runs) {
+  return [runs](const jobs::Job& job, server::JobProgress& progress,
+                std::stop_token stop) -> Result<server::JobOutput> {
+    runs->fetch_add(1);
+    if (FindBool(&job.request, "no_aad").value_or(false)) {
+      while (!stop.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      return Status::Cancelled("stopped");
+    }
+    for (int i = 1; i <= 3; ++i) {
+      if (stop.stop_requested()) return Status::Cancelled("stopped");
+      progress.Publish(json::object{{"phase", "step"},
+                                    {"percent", i * 30},
+                                    {"counters", json::object{{"i", i}}},
+                                    {"message", "step"}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (FindInt(&job.request, "resource_limit").value_or(0) == 7) {
+      return Status::Unavailable("the simulated Azure did not answer");
+    }
+    return server::JobOutput{json::object{{"tenant_id", job.tenant_id}, {"resources", 42}}, ""};
+  };
+}
+
+class ServeApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("atg_serve_api_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (service_) service_->Shutdown(std::chrono::milliseconds(2000));
+    service_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::map<std::string, std::string> BaseEnv() {
+    return {{"ATG_API_KEYS", kKeyA + "," + kKeyB},
+            {"ATG_TARGET_TENANT_ID", kTenant},
+            {"ATG_DATA_DIR", dir_.string()},
+            {"ATG_SERVER_HOST", "127.0.0.1"},
+            {"ATG_SERVER_PORT", "0"},
+            {"ATG_SERVER_WORKERS", "2"},
+            {"ATG_MAX_CONCURRENT_JOBS", "0"},
+            {"ATG_AUDIT_LOG_FILE", (dir_ / "audit.log").string()},
+            {"ATG_RATE_LIMIT_PER_MINUTE", "100000"},
+            {"ATG_MAX_REQUEST_BODY_BYTES", "4096"},
+            {"ATG_SSE_HEARTBEAT_SECONDS", "1"}};
+  }
+
+  void Start(std::map<std::string, std::string> overrides = {}) {
+    auto env = BaseEnv();
+    for (auto& [k, v] : overrides) env[k] = v;
+    server::ServiceOverrides o;
+    o.executors["scan"] = FakeJob(&runs_);
+    auto s = server::Service::Create(Settings::FromMaps(env, {}), std::move(o));
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    service_ = std::move(*s);
+    ASSERT_TRUE(service_->Start().ok());
+    port_ = service_->port();
+  }
+
+  std::string Submit(const std::string& key, const std::string& body = "{}") {
+    Reply r = Request(port_, "POST", "/api/v1/scan", key, body);
+    EXPECT_EQ(r.status, 202) << r.body;
+    return std::string(FindString(&(const json::object&)r.Json(), "job_id").value_or(""));
+  }
+
+  std::string WaitForState(const std::string& id, const std::string& key, const std::string& want) {
+    std::string state;
+    for (int i = 0; i < 500; ++i) {
+      Reply r = Request(port_, "GET", "/api/v1/jobs/" + id, key);
+      auto o = r.Json();
+      state = std::string(FindString(&o, "status").value_or(""));
+      if (state == want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return state;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<server::Service> service_;
+  uint16_t port_ = 0;
+  std::atomic<int> runs_{0};
+};
+
+TEST_F(ServeApiTest, HealthNeedsNoKeyAndEveryResponseHasARequestId) {
+  Start();
+  Reply r = Request(port_, "GET", "/health", "");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto o = r.Json();
+  EXPECT_EQ(FindString(&o, "status").value_or(""), "healthy");
+  ASSERT_TRUE(r.Header("X-Request-ID"));
+  EXPECT_FALSE(r.Header("X-Request-ID")->empty());
+
+  r = Request(port_, "GET", "/health", "", "", {{"X-Request-ID", "trace-123.abc"}});
+  EXPECT_EQ(r.Header("X-Request-ID").value_or(""), "trace-123.abc");
+  r = Request(port_, "GET", "/health", "", "", {{"X-Request-ID", "bad id\" <script>"}});
+  EXPECT_NE(r.Header("X-Request-ID").value_or(""), "bad id\" <script>");
+  EXPECT_TRUE(r.Header("X-Request-ID").value_or("").starts_with("req_"));
+
+  // Errors carry it in the body too, including the router's own 404.
+  r = Request(port_, "GET", "/nope", "", "", {{"X-Request-ID", "rid-404"}});
+  EXPECT_EQ(r.status, 404);
+  auto e = r.Json();
+  EXPECT_EQ(FindString(FindObject(&e, "error"), "request_id").value_or(""), "rid-404");
+  EXPECT_EQ(r.Header("X-Request-ID").value_or(""), "rid-404");
+}
+
+TEST_F(ServeApiTest, AuthMatrixOnEveryRoute) {
+  Start();
+  const std::string id = Submit(kKeyA);
+  struct Route {
+    std::string method, target, body;
+  };
+  const std::vector<Route> routes = {
+      {"POST", "/api/v1/scan", "{}"},
+      {"POST", "/api/v1/generate-iac", "{}"},
+      {"GET", "/api/v1/jobs", ""},
+      {"GET", "/api/v1/jobs/" + id, ""},
+      {"GET", "/api/v1/jobs/" + id + "/result", ""},
+      {"GET", "/api/v1/jobs/" + id + "/artifacts", ""},
+      {"GET", "/api/v1/jobs/" + id + "/events", ""},
+      {"DELETE", "/api/v1/jobs/" + id, ""},
+      {"GET", "/metrics", ""},
+  };
+  for (const Route& r : routes) {
+    SCOPED_TRACE(r.method + " " + r.target);
+    Reply none = Request(port_, r.method, r.target, "", r.body);
+    EXPECT_EQ(none.status, 401) << none.body;
+    EXPECT_EQ(none.ErrorCode(), "Unauthenticated");
+    EXPECT_TRUE(none.Header("WWW-Authenticate"));
+    EXPECT_TRUE(none.Header("X-Request-ID"));
+    Reply bad = Request(port_, r.method, r.target, kKeyUnknown, r.body);
+    EXPECT_EQ(bad.status, 401) << bad.body;
+    Reply basic =
+        Request(port_, r.method, r.target, "", r.body, {{"Authorization", "Basic " + kKeyA}});
+    EXPECT_EQ(basic.status, 401) << basic.body;
+  }
+  // Another key's job is 404 on every job route, never 403.
+  for (const Route& r : routes) {
+    if (r.target.find(id) == std::string::npos) continue;
+    SCOPED_TRACE(r.method + " " + r.target);
+    Reply other = Request(port_, r.method, r.target, kKeyB);
+    EXPECT_EQ(other.status, 404) << other.body;
+    EXPECT_EQ(other.ErrorCode(), "JobNotFound");
+  }
+  // Another tenant is 403 on both submissions.
+  for (const std::string path : {"/api/v1/scan", "/api/v1/generate-iac"}) {
+    Reply r = Request(port_, "POST", path, kKeyA,
+                      std::string("{\"tenant_id\":\"") + kOtherTenant + "\"}");
+    EXPECT_EQ(r.status, 403) << path << r.body;
+    EXPECT_EQ(r.ErrorCode(), "TenantNotAllowed");
+  }
+  // The job is intact for its owner (DELETE above by key B did nothing).
+  Reply mine = Request(port_, "GET", "/api/v1/jobs/" + id, kKeyA);
+  EXPECT_EQ(mine.status, 200);
+  auto o = mine.Json();
+  EXPECT_EQ(FindString(&o, "status").value_or(""), "pending");
+}
+
+TEST_F(ServeApiTest, SubmitListShowAndFilters) {
+  Start();
+  Reply r = Request(port_, "POST", "/api/v1/scan", kKeyA,
+                    R"({"subscriptions":["s1"],"types":["Microsoft.Compute/virtualMachines"],)"
+                    R"("resource_limit":10,"no_aad":false,"resource_groups":[]})");
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto o = r.Json();
+  const std::string id(FindString(&o, "job_id").value_or(""));
+  EXPECT_TRUE(id.starts_with("job_")) << id;
+  EXPECT_EQ(id.size(), 36u);
+  EXPECT_EQ(FindString(&o, "status").value_or(""), "pending");
+  EXPECT_EQ(FindString(FindObject(&o, "links"), "self").value_or(""), "/api/v1/jobs/" + id);
+  EXPECT_EQ(r.Header("Location").value_or(""), "/api/v1/jobs/" + id);
+
+  Reply g = Request(port_, "POST", "/api/v1/generate-iac", kKeyA,
+                    R"({"format":"bicep","target_subscription":"t","identity_map":{"a":"b"}})");
+  ASSERT_EQ(g.status, 202) << g.body;
+  auto go = g.Json();
+  const std::string gid(FindString(&go, "job_id").value_or(""));
+
+  Reply show = Request(port_, "GET", "/api/v1/jobs/" + id, kKeyA);
+  ASSERT_EQ(show.status, 200);
+  auto s = show.Json();
+  EXPECT_EQ(FindString(&s, "type").value_or(""), "scan");
+  EXPECT_EQ(FindString(&s, "tenant_id").value_or(""), kTenant);
+  EXPECT_EQ(FindInt(FindObject(&s, "request"), "resource_limit").value_or(0), 10);
+
+  Reply list = Request(port_, "GET", "/api/v1/jobs", kKeyA);
+  ASSERT_EQ(list.status, 200);
+  auto l = list.Json();
+  ASSERT_TRUE(FindArray(&l, "jobs"));
+  EXPECT_EQ(FindArray(&l, "jobs")->size(), 2u);
+  list = Request(port_, "GET", "/api/v1/jobs?type=generate-iac", kKeyA);
+  l = list.Json();
+  ASSERT_EQ(FindArray(&l, "jobs")->size(), 1u);
+  EXPECT_EQ(FindString(&FindArray(&l, "jobs")->at(0).as_object(), "job_id").value_or(""), gid);
+  list = Request(port_, "GET", "/api/v1/jobs?state=completed", kKeyA);
+  l = list.Json();
+  EXPECT_EQ(FindArray(&l, "jobs")->size(), 0u);
+  // Key B sees none of them.
+  list = Request(port_, "GET", "/api/v1/jobs", kKeyB);
+  l = list.Json();
+  EXPECT_EQ(FindArray(&l, "jobs")->size(), 0u);
+
+  // Cursor paging: limit 1 walks both jobs, newest first.
+  list = Request(port_, "GET", "/api/v1/jobs?limit=1", kKeyA);
+  l = list.Json();
+  ASSERT_EQ(FindArray(&l, "jobs")->size(), 1u);
+  EXPECT_EQ(FindString(&FindArray(&l, "jobs")->at(0).as_object(), "job_id").value_or(""), gid);
+  std::string cursor(FindString(&l, "next_cursor").value_or(""));
+  ASSERT_FALSE(cursor.empty());
+  list = Request(port_, "GET", "/api/v1/jobs?limit=1&cursor=" + UrlEncode(cursor), kKeyA);
+  l = list.Json();
+  ASSERT_EQ(FindArray(&l, "jobs")->size(), 1u);
+  EXPECT_EQ(FindString(&FindArray(&l, "jobs")->at(0).as_object(), "job_id").value_or(""), id);
+
+  for (const std::string bad :
+       {"limit=0", "limit=201", "limit=x", "state=done", "type=x", "foo=1"}) {
+    Reply b = Request(port_, "GET", "/api/v1/jobs?" + bad, kKeyA);
+    EXPECT_EQ(b.status, 400) << bad;
+    EXPECT_EQ(b.ErrorCode(), "InvalidParameter");
+  }
+}
+
+TEST_F(ServeApiTest, ValidationNamesTheFieldAndStatusCodes) {
+  Start();
+  Reply r = Request(port_, "POST", "/api/v1/scan", kKeyA, R"({"subscription":["x"]})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.ErrorCode(), "UnknownField");
+  EXPECT_NE(r.ErrorMessage().find("`subscription`"), std::string::npos) << r.ErrorMessage();
+
+  r = Request(port_, "POST", "/api/v1/scan", kKeyA, R"({"resource_limit":"10"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.ErrorCode(), "InvalidField");
+  EXPECT_NE(r.ErrorMessage().find("`resource_limit`"), std::string::npos);
+  r = Request(port_, "POST", "/api/v1/scan", kKeyA, R"({"resource_limit":-1})");
+  EXPECT_EQ(r.status, 400);
+  r = Request(port_, "POST", "/api/v1/scan", kKeyA, R"({"subscriptions":"s1"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.ErrorMessage().find("`subscriptions`"), std::string::npos);
+  r = Request(port_, "POST", "/api/v1/scan", kKeyA, R"({"no_aad":1})");
+  EXPECT_NE(r.ErrorMessage().find("`no_aad`"), std::string::npos);
+  r = Request(port_, "POST", "/api/v1/generate-iac", kKeyA, R"({"identity_map":{"a":1}})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.ErrorMessage().find("`identity_map`"), std::string::npos);
+  r = Request(port_, "POST", "/api/v1/generate-iac", kKeyA, R"({"format":"pulumi"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.ErrorMessage().find("`format`"), std::string::npos);
+  r = Request(port_, "POST", "/api/v1/generate-iac", kKeyA, R"({"no_aad":true})");
+  EXPECT_EQ(r.ErrorCode(), "UnknownField");
+
+  r = Request(port_, "POST", "/api/v1/scan", kKeyA, "{not json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.ErrorCode(), "InvalidJson");
+  r = Request(port_, "POST", "/api/v1/scan", kKeyA, "[1]");
+  EXPECT_EQ(r.status, 400);
+
+  r = Request(port_, "POST", "/api/v1/scan", kKeyA, "tenant_id=x", {}, "text/plain");
+  EXPECT_EQ(r.status, 415);
+  EXPECT_EQ(r.ErrorCode(), "UnsupportedMediaType");
+  r = Request(port_, "POST", "/api/v1/scan", kKeyA, "{}", {}, "");
+  EXPECT_EQ(r.status, 415);
+  r = Request(port_, "POST", "/api/v1/scan", kKeyA, "{}", {}, "application/json; charset=utf-8");
+  EXPECT_EQ(r.status, 202);
+
+  // Over ATG_MAX_REQUEST_BODY_BYTES (4096 here).
+  std::string big = R"({"types":[")" + std::string(5000, 'x') + R"("]})";
+  r = Request(port_, "POST", "/api/v1/scan", kKeyA, big);
+  EXPECT_EQ(r.status, 413);
+  EXPECT_TRUE(r.Header("X-Request-ID"));
+  EXPECT_FALSE(r.ErrorCode().empty());
+
+  // Job ids are checked before any lookup.
+  r = Request(port_, "GET", "/api/v1/jobs/job_123", kKeyA);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.ErrorCode(), "InvalidJobId");
+  r = Request(port_, "GET", "/api/v1/jobs/job_0123456789ABCDEF0123456789abcdef", kKeyA);
+  EXPECT_EQ(r.status, 400);
+  r = Request(port_, "GET", "/api/v1/jobs/job_0123456789abcdef0123456789abcdef", kKeyA);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.ErrorCode(), "JobNotFound");
+
+  // Wrong method: 405 with Allow.
+  r = Request(port_, "PUT", "/api/v1/scan", kKeyA, "{}");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_TRUE(r.Header("Allow"));
+}
+
+TEST_F(ServeApiTest, ResultConflictsUntilDoneAndCancelPending) {
+  Start();
+  const std::string id = Submit(kKeyA);
+  Reply r = Request(port_, "GET", "/api/v1/jobs/" + id + "/result", kKeyA);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.ErrorCode(), "JobNotFinished");
+  r = Request(port_, "GET", "/api/v1/jobs/" + id + "/artifacts", kKeyA);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.ErrorCode(), "ArtifactNotFound");
+
+  r = Request(port_, "DELETE", "/api/v1/jobs/" + id, kKeyA);
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto o = r.Json();
+  EXPECT_EQ(FindString(&o, "status").value_or(""), "cancelled");
+  r = Request(port_, "DELETE", "/api/v1/jobs/" + id, kKeyA);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.ErrorCode(), "JobFinished");
+  r = Request(port_, "GET", "/api/v1/jobs/" + id + "/result", kKeyA);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.ErrorCode(), "JobCancelled");
+}
+
+TEST_F(ServeApiTest, QueueFullAnswers503WithRetryAfter) {
+  Start({{"ATG_MAX_QUEUE_DEPTH", "2"}});
+  Submit(kKeyA);
+  Submit(kKeyB);
+  Reply r = Request(port_, "POST", "/api/v1/scan", kKeyA, "{}");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.ErrorCode(), "QueueFull");
+  EXPECT_TRUE(r.Header("Retry-After"));
+}
+
+TEST_F(ServeApiTest, RateLimitPerKeyWithHeaders) {
+  Start({{"ATG_RATE_LIMIT_PER_MINUTE", "60"}, {"ATG_RATE_LIMIT_BURST", "3"}});
+  Conn c(port_);
+  for (int i = 0; i < 3; ++i) {
+    Reply r = c.Do("GET", "/api/v1/jobs", kKeyA);
+    ASSERT_EQ(r.status, 200) << i;
+    EXPECT_EQ(r.Header("RateLimit-Limit").value_or(""), "3");
+    EXPECT_EQ(r.Header("RateLimit-Remaining").value_or(""), std::to_string(2 - i));
+    EXPECT_TRUE(r.Header("RateLimit-Reset"));
+  }
+  Reply r = c.Do("GET", "/api/v1/jobs", kKeyA);
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(r.ErrorCode(), "RateLimited");
+  ASSERT_TRUE(r.Header("Retry-After"));
+  EXPECT_GE(std::stoi(*r.Header("Retry-After")), 1);
+  EXPECT_EQ(r.Header("RateLimit-Remaining").value_or(""), "0");
+  // The other key has its own bucket; /health is not limited.
+  EXPECT_EQ(c.Do("GET", "/api/v1/jobs", kKeyB).status, 200);
+  EXPECT_EQ(c.Do("GET", "/health", "").status, 200);
+}
+
+TEST_F(ServeApiTest, WorkerRunsJobEventsReplayAndResume) {
+  Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}});
+  const std::string id = Submit(kKeyA);
+  ASSERT_EQ(WaitForState(id, kKeyA, "completed"), "completed");
+  Reply r = Request(port_, "GET", "/api/v1/jobs/" + id + "/result", kKeyA);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto o = r.Json();
+  EXPECT_EQ(FindInt(FindObject(&o, "result"), "resources").value_or(0), 42);
+
+  // Full history: state pending, running, 3 progress, state completed; then the stream ends.
+  r = Request(port_, "GET", "/api/v1/jobs/" + id + "/events", kKeyA);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("Content-Type").value_or(""), "text/event-stream");
+  auto frames = testing::ParseSse(r.body);
+  ASSERT_GE(frames.size(), 5u) << r.body;
+  EXPECT_EQ(frames.front().event, "state");
+  EXPECT_EQ(frames.back().event, "state");
+  EXPECT_NE(frames.back().data.find("completed"), std::string::npos);
+  int progress = 0;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_EQ(frames[i].id, std::to_string(i + 1));
+    progress += frames[i].event == "progress";
+  }
+  EXPECT_EQ(progress, 3);
+
+  // Last-Event-ID resumes after that event.
+  r = Request(port_, "GET", "/api/v1/jobs/" + id + "/events", kKeyA, "", {{"Last-Event-ID", "3"}});
+  auto rest = testing::ParseSse(r.body);
+  ASSERT_EQ(rest.size(), frames.size() - 3);
+  EXPECT_EQ(rest.front().id, "4");
+  r = Request(port_, "GET", "/api/v1/jobs/" + id + "/events", kKeyA, "",
+              {{"Last-Event-ID", "abc"}});
+  EXPECT_EQ(r.status, 400);
+
+  // A failing job: result is 409 JobFailed with the error.
+  const std::string bad = Submit(kKeyA, R"({"resource_limit":7})");
+  ASSERT_EQ(WaitForState(bad, kKeyA, "failed"), "failed");
+  r = Request(port_, "GET", "/api/v1/jobs/" + bad + "/result", kKeyA);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.ErrorCode(), "JobFailed");
+  EXPECT_NE(r.ErrorMessage().find("did not answer"), std::string::npos);
+}
+
+TEST_F(ServeApiTest, LiveEventsHeartbeatAndCancelRunningJob) {
+  Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}});
+  // no_aad=true makes the fake job block until stopped.
+  const std::string id = Submit(kKeyA, R"({"no_aad":true})");
+  ASSERT_EQ(WaitForState(id, kKeyA, "running"), "running");
+  Conn events(port_);
+  ASSERT_TRUE(events.Send("GET", "/api/v1/jobs/" + id + "/events", kKeyA));
+  Reply head = events.ReadHead();
+  ASSERT_EQ(head.status, 200);
+  std::string body, chunk;
+  // History, then a heartbeat comment while the job runs.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (body.find(": heartbeat") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    if (events.ReadChunk(&chunk, std::chrono::seconds(3)) == 1) body += chunk;
+  }
+  EXPECT_NE(body.find(": heartbeat"), std::string::npos) << body;
+  EXPECT_NE(body.find("running"), std::string::npos);
+
+  Reply r = Request(port_, "DELETE", "/api/v1/jobs/" + id, kKeyA);
+  ASSERT_EQ(r.status, 202) << r.body;
+  EXPECT_EQ(WaitForState(id, kKeyA, "cancelled"), "cancelled");
+  // The open stream delivers the terminal event and ends.
+  int rc;
+  deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while ((rc = events.ReadChunk(&chunk, std::chrono::seconds(3))) == 1 &&
+         std::chrono::steady_clock::now() < deadline) {
+    body += chunk;
+  }
+  EXPECT_EQ(rc, 0) << body;
+  auto frames = testing::ParseSse(body);
+  ASSERT_FALSE(frames.empty());
+  EXPECT_NE(frames.back().data.find("cancelled"), std::string::npos) << body;
+}
+
+TEST_F(ServeApiTest, AuditLogHasOneLinePerAuthenticatedRequestAndNoKey) {
+  Start();
+  const std::string id = Submit(kKeyA);
+  Request(port_, "GET", "/api/v1/jobs/" + id, kKeyA, "", {{"X-Request-ID", "audit-1"}});
+  Request(port_, "GET", "/api/v1/jobs/" + id, kKeyB);
+  Request(port_, "GET", "/health", "");
+  Request(port_, "GET", "/api/v1/jobs", kKeyUnknown);
+  std::string audit = ReadFile((dir_ / "audit.log").string());
+  auto lines = Split(audit, '\n', true);
+  ASSERT_EQ(lines.size(), 3u) << audit;
+  auto first = ParseJson(lines[0]);
+  ASSERT_TRUE(first.ok());
+  auto second = ParseJson(lines[1])->as_object();
+  EXPECT_EQ(FindString(&second, "route").value_or(""), "/api/v1/jobs/{id}");
+  EXPECT_EQ(FindString(&second, "method").value_or(""), "GET");
+  EXPECT_EQ(FindInt(&second, "status").value_or(0), 200);
+  EXPECT_EQ(FindString(&second, "job_id").value_or(""), id);
+  EXPECT_EQ(FindString(&second, "request_id").value_or(""), "audit-1");
+  EXPECT_EQ(FindString(&second, "client_ip").value_or(""), "127.0.0.1");
+  EXPECT_TRUE(FindString(&second, "key_id").value_or("").starts_with("k_"));
+  EXPECT_TRUE(FindString(&second, "time"));
+  auto third = ParseJson(lines[2])->as_object();
+  EXPECT_EQ(FindInt(&third, "status").value_or(0), 404);
+  EXPECT_NE(FindString(&third, "key_id"), FindString(&second, "key_id"));
+  for (const std::string& key : {kKeyA, kKeyB, kKeyUnknown}) {
+    EXPECT_EQ(audit.find(key), std::string::npos);
+    EXPECT_EQ(audit.find(key.substr(0, 12)), std::string::npos);
+  }
+}
+
+TEST_F(ServeApiTest, DocsAndOpenApiAndMetricsSwitch) {
+  Start({{"ENABLE_METRICS", "false"}});
+  Reply r = Request(port_, "GET", "/docs", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.Header("Content-Type").value_or("").find("text/html"), std::string::npos);
+  EXPECT_NE(r.body.find("/openapi.json"), std::string::npos);
+  EXPECT_EQ(r.body.find("https://"), std::string::npos) << "no CDN";
+  r = Request(port_, "GET", "/metrics", kKeyA);
+  EXPECT_EQ(r.status, 404);
+}
+
+TEST(ServeConfigTest, RefusesToStartWithoutKeysOrWithWeakOnes) {
+  std::map<std::string, std::string> env = {{"ATG_TARGET_TENANT_ID", kTenant},
+                                            {"ATG_DATA_DIR", "/nonexistent-atg"}};
+  auto s = server::Service::Create(Settings::FromMaps(env, {}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("ATG_API_KEYS"), std::string::npos);
+  env["ATG_API_KEYS"] = "short-key";
+  s = server::Service::Create(Settings::FromMaps(env, {}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("at least 32"), std::string::npos);
+  EXPECT_EQ(s.status().message().find("short-key"), std::string::npos);
+  env["ATG_API_KEYS"] = std::string(40, 'a');
+  s = server::Service::Create(Settings::FromMaps(env, {}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("distinct"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace atg
