@@ -7,6 +7,8 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "server/api_internal.h"
+#include "server/endpoints.h"
+#include "server/openapi.h"
 
 namespace atg::server {
 namespace {
@@ -68,46 +70,6 @@ std::string Rfc3339(int64_t ms) {
   return out;
 }
 
-json::value TimeOrNull(int64_t ms) {
-  return ms > 0 ? json::value(Rfc3339(ms)) : json::value(nullptr);
-}
-
-constexpr char kDocsPage[] = R"(<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>ATG API</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-code{background:#f3f3f3;padding:0 .2rem}.op{margin:.6rem 0;padding:.4rem .6rem;border-left:4px solid #36c}
-.m{font-weight:bold;display:inline-block;min-width:4.5rem}</style></head>
-<body><h1>ATG API</h1>
-<p>The machine-readable description is <a href="/openapi.json">/openapi.json</a> (OpenAPI 3).
-Authenticate with <code>Authorization: Bearer &lt;key&gt;</code>.</p>
-<div id="ops">Loading /openapi.json&hellip;</div>
-<script>
-fetch('/openapi.json').then(r => r.json()).then(spec => {
-  const ops = document.getElementById('ops');
-  ops.textContent = '';
-  const h = document.createElement('h2');
-  h.textContent = (spec.info && spec.info.title || 'API') + ' ' + (spec.info && spec.info.version || '');
-  ops.appendChild(h);
-  for (const [path, item] of Object.entries(spec.paths || {})) {
-    for (const [method, op] of Object.entries(item)) {
-      if (typeof op !== 'object' || !op) continue;
-      const d = document.createElement('div');
-      d.className = 'op';
-      const m = document.createElement('span');
-      m.className = 'm';
-      m.textContent = method.toUpperCase();
-      const p = document.createElement('code');
-      p.textContent = path;
-      const s = document.createElement('div');
-      s.textContent = op.summary || op.description || '';
-      d.append(m, p, s);
-      ops.appendChild(d);
-    }
-  }
-}).catch(e => { document.getElementById('ops').textContent = 'Could not load /openapi.json: ' + e; });
-</script></body></html>
-)";
-
 }  // namespace
 
 net::HttpResponse ApiError(int status, std::string_view code, std::string_view message,
@@ -148,18 +110,16 @@ json::object JobToJson(const jobs::Job& job) {
   o["type"] = job.type;
   o["status"] = jobs::JobStateName(job.state);
   o["tenant_id"] = job.tenant_id;
-  o["created_at"] = TimeOrNull(job.created_at_ms);
-  o["started_at"] = TimeOrNull(job.started_at_ms);
-  o["finished_at"] = TimeOrNull(job.finished_at_ms);
+  o["created_at"] = Rfc3339(job.created_at_ms);
+  if (job.started_at_ms > 0) o["started_at"] = Rfc3339(job.started_at_ms);
+  if (job.finished_at_ms > 0) o["finished_at"] = Rfc3339(job.finished_at_ms);
   o["progress"] = job.progress;
   o["attempts"] = job.attempts;
   o["cancel_requested"] = job.cancel_requested;
   o["request"] = job.request;
-  if (!job.error.empty()) {
-    o["error"] = json::object{{"type", job.error_type}, {"message", job.error}};
-  } else {
-    o["error"] = nullptr;
-  }
+  // Absent rather than null, as the published schema types them as strings.
+  if (!job.error.empty()) o["error"] = job.error;
+  if (!job.error_type.empty()) o["error_type"] = job.error_type;
   o["has_artifact"] = !job.artifact.empty();
   o["links"] = JobLinks(job.id);
   return o;
@@ -175,9 +135,15 @@ Api::Impl::Impl(ApiOptions o, ApiDeps d)
   events = std::make_unique<EventStreamer>(deps.store, options.sse_poll, options.sse_heartbeat);
 }
 
-void Api::Impl::AddAuthed(const std::string& method, const std::string& pattern,
-                          CallHandler handler) {
-  Status s = router.Add(method, pattern, [this, method, pattern, handler](net::HttpRequest& req) {
+void Api::Impl::AddAuthed(const std::string& operation_id, CallHandler handler) {
+  const EndpointSpec* spec = FindEndpoint(operation_id);
+  if (spec == nullptr) {
+    handlers[operation_id] = nullptr;  // RegisterEndpoints reports it
+    return;
+  }
+  const std::string method = spec->method;
+  const std::string pattern = spec->path;
+  handlers[operation_id] = [this, method, pattern, handler](net::HttpRequest& req) {
     auto start = std::chrono::steady_clock::now();
     Call call{req, "", RequestIdOf(req), ""};
     net::HttpResponse resp;
@@ -219,14 +185,20 @@ void Api::Impl::AddAuthed(const std::string& method, const std::string& pattern,
     }
     if (deps.observe_request) deps.observe_request(pattern, method, resp.status, seconds);
     return resp;
-  });
-  if (!s.ok()) LogError("api route {} {}: {}", method, pattern, s.message());
+  };
 }
 
 void Api::Impl::AddPublic(
-    const std::string& method, const std::string& pattern,
+    const std::string& operation_id,
     std::function<net::HttpResponse(net::HttpRequest&, const std::string& rid)> h) {
-  Status s = router.Add(method, pattern, [this, method, pattern, h](net::HttpRequest& req) {
+  const EndpointSpec* spec = FindEndpoint(operation_id);
+  if (spec == nullptr) {
+    handlers[operation_id] = nullptr;
+    return;
+  }
+  const std::string method = spec->method;
+  const std::string pattern = spec->path;
+  handlers[operation_id] = [this, method, pattern, h](net::HttpRequest& req) {
     auto start = std::chrono::steady_clock::now();
     net::HttpResponse resp = h(req, RequestIdOf(req));
     if (deps.observe_request) {
@@ -235,8 +207,7 @@ void Api::Impl::AddPublic(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     return resp;
-  });
-  if (!s.ok()) LogError("api route {} {}: {}", method, pattern, s.message());
+  };
 }
 
 Result<std::unique_ptr<Api>> Api::Create(ApiOptions options, ApiDeps deps) {
@@ -245,7 +216,7 @@ Result<std::unique_ptr<Api>> Api::Create(ApiOptions options, ApiDeps deps) {
   auto impl = std::make_unique<Impl>(std::move(options), std::move(deps));
   Impl& api = *impl;
 
-  api.AddPublic("GET", "/health", [&api](net::HttpRequest&, const std::string&) {
+  api.AddPublic("getHealth", [&api](net::HttpRequest&, const std::string&) {
     if (api.deps.health) {
       auto [status, body] = api.deps.health();
       return net::HttpResponse::Json(status, body);
@@ -260,12 +231,17 @@ Result<std::unique_ptr<Api>> Api::Create(ApiOptions options, ApiDeps deps) {
                                  std::chrono::steady_clock::now() - api.started)
                                  .count();
     body["queue_status"] = ping.ok() ? "ok" : ping.message();
+    const bool redis = api.deps.store->backend() == "redis";
+    body["redis_status"] =
+        !redis ? "not_configured" : (ping.ok() ? "connected" : "disconnected: " + ping.message());
+    body["graph_status"] = "ok";
+    body["neo4j_status"] = "not_checked";
     body["queue_backend"] = api.deps.store->backend();
-    body["job_queue_depth"] = depth.ok() ? json::value(*depth) : json::value(nullptr);
+    body["job_queue_depth"] = depth.ok() ? *depth : int64_t{-1};
     return net::HttpResponse::Json(ok ? 200 : 503, body);
   });
 
-  api.AddAuthed("GET", "/metrics", [&api](Call& call) {
+  api.AddAuthed("getMetrics", [&api](Call& call) {
     if (!api.options.enable_metrics || !api.deps.metrics_text) {
       return call.Error(404, "NotFound", "metrics are disabled (ENABLE_METRICS=false)");
     }
@@ -273,22 +249,19 @@ Result<std::unique_ptr<Api>> Api::Create(ApiOptions options, ApiDeps deps) {
                                    "text/plain; version=0.0.4; charset=utf-8");
   });
 
-  api.AddPublic("GET", "/openapi.json", [&api](net::HttpRequest&, const std::string& rid) {
-    if (!api.deps.openapi) {
-      return ApiError(404, "NotFound", "the OpenAPI document is not available in this build", rid);
-    }
-    return net::HttpResponse::Json(200, api.deps.openapi());
+  api.AddPublic("getOpenApi", [](net::HttpRequest&, const std::string&) {
+    return net::HttpResponse::Text(200, OpenApiJson(), "application/json");
   });
-  api.AddPublic("GET", "/docs", [](net::HttpRequest&, const std::string&) {
-    net::HttpResponse r = net::HttpResponse::Text(200, kDocsPage, "text/html; charset=utf-8");
-    r.SetHeader("Content-Security-Policy",
-                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                "connect-src 'self'");
+  api.AddPublic("getDocs", [](net::HttpRequest&, const std::string&) {
+    net::HttpResponse r = net::HttpResponse::Text(200, ApiDocsHtml(), "text/html; charset=utf-8");
+    // The page is static HTML: nothing may load or run.
+    r.SetHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
     return r;
   });
 
   AddSubmitRoutes(api);
   AddJobRoutes(api);
+  ATG_RETURN_IF_ERROR(RegisterEndpoints(api.router, api.handlers));
   return std::unique_ptr<Api>(new Api(std::move(impl)));
 }
 

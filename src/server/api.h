@@ -6,8 +6,9 @@
 // limit, and write one audit line each. A key sees only the jobs it created (another key's job
 // is 404, never 403).
 //
-// The parts other modules provide (metrics registry, health checks, artifact storage, the
-// OpenAPI document) are plugged in through ApiDeps, so the API is tested with or without them.
+// The routes are those of the table in server/endpoints.h (which also builds the OpenAPI
+// document), so the served API and the published one cannot drift. The parts other modules
+// provide (metrics, health checks, artifact storage) are plugged in through ApiDeps.
 //
 // Thread-safety: Handler() may be called concurrently from every I/O thread; Api must outlive
 // the HttpServer that calls it. Shutdown() ends the open event streams (call before stopping
@@ -73,8 +74,6 @@ struct ApiDeps {
       observe_request;
   // Builds GET /health: (HTTP status, body). Null: a built-in check of the job store.
   std::function<std::pair<int, json::object>()> health;
-  // The OpenAPI 3 document of GET /openapi.json. Null: the route answers 404.
-  std::function<json::value()> openapi;
 };
 
 class Api {

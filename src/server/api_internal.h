@@ -2,6 +2,7 @@
 #ifndef ATG_SERVER_API_INTERNAL_H_
 #define ATG_SERVER_API_INTERNAL_H_
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -34,10 +35,14 @@ struct Api::Impl {
 
   explicit Impl(ApiOptions o, ApiDeps d);
 
-  // Registers an authenticated route.
-  void AddAuthed(const std::string& method, const std::string& pattern, CallHandler handler);
-  // Registers a public route (no key).
-  void AddPublic(const std::string& method, const std::string& pattern,
+  // The handlers by operation id of server/endpoints.h; Api::Create registers them all with
+  // RegisterEndpoints, which checks that the route table and the handlers agree.
+  std::map<std::string, net::HttpHandler> handlers;
+
+  // Sets the handler of an authenticated endpoint.
+  void AddAuthed(const std::string& operation_id, CallHandler handler);
+  // Sets the handler of a public endpoint (no key).
+  void AddPublic(const std::string& operation_id,
                  std::function<net::HttpResponse(net::HttpRequest&, const std::string& rid)> h);
 };
 

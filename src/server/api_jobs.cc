@@ -260,21 +260,20 @@ CallHandler WithJob(Api::Impl& api,
 }  // namespace
 
 void AddJobRoutes(Api::Impl& api) {
-  api.AddAuthed("GET", "/api/v1/jobs", [&api](Call& call) { return ListJobs(api, call); });
-  api.AddAuthed("GET", "/api/v1/jobs/{id}", WithJob(api, [](Call&, const jobs::Job& job) {
+  api.AddAuthed("listJobs", [&api](Call& call) { return ListJobs(api, call); });
+  api.AddAuthed("getJob", WithJob(api, [](Call&, const jobs::Job& job) {
                   return net::HttpResponse::Json(200, JobToJson(job));
                 }));
-  api.AddAuthed("GET", "/api/v1/jobs/{id}/result", WithJob(api, GetResult));
-  api.AddAuthed("GET", "/api/v1/jobs/{id}/artifacts",
-                WithJob(api, [&api](Call& call, const jobs::Job& job) {
+  api.AddAuthed("getJobResult", WithJob(api, GetResult));
+  api.AddAuthed("getJobArtifacts", WithJob(api, [&api](Call& call, const jobs::Job& job) {
                   return GetArtifact(api, call, job);
                 }));
-  api.AddAuthed(
-      "GET", "/api/v1/jobs/{id}/events",
-      WithJob(api, [&api](Call& call, const jobs::Job& job) { return GetEvents(api, call, job); }));
-  api.AddAuthed(
-      "DELETE", "/api/v1/jobs/{id}",
-      WithJob(api, [&api](Call& call, const jobs::Job& job) { return Cancel(api, call, job); }));
+  api.AddAuthed("getJobEvents", WithJob(api, [&api](Call& call, const jobs::Job& job) {
+                  return GetEvents(api, call, job);
+                }));
+  api.AddAuthed("cancelJob", WithJob(api, [&api](Call& call, const jobs::Job& job) {
+                  return Cancel(api, call, job);
+                }));
 }
 
 }  // namespace atg::server

@@ -6,6 +6,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "server/api_internal.h"
+#include "server/endpoints.h"
 
 namespace atg::server {
 namespace {
@@ -126,6 +127,13 @@ net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
   } else if (type == "generate-iac") {
     body["format"] = "terraform";
   }
+  // The published schema's limits (string lengths, array sizes) apply as well.
+  if (const EndpointSpec* spec =
+          FindEndpoint(type == "scan" ? "createScan" : "createGenerateIac")) {
+    if (Status v = ValidateRequestBody(*spec, json::value(body)); !v.ok()) {
+      return call.Error(400, "InvalidField", v.message());
+    }
+  }
   std::string tenant = ToLower(Trim(FindString(&body, "tenant_id").value_or("")));
   const std::string target = ToLower(api.options.target_tenant_id);
   if (tenant.empty()) tenant = target;
@@ -181,9 +189,9 @@ net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
 }  // namespace
 
 void AddSubmitRoutes(Api::Impl& api) {
-  api.AddAuthed("POST", "/api/v1/scan",
+  api.AddAuthed("createScan",
                 [&api](Call& call) { return Submit(api, call, "scan", ScanFields()); });
-  api.AddAuthed("POST", "/api/v1/generate-iac",
+  api.AddAuthed("createGenerateIac",
                 [&api](Call& call) { return Submit(api, call, "generate-iac", GenerateFields()); });
 }
 

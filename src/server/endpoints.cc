@@ -120,7 +120,7 @@ json::object BuildSchemas() {
            {"subscriptions", StrArray("Limit the scan to these subscription ids.")},
            {"resource_groups", StrArray("Limit the scan to these resource groups.")},
            {"types", StrArray("Limit the scan to these ARM resource types.")},
-           {"resource_limit", Int("Stop after this many resources.", 1, 100000000)},
+           {"resource_limit", Int("Keep at most this many resources (0: all).", 0, 100000000)},
            {"no_aad", Bool("Skip Entra ID (users, groups, service principals).")}},
           {}, true, "Mirrors `atg scan` flags.");
   s["GenerateIacRequest"] = Obj(

@@ -18,6 +18,8 @@
 
 namespace atg::server {
 
+class ServiceMetrics;
+
 // Where an executor reports progress: {phase, percent (0..100), counters {...}, message}.
 // Thread-safety: called from the executor's thread only.
 class JobProgress {
@@ -43,7 +45,8 @@ using ArtifactWriter =
 // "scan": scan::Scanner over azure::NewAzureStack(settings) into graph::OpenGraphStore for the
 // job's tenant, with the request's filters. The result is the ScanSummary JSON of
 // `atg scan --json`. The service's own credential (the credential chain) is used.
-JobExecutor MakeScanExecutor(Settings settings);
+// `metrics` (may be null) counts the scan's Azure requests while it runs.
+JobExecutor MakeScanExecutor(Settings settings, ServiceMetrics* metrics = nullptr);
 
 // "generate-iac": iac::BuildPlan over the job tenant's graph, the format's emitter, the files
 // written into a fresh directory under <data dir>/work/<job id>, then stored through `store`.

@@ -6,6 +6,7 @@
 #include "graph/open_graph_store.h"
 #include "scan/scanner.h"
 #include "server/job_executor.h"
+#include "server/metrics.h"
 
 namespace atg::server {
 namespace {
@@ -63,9 +64,9 @@ class ProgressForwarder : public scan::ProgressSink {
 
 }  // namespace
 
-JobExecutor MakeScanExecutor(Settings base) {
-  return [base](const jobs::Job& job, JobProgress& progress,
-                std::stop_token stop) -> Result<JobOutput> {
+JobExecutor MakeScanExecutor(Settings base, ServiceMetrics* metrics) {
+  return [base, metrics](const jobs::Job& job, JobProgress& progress,
+                         std::stop_token stop) -> Result<JobOutput> {
     Settings settings = base;
     settings.SetFlag("AZURE_TENANT_ID", job.tenant_id);
     ATG_RETURN_IF_ERROR(graph::ValidateTenantId(job.tenant_id));
@@ -91,7 +92,9 @@ JobExecutor MakeScanExecutor(Settings base) {
                                   {"message", "starting the scan"}});
     ProgressForwarder forward(progress);
     scan::Scanner scanner(*stack->client, store->get(), o);
+    const int handle = metrics ? metrics->AttachAzure(&stack->client->metrics()) : 0;
     auto summary = scanner.Run(stop, &forward);
+    if (metrics) metrics->DetachAzure(handle);
     if (!summary.ok()) return summary.status();
     progress.Publish(json::object{{"phase", "done"},
                                   {"percent", 100},

@@ -4,6 +4,7 @@
 #include "common/strings.h"
 #include "net/http_server.h"
 #include "server/api.h"
+#include "server/metrics.h"
 #include "server/worker_pool.h"
 
 namespace atg::server {
@@ -12,6 +13,7 @@ struct Service::Impl {
   net::ServerOptions server_options;
   std::shared_ptr<jobs::JobStore> store;
   std::shared_ptr<ApiKeyRing> keys;
+  std::shared_ptr<ServiceMetrics> metrics = std::make_shared<ServiceMetrics>();
   std::unique_ptr<Api> api;
   std::unique_ptr<net::HttpServer> http;
   std::unique_ptr<WorkerPool> workers;
@@ -60,6 +62,18 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   deps.keys = impl->keys;
   deps.limiter = std::make_shared<RequestRateLimiter>(*rate);
   deps.audit = std::shared_ptr<AuditLog>(std::move(*audit));
+  deps.resolve_artifact = overrides.resolve_artifact;
+  std::shared_ptr<ServiceMetrics> m = impl->metrics;
+  deps.metrics_text = [m] { return m->Render(); };
+  deps.observe_request = [m](std::string_view route, std::string_view method, int status,
+                             double seconds) { m->RecordRequest(route, method, status, seconds); };
+  Impl* raw = impl.get();
+  m->registry().AddRenderHook([raw] {
+    if (auto depth = raw->store->QueueDepth(); depth.ok()) {
+      raw->metrics->job_queue_depth->Set(static_cast<double>(*depth));
+    }
+    if (raw->workers) raw->metrics->active_workers->Set(raw->workers->ActiveWorkers());
+  });
   auto api = Api::Create(api_options, std::move(deps));
   if (!api.ok()) return api.status();
   impl->api = std::move(*api);
@@ -89,8 +103,11 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   auto timeout = settings.GetInt("ATG_JOB_TIMEOUT_SECONDS", 3600, 0, 30 * 86400);
   if (!timeout.ok()) return timeout.status();
   wo.job_timeout = std::chrono::seconds(*timeout);
+  wo.on_job_end = [m](std::string_view type, double seconds, std::string_view error_type) {
+    m->RecordJob(type, seconds, error_type);
+  };
   std::map<std::string, JobExecutor> executors = std::move(overrides.executors);
-  if (!executors.count("scan")) executors["scan"] = MakeScanExecutor(settings);
+  if (!executors.count("scan")) executors["scan"] = MakeScanExecutor(settings, m.get());
   impl->workers = std::make_unique<WorkerPool>(impl->store, wo, std::move(executors));
   return std::unique_ptr<Service>(new Service(std::move(impl)));
 }

@@ -14,6 +14,7 @@
 
 #include "common/config.h"
 #include "common/status.h"
+#include "server/api.h"
 #include "server/job_executor.h"
 
 namespace atg::server {
@@ -21,6 +22,8 @@ namespace atg::server {
 struct ServiceOverrides {
   // Replaces the executors built from settings (tests inject slow or failing jobs).
   std::map<std::string, JobExecutor> executors;
+  // Replaces the artifact lookup (tests serve files they wrote themselves).
+  std::function<Result<ArtifactFile>(const jobs::Job& job)> resolve_artifact;
   std::string version = "dev";
 };
 

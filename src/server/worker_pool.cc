@@ -185,6 +185,15 @@ void WorkerPool::RunOne(const std::string& worker_id, jobs::Job job) {
     outcome = "failed";
   }
   if (!fin.ok()) LogWarning("job {}: recording its end failed: {}", job.id, fin.message());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (options_.on_job_end && fin.ok() && outcome != "released" && outcome != "lost lease") {
+    std::string error_type = outcome == "completed"   ? ""
+                             : outcome == "cancelled" ? "cancelled"
+                             : outcome == "timeout"   ? "timeout"
+                                                      : ErrorType(out.status().code());
+    options_.on_job_end(job.type, seconds, error_type);
+  }
   Log(LogLevel::kInfo, "job ended",
       {{"job_id", job.id},
        {"type", job.type},

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,6 +30,10 @@ struct WorkerPoolOptions {
   std::chrono::milliseconds poll{250};      // how often idle workers look for work
   std::chrono::seconds job_timeout{3600};   // ATG_JOB_TIMEOUT_SECONDS; 0: none
   std::string worker_prefix = "atg";        // worker ids: "<prefix>-<pid>-<n>"
+  // Called when a job ends on this worker (not when it is released or its lease was lost):
+  // its type, run time, and error_type ("" when completed).
+  std::function<void(std::string_view type, double seconds, std::string_view error_type)>
+      on_job_end;
 };
 
 class WorkerPool {

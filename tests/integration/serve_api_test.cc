@@ -484,15 +484,47 @@ TEST_F(ServeApiTest, AuditLogHasOneLinePerAuthenticatedRequestAndNoKey) {
   }
 }
 
-TEST_F(ServeApiTest, DocsAndOpenApiAndMetricsSwitch) {
-  Start({{"ENABLE_METRICS", "false"}});
+TEST_F(ServeApiTest, DocsOpenApiAndMetrics) {
+  Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}});
   Reply r = Request(port_, "GET", "/docs", "");
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.Header("Content-Type").value_or("").find("text/html"), std::string::npos);
-  EXPECT_NE(r.body.find("/openapi.json"), std::string::npos);
-  EXPECT_EQ(r.body.find("https://"), std::string::npos) << "no CDN";
+  EXPECT_NE(r.body.find("/api/v1/jobs/{id}/events"), std::string::npos);
+  EXPECT_EQ(r.body.find("<script src"), std::string::npos) << "no external scripts";
+  r = Request(port_, "GET", "/openapi.json", "");
+  ASSERT_EQ(r.status, 200);
+  auto doc = r.Json();
+  EXPECT_TRUE(FindString(&doc, "openapi").value_or("").starts_with("3."));
+  const json::object* paths = FindObject(&doc, "paths");
+  ASSERT_NE(paths, nullptr);
+  for (const char* p : {"/api/v1/scan", "/api/v1/generate-iac", "/api/v1/jobs", "/api/v1/jobs/{id}",
+                        "/api/v1/jobs/{id}/result", "/api/v1/jobs/{id}/artifacts",
+                        "/api/v1/jobs/{id}/events", "/health", "/metrics"}) {
+    EXPECT_NE(FindObject(paths, p), nullptr) << p;
+  }
+
+  const std::string id = Submit(kKeyA);
+  ASSERT_EQ(WaitForState(id, kKeyA, "completed"), "completed");
+  const std::string bad = Submit(kKeyA, R"({"resource_limit":7})");
+  ASSERT_EQ(WaitForState(bad, kKeyA, "failed"), "failed");
   r = Request(port_, "GET", "/metrics", kKeyA);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.Header("Content-Type").value_or("").find("version=0.0.4"), std::string::npos);
+  for (const char* m :
+       {"atg_api_requests_total{endpoint=\"/api/v1/jobs/{id}\",method=\"GET\",status=\"200\"}",
+        "atg_api_request_duration_seconds_bucket", "atg_job_queue_depth 0",
+        "atg_job_execution_duration_seconds_count{job_type=\"scan\"} 2",
+        "atg_job_failures_total{job_type=\"scan\",error_type=\"unavailable\"} 1",
+        "atg_active_workers 0"}) {
+    EXPECT_NE(r.body.find(m), std::string::npos) << m << "\n" << r.body;
+  }
+}
+
+TEST_F(ServeApiTest, MetricsCanBeTurnedOff) {
+  Start({{"ENABLE_METRICS", "false"}});
+  Reply r = Request(port_, "GET", "/metrics", kKeyA);
   EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(Request(port_, "GET", "/metrics", "").status, 401);
 }
 
 TEST(ServeConfigTest, RefusesToStartWithoutKeysOrWithWeakOnes) {
@@ -510,6 +542,86 @@ TEST(ServeConfigTest, RefusesToStartWithoutKeysOrWithWeakOnes) {
   s = server::Service::Create(Settings::FromMaps(env, {}));
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("distinct"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace atg
+
+namespace atg {
+namespace {
+
+// The artifact route over a file the test wrote: ETag, digests, ranges, conditional requests.
+TEST(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("atg_serve_artifact_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string content = "0123456789abcdefghij";  // 20 bytes
+  const auto file = dir / "a.tar.gz";
+  std::ofstream(file) << content;
+  // sha256("0123456789abcdefghij")
+  const std::string sha = server::HexEncode(server::Sha256(content));
+  std::map<std::string, std::string> env = {{"ATG_API_KEYS", kKeyA + "," + kKeyB},
+                                            {"ATG_TARGET_TENANT_ID", kTenant},
+                                            {"ATG_DATA_DIR", dir.string()},
+                                            {"ATG_SERVER_HOST", "127.0.0.1"},
+                                            {"ATG_SERVER_PORT", "0"},
+                                            {"ATG_MAX_CONCURRENT_JOBS", "1"}};
+  server::ServiceOverrides o;
+  o.executors["scan"] = [](const jobs::Job&, server::JobProgress&,
+                           std::stop_token) -> Result<server::JobOutput> {
+    return server::JobOutput{json::object{{"ok", true}}, "art_1"};
+  };
+  o.resolve_artifact = [&](const jobs::Job& job) -> Result<server::ArtifactFile> {
+    if (job.artifact != "art_1") return Status::NotFound("gone");
+    return server::ArtifactFile{file.string(), content.size(), sha, "application/gzip", ""};
+  };
+  auto service = server::Service::Create(Settings::FromMaps(env, {}), std::move(o));
+  ASSERT_TRUE(service.ok()) << service.status().message();
+  ASSERT_TRUE((*service)->Start().ok());
+  const uint16_t port = (*service)->port();
+  Reply r = Request(port, "POST", "/api/v1/scan", kKeyA, "{}");
+  ASSERT_EQ(r.status, 202);
+  auto created = r.Json();
+  const std::string id(FindString(&created, "job_id").value_or(""));
+  const std::string url = "/api/v1/jobs/" + id + "/artifacts";
+  for (int i = 0; i < 200; ++i) {
+    r = Request(port, "GET", url, kKeyA);
+    if (r.status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, content);
+  EXPECT_EQ(r.Header("Content-Length").value_or(""), "20");
+  EXPECT_EQ(r.Header("ETag").value_or(""), "\"" + sha + "\"");
+  EXPECT_EQ(r.Header("Accept-Ranges").value_or(""), "bytes");
+  EXPECT_EQ(r.Header("Content-Type").value_or(""), "application/gzip");
+  // base64 of the raw digest
+  const std::string b64 = "sha-256=:";
+  ASSERT_TRUE(r.Header("Repr-Digest"));
+  EXPECT_TRUE(r.Header("Repr-Digest")->starts_with(b64));
+  EXPECT_TRUE(r.Header("Digest").value_or("").starts_with("SHA-256="));
+  EXPECT_NE(r.Header("Content-Disposition").value_or("").find(id), std::string::npos);
+
+  r = Request(port, "GET", url, kKeyA, "", {{"Range", "bytes=5-9"}});
+  EXPECT_EQ(r.status, 206);
+  EXPECT_EQ(r.body, "56789");
+  EXPECT_EQ(r.Header("Content-Range").value_or(""), "bytes 5-9/20");
+  r = Request(port, "GET", url, kKeyA, "", {{"Range", "bytes=-3"}});
+  EXPECT_EQ(r.status, 206);
+  EXPECT_EQ(r.body, "hij");
+  r = Request(port, "GET", url, kKeyA, "", {{"Range", "bytes=50-"}});
+  EXPECT_EQ(r.status, 416);
+  EXPECT_EQ(r.Header("Content-Range").value_or(""), "bytes */20");
+  // A stale If-Range gets the whole file; the current ETag makes If-None-Match a 304.
+  r = Request(port, "GET", url, kKeyA, "", {{"Range", "bytes=5-9"}, {"If-Range", "\"old\""}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, content);
+  r = Request(port, "GET", url, kKeyA, "", {{"If-None-Match", "\"" + sha + "\""}});
+  EXPECT_EQ(r.status, 304);
+  // Another key: 404.
+  EXPECT_EQ(Request(port, "GET", url, kKeyB).status, 404);
+  (*service)->Shutdown(std::chrono::seconds(2));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
