@@ -626,3 +626,53 @@ TEST(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
 
 }  // namespace
 }  // namespace atg
+
+namespace atg {
+namespace {
+
+std::string RunCommand(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+TEST(ServeTlsTest, ServesHttpsWhenCertificateAndKeyAreSet) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("atg_serve_tls_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout '" +
+             key + "' -out '" + cert + "' 2>/dev/null");
+  ASSERT_TRUE(std::filesystem::exists(cert)) << "openssl could not make a certificate";
+  std::map<std::string, std::string> env = {
+      {"ATG_API_KEYS", kKeyA},        {"ATG_TARGET_TENANT_ID", kTenant},
+      {"ATG_DATA_DIR", dir.string()}, {"ATG_SERVER_HOST", "127.0.0.1"},
+      {"ATG_SERVER_PORT", "0"},       {"ATG_MAX_CONCURRENT_JOBS", "0"},
+      {"ATG_TLS_CERT_FILE", cert},    {"ATG_TLS_KEY_FILE", key}};
+  auto service = server::Service::Create(Settings::FromMaps(env, {}));
+  ASSERT_TRUE(service.ok()) << service.status().message();
+  ASSERT_TRUE((*service)->Start().ok());
+  EXPECT_TRUE((*service)->url().starts_with("https://")) << (*service)->url();
+  std::string out =
+      RunCommand("curl -s --noproxy '*' --cacert '" + cert + "' -H 'Authorization: Bearer " +
+                 kKeyA + "' -o /dev/null -w '%{http_code}' " + (*service)->url() + "/api/v1/jobs");
+  EXPECT_EQ(out, "200");
+  // Plain HTTP to the TLS port gets no HTTP answer.
+  Reply plain = Request((*service)->port(), "GET", "/health", "");
+  EXPECT_NE(plain.status, 200);
+  (*service)->Shutdown(std::chrono::seconds(1));
+
+  env.erase("ATG_TLS_KEY_FILE");
+  auto half = server::Service::Create(Settings::FromMaps(env, {}));
+  ASSERT_FALSE(half.ok());
+  EXPECT_NE(half.status().message().find("ATG_TLS_KEY_FILE"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace atg
