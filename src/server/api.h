@@ -74,6 +74,8 @@ struct ApiDeps {
       observe_request;
   // Builds GET /health: (HTTP status, body). Null: a built-in check of the job store.
   std::function<std::pair<int, json::object>()> health;
+  // Called after a job was queued (wakes idle workers).
+  std::function<void()> on_job_created;
 };
 
 class Api {

@@ -175,6 +175,7 @@ net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
     return r;
   }
   call.job_id = job.id;
+  if (api.deps.on_job_created) api.deps.on_job_created();
   Log(LogLevel::kInfo, "job queued",
       {{"job_id", job.id},
        {"type", type},

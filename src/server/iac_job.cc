@@ -4,7 +4,6 @@
 #include <fstream>
 #include <map>
 
-#include "common/data_dir.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "graph/open_graph_store.h"
@@ -67,9 +66,10 @@ std::string Readme(const std::string& format, const iac::Plan& plan,
 
 }  // namespace
 
-JobExecutor MakeGenerateIacExecutor(Settings settings, ArtifactWriter store_artifact) {
-  return [settings, store_artifact](const jobs::Job& job, JobProgress& progress,
-                                    std::stop_token stop) -> Result<JobOutput> {
+jobs::JobExecutor MakeGenerateIacExecutor(Settings settings, ArtifactWriter store_artifact) {
+  return [settings, store_artifact](const jobs::Job& job,
+                                    jobs::JobContext& progress) -> Result<jobs::JobOutcome> {
+    const std::stop_token stop = progress.stop_token();
     const std::string format(FindString(&job.request, "format").value_or("terraform"));
     auto graph = graph::OpenGraphStore(settings, job.tenant_id);
     if (!graph.ok()) {
@@ -107,9 +107,7 @@ JobExecutor MakeGenerateIacExecutor(Settings settings, ArtifactWriter store_arti
     if (!emitted.ok()) return emitted.status();
     if (stop.stop_requested()) return Status::Cancelled("cancelled");
 
-    auto data_dir = DataDir(settings);
-    if (!data_dir.ok()) return data_dir.status();
-    const std::filesystem::path out = std::filesystem::path(*data_dir) / "work" / job.id;
+    const std::filesystem::path out = std::filesystem::path(progress.data_dir()) / "work" / job.id;
     std::error_code ec;
     std::filesystem::remove_all(out, ec);
     std::filesystem::create_directories(out, ec);
@@ -121,6 +119,11 @@ JobExecutor MakeGenerateIacExecutor(Settings settings, ArtifactWriter store_arti
                                   {"percent", 90},
                                   {"counters", json::object{}},
                                   {"message", "archiving the output"}});
+    if (!store_artifact) {
+      return Status::FailedPrecondition(
+          "artifact storage is not configured on this service; the generated files cannot be "
+          "kept");
+    }
     auto artifact = store_artifact(job, out.string());
     std::filesystem::remove_all(out, ec);
     if (!artifact.ok()) return artifact.status();
@@ -144,7 +147,7 @@ JobExecutor MakeGenerateIacExecutor(Settings settings, ArtifactWriter store_arti
                         {"inputs_required", std::move(inputs)},
                         {"files", static_cast<int64_t>(emitted->files.size() + 1)},
                         {"artifact", *artifact}};
-    return JobOutput{std::move(result), *artifact};
+    return jobs::JobOutcome{std::move(result), *artifact};
   };
 }
 

@@ -31,15 +31,11 @@ int PhasePercent(std::string_view phase) {
   return 0;
 }
 
-// Forwards scan progress to the job, at most once a second unless the phase changes.
+// Forwards scan progress to the job (the runner coalesces frequent updates).
 class ProgressForwarder : public scan::ProgressSink {
  public:
-  explicit ProgressForwarder(JobProgress& out) : out_(out) {}
+  explicit ProgressForwarder(jobs::JobContext& out) : out_(out) {}
   void OnProgress(const scan::ScanProgress& p) override {
-    auto now = std::chrono::steady_clock::now();
-    if (p.phase == last_phase_ && now - last_ < std::chrono::seconds(1)) return;
-    last_phase_ = p.phase;
-    last_ = now;
     json::object counters{{"subscriptions", p.subscriptions},
                           {"resource_groups", p.resource_groups},
                           {"resources", p.resources},
@@ -57,16 +53,14 @@ class ProgressForwarder : public scan::ProgressSink {
   }
 
  private:
-  JobProgress& out_;
-  std::string last_phase_;
-  std::chrono::steady_clock::time_point last_{};
+  jobs::JobContext& out_;
 };
 
 }  // namespace
 
-JobExecutor MakeScanExecutor(Settings base, ServiceMetrics* metrics) {
-  return [base, metrics](const jobs::Job& job, JobProgress& progress,
-                         std::stop_token stop) -> Result<JobOutput> {
+jobs::JobExecutor MakeScanExecutor(Settings base, ServiceMetrics* metrics) {
+  return [base, metrics](const jobs::Job& job,
+                         jobs::JobContext& progress) -> Result<jobs::JobOutcome> {
     Settings settings = base;
     settings.SetFlag("AZURE_TENANT_ID", job.tenant_id);
     ATG_RETURN_IF_ERROR(graph::ValidateTenantId(job.tenant_id));
@@ -93,14 +87,14 @@ JobExecutor MakeScanExecutor(Settings base, ServiceMetrics* metrics) {
     ProgressForwarder forward(progress);
     scan::Scanner scanner(*stack->client, store->get(), o);
     const int handle = metrics ? metrics->AttachAzure(&stack->client->metrics()) : 0;
-    auto summary = scanner.Run(stop, &forward);
+    auto summary = scanner.Run(progress.stop_token(), &forward);
     if (metrics) metrics->DetachAzure(handle);
     if (!summary.ok()) return summary.status();
     progress.Publish(json::object{{"phase", "done"},
                                   {"percent", 100},
                                   {"counters", json::object{{"resources", summary->resources}}},
                                   {"message", "scan finished"}});
-    return JobOutput{summary->ToJson(), ""};
+    return jobs::JobOutcome{summary->ToJson(), ""};
   };
 }
 

@@ -2,10 +2,11 @@
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "jobs/job_runner.h"
 #include "net/http_server.h"
 #include "server/api.h"
+#include "server/health.h"
 #include "server/metrics.h"
-#include "server/worker_pool.h"
 
 namespace atg::server {
 
@@ -16,9 +17,32 @@ struct Service::Impl {
   std::shared_ptr<ServiceMetrics> metrics = std::make_shared<ServiceMetrics>();
   std::unique_ptr<Api> api;
   std::unique_ptr<net::HttpServer> http;
-  std::unique_ptr<WorkerPool> workers;
+  std::unique_ptr<HealthChecker> health;
+  std::unique_ptr<jobs::JobObserver> observer;
+  std::unique_ptr<jobs::JobRunner> runner;  // null when ATG_MAX_CONCURRENT_JOBS=0
   bool shut_down = false;
 };
+
+namespace {
+
+// Feeds the runner's measurements into the metrics registry.
+class MetricsObserver : public jobs::JobObserver {
+ public:
+  explicit MetricsObserver(std::shared_ptr<ServiceMetrics> m) : m_(std::move(m)) {}
+  void OnJobFinished(const jobs::Job& job, jobs::JobState state, std::string_view error_type,
+                     double seconds) override {
+    m_->RecordJob(job.type, seconds,
+                  state == jobs::JobState::kCompleted
+                      ? std::string_view()
+                      : (error_type.empty() ? std::string_view("unknown") : error_type));
+  }
+  void OnActiveWorkers(int active) override { m_->active_workers->Set(active); }
+
+ private:
+  std::shared_ptr<ServiceMetrics> m_;
+};
+
+}  // namespace
 
 Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
                                                  ServiceOverrides overrides) {
@@ -72,8 +96,18 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
     if (auto depth = raw->store->QueueDepth(); depth.ok()) {
       raw->metrics->job_queue_depth->Set(static_cast<double>(*depth));
     }
-    if (raw->workers) raw->metrics->active_workers->Set(raw->workers->ActiveWorkers());
   });
+  auto health = HealthOptionsFromSettings(settings, impl->store.get());
+  if (!health.ok()) return health.status();
+  health->version = overrides.version;
+  impl->health = std::make_unique<HealthChecker>(*health);
+  deps.health = [raw] {
+    HealthReport r = raw->health->Get();
+    return std::make_pair(r.http_status(), r.ToJson());
+  };
+  deps.on_job_created = [raw] {
+    if (raw->runner) raw->runner->Notify();
+  };
   auto api = Api::Create(api_options, std::move(deps));
   if (!api.ok()) return api.status();
   impl->api = std::move(*api);
@@ -96,19 +130,21 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   so.error_responder = impl->api->ErrorResponder();
   so.port_advice = "choose another with --port or ATG_SERVER_PORT";
 
-  WorkerPoolOptions wo;
-  auto workers = settings.GetInt("ATG_MAX_CONCURRENT_JOBS", 3, 0, 256);
+  // ATG_MAX_CONCURRENT_JOBS=0 makes an API-only replica: it queues jobs, others run them.
+  auto workers = settings.GetInt("ATG_MAX_CONCURRENT_JOBS", 3, 0, 64);
   if (!workers.ok()) return workers.status();
-  wo.workers = static_cast<int>(*workers);
-  auto timeout = settings.GetInt("ATG_JOB_TIMEOUT_SECONDS", 3600, 0, 30 * 86400);
-  if (!timeout.ok()) return timeout.status();
-  wo.job_timeout = std::chrono::seconds(*timeout);
-  wo.on_job_end = [m](std::string_view type, double seconds, std::string_view error_type) {
-    m->RecordJob(type, seconds, error_type);
-  };
-  std::map<std::string, JobExecutor> executors = std::move(overrides.executors);
-  if (!executors.count("scan")) executors["scan"] = MakeScanExecutor(settings, m.get());
-  impl->workers = std::make_unique<WorkerPool>(impl->store, wo, std::move(executors));
+  if (*workers > 0) {
+    auto ro = jobs::JobRunnerOptionsFromSettings(settings);
+    if (!ro.ok()) return ro.status();
+    impl->observer = std::make_unique<MetricsObserver>(m);
+    impl->runner = std::make_unique<jobs::JobRunner>(impl->store.get(), *ro, impl->observer.get());
+    std::map<std::string, jobs::JobExecutor> executors = std::move(overrides.executors);
+    if (!executors.count("scan")) executors["scan"] = MakeScanExecutor(settings, m.get());
+    if (!executors.count("generate-iac")) {
+      executors["generate-iac"] = MakeGenerateIacExecutor(settings, overrides.store_artifact);
+    }
+    for (auto& [type, executor] : executors) impl->runner->Register(type, std::move(executor));
+  }
   return std::unique_ptr<Service>(new Service(std::move(impl)));
 }
 
@@ -119,7 +155,7 @@ Service::~Service() { Shutdown(std::chrono::milliseconds(0)); }
 Status Service::Start() {
   impl_->http = std::make_unique<net::HttpServer>(impl_->server_options, impl_->api->Handler());
   ATG_RETURN_IF_ERROR(impl_->http->Start());
-  impl_->workers->Start();
+  if (impl_->runner) ATG_RETURN_IF_ERROR(impl_->runner->Start());
   Log(LogLevel::kInfo, "atg serve listening",
       {{"url", url()},
        {"queue_backend", std::string(impl_->store->backend())},
@@ -155,7 +191,7 @@ void Service::Shutdown(std::chrono::milliseconds grace) {
   if (impl_->shut_down) return;
   impl_->shut_down = true;
   if (impl_->http) impl_->http->StopAccepting();
-  impl_->workers->Shutdown(grace);
+  if (impl_->runner) impl_->runner->Shutdown(grace);
   impl_->api->Shutdown();
   if (impl_->http) impl_->http->Stop(grace);
 }

@@ -21,7 +21,10 @@ namespace atg::server {
 
 struct ServiceOverrides {
   // Replaces the executors built from settings (tests inject slow or failing jobs).
-  std::map<std::string, JobExecutor> executors;
+  std::map<std::string, jobs::JobExecutor> executors;
+  // Stores a generate-iac job's output directory as its artifact. Null: such jobs fail saying
+  // artifact storage is not configured.
+  ArtifactWriter store_artifact;
   // Replaces the artifact lookup (tests serve files they wrote themselves).
   std::function<Result<ArtifactFile>(const jobs::Job& job)> resolve_artifact;
   std::string version = "dev";

@@ -32,26 +32,26 @@ std::string ReadFile(const std::string& path) {
 
 // A fake job body for the worker tests: publishes `steps` progress events, one every 20 ms,
 // unless stopped; "block" waits for its stop token.
-server::JobExecutor FakeJob(std::atomic<int>* runs) {
-  return [runs](const jobs::Job& job, server::JobProgress& progress,
-                std::stop_token stop) -> Result<server::JobOutput> {
+jobs::JobExecutor FakeJob(std::atomic<int>* runs) {
+  return [runs](const jobs::Job& job, jobs::JobContext& ctx) -> Result<jobs::JobOutcome> {
     runs->fetch_add(1);
     if (FindBool(&job.request, "no_aad").value_or(false)) {
-      while (!stop.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      while (!ctx.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
       return Status::Cancelled("stopped");
     }
     for (int i = 1; i <= 3; ++i) {
-      if (stop.stop_requested()) return Status::Cancelled("stopped");
-      progress.Publish(json::object{{"phase", "step"},
-                                    {"percent", i * 30},
-                                    {"counters", json::object{{"i", i}}},
-                                    {"message", "step"}});
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (ctx.stop_requested()) return Status::Cancelled("stopped");
+      ctx.Publish(json::object{{"phase", "step"},
+                               {"percent", i * 30},
+                               {"counters", json::object{{"i", i}}},
+                               {"message", "step"}});
+      // Longer than the runner's publish interval, so that each step is its own event.
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
     }
     if (FindInt(&job.request, "resource_limit").value_or(0) == 7) {
       return Status::Unavailable("the simulated Azure did not answer");
     }
-    return server::JobOutput{json::object{{"tenant_id", job.tenant_id}, {"resources", 42}}, ""};
+    return jobs::JobOutcome{json::object{{"tenant_id", job.tenant_id}, {"resources", 42}}, ""};
   };
 }
 
@@ -567,9 +567,8 @@ TEST(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
                                             {"ATG_SERVER_PORT", "0"},
                                             {"ATG_MAX_CONCURRENT_JOBS", "1"}};
   server::ServiceOverrides o;
-  o.executors["scan"] = [](const jobs::Job&, server::JobProgress&,
-                           std::stop_token) -> Result<server::JobOutput> {
-    return server::JobOutput{json::object{{"ok", true}}, "art_1"};
+  o.executors["scan"] = [](const jobs::Job&, jobs::JobContext&) -> Result<jobs::JobOutcome> {
+    return jobs::JobOutcome{json::object{{"ok", true}}, "art_1"};
   };
   o.resolve_artifact = [&](const jobs::Job& job) -> Result<server::ArtifactFile> {
     if (job.artifact != "art_1") return Status::NotFound("gone");
