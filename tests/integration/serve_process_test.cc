@@ -261,6 +261,14 @@ TEST_F(ServeProcessTest, ScanJobEndToEndAgainstTheSimulator) {
   for (const auto& f : frames) progress |= f.event == "progress";
   EXPECT_TRUE(progress);
 
+  // The scan's Azure traffic shows in the service metrics.
+  r = Request(p.port(), "GET", "/metrics", kKeyA);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("atg_azure_requests_total{api=\"arm\",status=\"200\"}"), std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("atg_job_execution_duration_seconds_count{job_type=\"scan\"} 1"),
+            std::string::npos);
+
   p.Signal(SIGTERM);
   EXPECT_EQ(p.Wait(std::chrono::seconds(30)), 0);
 
