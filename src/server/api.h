@@ -25,6 +25,7 @@
 
 #include "common/json.h"
 #include "common/status.h"
+#include "jobs/artifact_store.h"
 #include "jobs/job_store.h"
 #include "net/http_message.h"
 #include "server/api_keys.h"
@@ -49,23 +50,14 @@ struct ApiOptions {
   std::string version = "dev";
 };
 
-// A downloadable artifact as stored on local disk.
-struct ArtifactFile {
-  std::string path;        // readable file
-  uint64_t size = 0;       // bytes
-  std::string sha256_hex;  // digest of the whole file (ETag and Repr-Digest)
-  std::string content_type = "application/gzip";
-  std::string filename;  // for Content-Disposition, e.g. "job_....tar.gz"
-};
-
 struct ApiDeps {
   std::shared_ptr<jobs::JobStore> store;        // required
   std::shared_ptr<ApiKeyRing> keys;             // required
   std::shared_ptr<RequestRateLimiter> limiter;  // null: no rate limit
   std::shared_ptr<AuditLog> audit;              // null: no audit trail
 
-  // The artifact with this id (Job::artifact); kNotFound when it is gone (expired).
-  std::function<Result<ArtifactFile>(const jobs::Job& job)> resolve_artifact;
+  // Where job artifacts are stored (GET .../artifacts). Null: no job has a downloadable one.
+  std::shared_ptr<jobs::ArtifactStore> artifacts;
   // The Prometheus text of GET /metrics. Null: /metrics answers 404.
   std::function<std::string()> metrics_text;
   // Called once per request with the route template ("/api/v1/jobs/{id}"), method, status and

@@ -146,21 +146,54 @@ net::HttpResponse GetResult(Call& call, const jobs::Job& job) {
   }
 }
 
+// Streams [offset, offset + length) of a stored artifact in 64 KiB pieces.
+class ArtifactBody : public net::BodySource {
+ public:
+  ArtifactBody(std::unique_ptr<jobs::ArtifactReader> reader, uint64_t offset, uint64_t length)
+      : reader_(std::move(reader)), next_(offset), end_(offset + length), length_(length) {}
+  std::optional<uint64_t> Size() const override { return length_; }
+  void Read(std::function<void(net::BodyChunk)> deliver) override {
+    net::BodyChunk chunk;
+    if (next_ >= end_) {
+      chunk.last = true;
+      deliver(std::move(chunk));
+      return;
+    }
+    auto data =
+        reader_->ReadAt(next_, static_cast<size_t>(std::min<uint64_t>(end_ - next_, 64 << 10)));
+    if (!data.ok() || data->empty()) {
+      chunk.failed = true;
+      deliver(std::move(chunk));
+      return;
+    }
+    next_ += data->size();
+    chunk.data = std::move(*data);
+    chunk.last = next_ >= end_;
+    deliver(std::move(chunk));
+  }
+
+ private:
+  std::unique_ptr<jobs::ArtifactReader> reader_;
+  uint64_t next_, end_, length_;
+};
+
 net::HttpResponse GetArtifact(Api::Impl& api, Call& call, const jobs::Job& job) {
-  if (job.artifact.empty() || !api.deps.resolve_artifact) {
+  if (job.artifact.empty() || !api.deps.artifacts) {
     return call.Error(404, "ArtifactNotFound",
                       "job " + job.id + " has no artifact (yet); it has one once completed");
   }
-  auto file = api.deps.resolve_artifact(job);
-  if (!file.ok()) {
-    if (file.status().code() == StatusCode::kNotFound) {
+  auto reader = api.deps.artifacts->Open(job.artifact);
+  if (!reader.ok()) {
+    if (reader.status().code() == StatusCode::kNotFound ||
+        reader.status().code() == StatusCode::kInvalidArgument) {
       return call.Error(404, "ArtifactNotFound",
                         "the artifact of job " + job.id + " is gone (expired or deleted)");
     }
-    LogError("artifact of job {}: {}", job.id, file.status().message());
+    LogError("artifact of job {}: {}", job.id, reader.status().message());
     return call.Error(503, "ArtifactUnavailable", "the artifact store is unavailable");
   }
-  const std::string etag = "\"" + file->sha256_hex + "\"";
+  const jobs::Artifact& meta = (*reader)->artifact();
+  const std::string etag = meta.etag.empty() ? "\"" + meta.sha256 + "\"" : meta.etag;
   if (auto inm = call.req.Header("If-None-Match"); inm && (*inm == etag || *inm == "*")) {
     net::HttpResponse r;
     r.status = 304;
@@ -171,34 +204,28 @@ net::HttpResponse GetArtifact(Api::Impl& api, Call& call, const jobs::Job& job) 
   if (auto if_range = call.req.Header("If-Range"); if_range && *if_range != etag) {
     range_header.reset();  // the client's copy is stale: send it all
   }
-  auto range = net::ParseRangeHeader(range_header, file->size);
+  auto range = net::ParseRangeHeader(range_header, meta.size);
   if (!range.ok()) {
     net::HttpResponse r = call.Error(
         416, "RangeNotSatisfiable",
-        "the requested range lies outside the artifact (" + std::to_string(file->size) + " bytes)");
-    r.SetHeader("Content-Range", "bytes */" + std::to_string(file->size));
+        "the requested range lies outside the artifact (" + std::to_string(meta.size) + " bytes)");
+    r.SetHeader("Content-Range", "bytes */" + std::to_string(meta.size));
     return r;
   }
   uint64_t offset = 0;
-  std::optional<uint64_t> length;
+  uint64_t length = meta.size;
   net::HttpResponse r;
   r.status = 200;
   if (range->has_value()) {
     offset = (*range)->offset;
     length = (*range)->length;
     r.status = 206;
-    r.SetHeader("Content-Range", net::ContentRange(**range, file->size));
+    r.SetHeader("Content-Range", net::ContentRange(**range, meta.size));
   }
-  auto body = net::OpenFileBody(file->path, offset, length);
-  if (!body.ok()) {
-    return call.Error(404, "ArtifactNotFound", "the artifact of job " + job.id + " is gone");
-  }
-  r.body_source = *body;
-  const std::string b64 = Base64(HexToBytes(file->sha256_hex));
-  r.SetHeader("Content-Type", file->content_type);
-  r.SetHeader("Content-Disposition",
-              "attachment; filename=\"" +
-                  (file->filename.empty() ? job.id + ".tar.gz" : file->filename) + "\"");
+  r.body_source = std::make_shared<ArtifactBody>(std::move(*reader), offset, length);
+  const std::string b64 = Base64(HexToBytes(meta.sha256));
+  r.SetHeader("Content-Type", "application/gzip");
+  r.SetHeader("Content-Disposition", "attachment; filename=\"" + job.id + ".tar.gz\"");
   r.SetHeader("ETag", etag);
   r.SetHeader("Accept-Ranges", "bytes");
   r.SetHeader("Repr-Digest", "sha-256=:" + b64 + ":");

@@ -1,7 +1,11 @@
 #include "server/service.h"
 
+#include <filesystem>
+
 #include "common/log.h"
 #include "common/strings.h"
+#include "jobs/archive.h"
+#include "jobs/artifact_store.h"
 #include "jobs/job_runner.h"
 #include "net/http_server.h"
 #include "server/api.h"
@@ -18,6 +22,8 @@ struct Service::Impl {
   std::unique_ptr<Api> api;
   std::unique_ptr<net::HttpServer> http;
   std::unique_ptr<HealthChecker> health;
+  std::shared_ptr<jobs::ArtifactStore> artifacts;
+  std::unique_ptr<jobs::ArtifactSweeper> sweeper;
   std::unique_ptr<jobs::JobObserver> observer;
   std::unique_ptr<jobs::JobRunner> runner;  // null when ATG_MAX_CONCURRENT_JOBS=0
   bool shut_down = false;
@@ -86,7 +92,15 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   deps.keys = impl->keys;
   deps.limiter = std::make_shared<RequestRateLimiter>(*rate);
   deps.audit = std::shared_ptr<AuditLog>(std::move(*audit));
-  deps.resolve_artifact = overrides.resolve_artifact;
+  auto artifacts = jobs::OpenArtifactStore(settings);
+  if (!artifacts.ok()) return artifacts.status();
+  impl->artifacts = std::shared_ptr<jobs::ArtifactStore>(std::move(*artifacts));
+  auto ttl = jobs::ArtifactTtl(settings);
+  if (!ttl.ok()) return ttl.status();
+  if (ttl->count() > 0) {
+    impl->sweeper = std::make_unique<jobs::ArtifactSweeper>(impl->artifacts.get(), *ttl);
+  }
+  deps.artifacts = impl->artifacts;
   std::shared_ptr<ServiceMetrics> m = impl->metrics;
   deps.metrics_text = [m] { return m->Render(); };
   deps.observe_request = [m](std::string_view route, std::string_view method, int status,
@@ -141,7 +155,21 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
     std::map<std::string, jobs::JobExecutor> executors = std::move(overrides.executors);
     if (!executors.count("scan")) executors["scan"] = MakeScanExecutor(settings, m.get());
     if (!executors.count("generate-iac")) {
-      executors["generate-iac"] = MakeGenerateIacExecutor(settings, overrides.store_artifact);
+      ArtifactWriter writer = overrides.store_artifact;
+      if (!writer) {
+        std::shared_ptr<jobs::ArtifactStore> store = impl->artifacts;
+        writer = [store](const jobs::Job& job, const std::string& dir) -> Result<std::string> {
+          const std::string archive = dir + ".tar.gz";
+          auto info = jobs::CreateTarGz(dir, archive);
+          if (!info.ok()) return info.status();
+          auto stored = store->Put(job.id, archive);
+          std::error_code ec;
+          std::filesystem::remove(archive, ec);
+          if (!stored.ok()) return stored.status();
+          return stored->id;
+        };
+      }
+      executors["generate-iac"] = MakeGenerateIacExecutor(settings, writer);
     }
     for (auto& [type, executor] : executors) impl->runner->Register(type, std::move(executor));
   }

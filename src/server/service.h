@@ -22,11 +22,9 @@ namespace atg::server {
 struct ServiceOverrides {
   // Replaces the executors built from settings (tests inject slow or failing jobs).
   std::map<std::string, jobs::JobExecutor> executors;
-  // Stores a generate-iac job's output directory as its artifact. Null: such jobs fail saying
-  // artifact storage is not configured.
+  // Replaces how a generate-iac job's output directory becomes its artifact (default: a
+  // deterministic tar.gz put into the ArtifactStore of the settings).
   ArtifactWriter store_artifact;
-  // Replaces the artifact lookup (tests serve files they wrote themselves).
-  std::function<Result<ArtifactFile>(const jobs::Job& job)> resolve_artifact;
   std::string version = "dev";
 };
 

@@ -209,6 +209,8 @@ TEST_F(ServeApiTest, SubmitListShowAndFilters) {
   EXPECT_EQ(FindString(FindObject(&o, "links"), "self").value_or(""), "/api/v1/jobs/" + id);
   EXPECT_EQ(r.Header("Location").value_or(""), "/api/v1/jobs/" + id);
 
+  // Jobs are ordered by creation time in milliseconds: keep the two apart.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
   Reply g = Request(port_, "POST", "/api/v1/generate-iac", kKeyA,
                     R"({"format":"bicep","target_subscription":"t","identity_map":{"a":"b"}})");
   ASSERT_EQ(g.status, 202) << g.body;
@@ -566,13 +568,17 @@ TEST(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
                                             {"ATG_SERVER_HOST", "127.0.0.1"},
                                             {"ATG_SERVER_PORT", "0"},
                                             {"ATG_MAX_CONCURRENT_JOBS", "1"}};
+  // The artifact goes through the same filesystem ArtifactStore the service opens.
+  auto store = jobs::OpenFilesystemArtifactStore((dir / "artifacts").string());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto stored = (*store)->Put("job_x", file.string());
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(stored->sha256, sha);
+  const std::string artifact_id = stored->id;
   server::ServiceOverrides o;
-  o.executors["scan"] = [](const jobs::Job&, jobs::JobContext&) -> Result<jobs::JobOutcome> {
-    return jobs::JobOutcome{json::object{{"ok", true}}, "art_1"};
-  };
-  o.resolve_artifact = [&](const jobs::Job& job) -> Result<server::ArtifactFile> {
-    if (job.artifact != "art_1") return Status::NotFound("gone");
-    return server::ArtifactFile{file.string(), content.size(), sha, "application/gzip", ""};
+  o.executors["scan"] = [artifact_id](const jobs::Job&,
+                                      jobs::JobContext&) -> Result<jobs::JobOutcome> {
+    return jobs::JobOutcome{json::object{{"ok", true}}, artifact_id};
   };
   auto service = server::Service::Create(Settings::FromMaps(env, {}), std::move(o));
   ASSERT_TRUE(service.ok()) << service.status().message();
@@ -619,6 +625,12 @@ TEST(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
   EXPECT_EQ(r.status, 304);
   // Another key: 404.
   EXPECT_EQ(Request(port, "GET", url, kKeyB).status, 404);
+  // Once expired (deleted from the store) the download is 404; the job itself stays.
+  ASSERT_TRUE((*store)->Delete(artifact_id).ok());
+  r = Request(port, "GET", url, kKeyA);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.ErrorCode(), "ArtifactNotFound");
+  EXPECT_EQ(Request(port, "GET", "/api/v1/jobs/" + id + "/result", kKeyA).status, 200);
   (*service)->Shutdown(std::chrono::seconds(2));
   std::filesystem::remove_all(dir);
 }
