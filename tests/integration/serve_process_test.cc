@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/config.h"
+#include "jobs/archive.h"
 #include "jobs/job_store.h"
 #include "serve_testing.h"
 #include "sim/simulator.h"
@@ -260,6 +261,29 @@ TEST_F(ServeProcessTest, ScanJobEndToEndAgainstTheSimulator) {
   bool progress = false;
   for (const auto& f : frames) progress |= f.event == "progress";
   EXPECT_TRUE(progress);
+
+  // Terraform generated from the stored graph, downloaded as the job's artifact.
+  r = Request(p.port(), "POST", "/api/v1/generate-iac", kKeyA, R"({"format":"terraform"})");
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto gen = r.Json();
+  const std::string gid(FindString(&gen, "job_id").value_or(""));
+  EXPECT_EQ(WaitForState(p.port(), gid, kKeyA, {"completed", "failed"}), "completed")
+      << Request(p.port(), "GET", "/api/v1/jobs/" + gid, kKeyA).body;
+  r = Request(p.port(), "GET", "/api/v1/jobs/" + gid + "/result", kKeyA);
+  auto gres = r.Json();
+  const json::object* gsum = FindObject(&gres, "result");
+  ASSERT_NE(gsum, nullptr) << r.body;
+  EXPECT_EQ(FindString(gsum, "format").value_or(""), "terraform");
+  EXPECT_GT(FindInt(gsum, "resources_emitted").value_or(0), 0);
+  r = Request(p.port(), "GET", "/api/v1/jobs/" + gid + "/artifacts", kKeyA);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.Header("Repr-Digest"));
+  const auto archive = dir_ / "out.tar.gz";
+  std::ofstream(archive, std::ios::binary) << r.body;
+  auto extracted = jobs::ExtractTarGz(archive.string(), (dir_ / "out").string());
+  ASSERT_TRUE(extracted.ok()) << extracted.status().message();
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / "providers.tf"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / "README.md"));
 
   // The scan's Azure traffic shows in the service metrics.
   r = Request(p.port(), "GET", "/metrics", kKeyA);
