@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   atg::cli::AddGraphCommand(app, ctx);
   atg::cli::AddScanCommand(app, ctx);
   atg::cli::AddDemoCommand(app, ctx);
+  atg::cli::AddGenerateIacCommand(app, ctx);
+  atg::cli::AddServeCommand(app, ctx);
   atg::cli::AddJobsCommand(app, ctx);
 
   try {

@@ -30,6 +30,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "io_error";
     case StatusCode::kInternal:
       return "internal";
+    case StatusCode::kAborted:
+      return "aborted";
   }
   return "unknown";
 }

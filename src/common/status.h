@@ -30,6 +30,7 @@ enum class StatusCode {
   kCancelled,           // stopped on request
   kIoError,             // filesystem or socket failure
   kInternal,            // a bug: an invariant did not hold
+  kAborted,             // lost a race (e.g. a job lease); the caller must drop its work
 };
 
 // The lower-case name of a code, e.g. "invalid_argument".
@@ -65,6 +66,7 @@ class Status {
   static Status Cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
   static Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Aborted(std::string m) { return {StatusCode::kAborted, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

@@ -1,0 +1,86 @@
+#include "jobs/job.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "jobs/list_cursor.h"
+
+namespace atg::jobs {
+namespace {
+
+TEST(JobTest, IdsAreRandomAndValidated) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 200; ++i) {
+    std::string id = NewJobId();
+    EXPECT_TRUE(ValidJobId(id)) << id;
+    EXPECT_EQ(id.size(), 36u);
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 200u);
+  EXPECT_FALSE(ValidJobId(""));
+  EXPECT_FALSE(ValidJobId("job_"));
+  EXPECT_FALSE(ValidJobId("job_0123456789ABCDEF0123456789abcdef"));  // upper case
+  EXPECT_FALSE(ValidJobId("job_0123456789abcdef0123456789abcde"));   // short
+  EXPECT_FALSE(ValidJobId("jab_0123456789abcdef0123456789abcdef"));
+  EXPECT_FALSE(ValidJobId("job_0123456789abcdef0123456789abcde/"));
+}
+
+TEST(JobTest, StateNamesRoundTrip) {
+  for (JobState s : {JobState::kPending, JobState::kRunning, JobState::kCompleted,
+                     JobState::kFailed, JobState::kCancelled}) {
+    EXPECT_EQ(ParseJobState(JobStateName(s)), s);
+  }
+  EXPECT_FALSE(ParseJobState("done").has_value());
+  EXPECT_FALSE(IsTerminal(JobState::kRunning));
+  EXPECT_TRUE(IsTerminal(JobState::kCancelled));
+}
+
+TEST(JobTest, JsonRoundTrip) {
+  Job j;
+  j.id = NewJobId();
+  j.type = "generate-iac";
+  j.owner = "key1";
+  j.tenant_id = "t";
+  j.state = JobState::kFailed;
+  j.request = json::object{{"format", "bicep"}};
+  j.progress = json::object{{"phase", "emit"}, {"percent", 40}};
+  j.error = "boom";
+  j.error_type = "internal";
+  j.created_at_ms = 1700000000123;
+  j.started_at_ms = 1700000000200;
+  j.finished_at_ms = 1700000000300;
+  j.attempts = 2;
+  j.cancel_requested = true;
+  json::object o = JobToJson(j);
+  EXPECT_EQ(FindString(&o, "state").value_or(""), "failed");
+  auto back = JobFromJson(o);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(json::serialize(JobToJson(*back)), json::serialize(o));
+
+  o["state"] = "done";
+  EXPECT_EQ(JobFromJson(o).status().code(), StatusCode::kInvalidArgument);
+  o.erase("id");
+  EXPECT_NE(JobFromJson(o).status().message().find("'id'"), std::string::npos);
+}
+
+TEST(JobTest, CursorRoundTripAndRejectsGarbage) {
+  ListPosition p{1700000000123, NewJobId()};
+  std::string c = EncodeListCursor(p);
+  auto back = DecodeListCursor(c);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->created_at_ms, p.created_at_ms);
+  EXPECT_EQ(back->id, p.id);
+  EXPECT_FALSE(DecodeListCursor("abc").ok());
+  EXPECT_FALSE(DecodeListCursor("!!").ok());
+  EXPECT_FALSE(DecodeListCursor(EncodeListCursor({5, "job_x"})).ok());
+}
+
+TEST(JobTest, ErrorTypes) {
+  EXPECT_EQ(ErrorTypeFor(StatusCode::kDeadlineExceeded), "timeout");
+  EXPECT_EQ(ErrorTypeFor(StatusCode::kUnavailable), "unavailable");
+  EXPECT_EQ(ErrorTypeFor(StatusCode::kInternal), "internal");
+}
+
+}  // namespace
+}  // namespace atg::jobs

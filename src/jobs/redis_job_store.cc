@@ -1,0 +1,585 @@
+#include "jobs/redis_job_store.h"
+
+#include <hiredis/hiredis.h>
+#include <openssl/sha.h>
+
+#include <charconv>
+#include <map>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "common/log.h"
+#include "common/strings.h"
+#include "jobs/job.h"
+#include "jobs/list_cursor.h"
+#include "jobs/redis_scripts.h"
+
+namespace atg::jobs {
+
+namespace {
+
+struct ReplyDeleter {
+  void operator()(redisReply* r) const { freeReplyObject(r); }
+};
+using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
+
+struct ContextDeleter {
+  void operator()(redisContext* c) const { redisFree(c); }
+};
+using Context = std::unique_ptr<redisContext, ContextDeleter>;
+
+Status BadUrl(std::string_view why) {
+  return Status::InvalidArgument("REDIS_URL is not valid: " + std::string(why) +
+                                 "; expected redis://[:password@]host:port[/db]");
+}
+
+Status ConnectionFailed(std::string_view why) {
+  return Status::Unavailable("Queue connection failed: " + std::string(why));
+}
+
+struct Script {
+  std::string text;
+  std::string sha;
+};
+
+Script MakeScript(const char* body) {
+  Script s;
+  s.text = std::string(redis_scripts::kPrelude) + body;
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(s.text.data()), s.text.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char b : digest) {
+    s.sha.push_back(kHex[b >> 4]);
+    s.sha.push_back(kHex[b & 0xf]);
+  }
+  return s;
+}
+
+std::string ReplyString(const redisReply* r) {
+  if (r == nullptr) return {};
+  if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
+      r->type == REDIS_REPLY_ERROR) {
+    return std::string(r->str, r->len);
+  }
+  if (r->type == REDIS_REPLY_INTEGER) return std::to_string(r->integer);
+  return {};
+}
+
+int64_t ToInt(const std::string& s) {
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+json::object ToObject(const std::string& s) {
+  if (s.empty()) return {};
+  auto v = ParseJson(s);
+  if (v.ok() && v->is_object()) return std::move(v->get_object());
+  return {};
+}
+
+// A job from an HGETALL reply (a flat field/value array); nullopt for an empty one.
+std::optional<Job> JobFromHash(const redisReply* r) {
+  if (r == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements == 0) {
+    return std::nullopt;
+  }
+  std::map<std::string, std::string, std::less<>> f;
+  for (size_t i = 0; i + 1 < r->elements; i += 2) {
+    f[ReplyString(r->element[i])] = ReplyString(r->element[i + 1]);
+  }
+  auto get = [&](std::string_view k) {
+    auto it = f.find(k);
+    return it == f.end() ? std::string() : it->second;
+  };
+  Job j;
+  j.id = get("id");
+  j.type = get("type");
+  j.owner = get("owner");
+  j.tenant_id = get("tenant_id");
+  j.state = ParseJobState(get("state")).value_or(JobState::kFailed);
+  j.request = ToObject(get("request"));
+  j.progress = ToObject(get("progress"));
+  j.result = ToObject(get("result"));
+  j.error = get("error");
+  j.error_type = get("error_type");
+  j.artifact = get("artifact");
+  j.created_at_ms = ToInt(get("created_at_ms"));
+  j.started_at_ms = ToInt(get("started_at_ms"));
+  j.finished_at_ms = ToInt(get("finished_at_ms"));
+  j.attempts = static_cast<int>(ToInt(get("attempts")));
+  j.cancel_requested = get("cancel_requested") == "1";
+  return j;
+}
+
+Status LeaseLost(std::string_view id) {
+  return Status::Aborted("this worker no longer holds job " + std::string(id) +
+                         ": its lease expired or it was finished or handed to another worker; "
+                         "stop working on it");
+}
+
+}  // namespace
+
+Result<RedisUrl> ParseRedisUrl(std::string_view url) {
+  RedisUrl out;
+  std::string_view rest;
+  if (url.starts_with("redis://")) {
+    rest = url.substr(8);
+  } else if (url.starts_with("rediss://")) {
+    return Status::InvalidArgument(
+        "REDIS_URL uses rediss:// (TLS), which this build of atg does not support; use "
+        "redis:// on a private network, or put a TLS tunnel (e.g. stunnel) in front of Redis "
+        "and point REDIS_URL at its local end");
+  } else if (url.starts_with("unix://")) {
+    return Status::InvalidArgument(
+        "REDIS_URL names a unix socket, which is not supported; use redis://host:port");
+  } else {
+    return BadUrl("it must start with redis://");
+  }
+  size_t slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
+  size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    size_t colon = userinfo.find(':');
+    if (colon == std::string_view::npos) {
+      // "redis://password@host" is a common mistake for "redis://:password@host"; accept it
+      // the way redis-cli does.
+      out.password = UrlDecode(userinfo);
+    } else {
+      out.username = UrlDecode(userinfo.substr(0, colon));
+      out.password = UrlDecode(userinfo.substr(colon + 1));
+    }
+  }
+  std::string_view port_text;
+  if (authority.starts_with("[")) {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return BadUrl("unterminated [ipv6] host");
+    out.host = std::string(authority.substr(1, close - 1));
+    std::string_view after = authority.substr(close + 1);
+    if (after.starts_with(":")) port_text = after.substr(1);
+  } else {
+    size_t colon = authority.rfind(':');
+    out.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+  }
+  if (out.host.empty()) return BadUrl("the host is missing");
+  if (!port_text.empty()) {
+    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), out.port);
+    if (ec != std::errc() || p != port_text.data() + port_text.size() || out.port <= 0 ||
+        out.port > 65535) {
+      return BadUrl("the port must be a number from 1 to 65535");
+    }
+  }
+  size_t q = path.find('?');
+  if (q != std::string_view::npos) path = path.substr(0, q);
+  if (!path.empty()) {
+    auto [p, ec] = std::from_chars(path.data(), path.data() + path.size(), out.db);
+    if (ec != std::errc() || p != path.data() + path.size() || out.db < 0) {
+      return BadUrl("the database after the host must be a number (e.g. /0)");
+    }
+  }
+  return out;
+}
+
+class RedisJobStore final : public JobStore {
+ public:
+  RedisJobStore(RedisUrl url, RedisJobStoreOptions options)
+      : url_(std::move(url)), options_(std::move(options)) {
+    create_ = MakeScript(redis_scripts::kCreate);
+    claim_ = MakeScript(redis_scripts::kClaim);
+    heartbeat_ = MakeScript(redis_scripts::kHeartbeat);
+    progress_ = MakeScript(redis_scripts::kProgress);
+    finish_ = MakeScript(redis_scripts::kFinish);
+    release_ = MakeScript(redis_scripts::kRelease);
+    cancel_ = MakeScript(redis_scripts::kCancel);
+    depth_ = MakeScript(redis_scripts::kDepth);
+  }
+
+  std::string_view backend() const override { return "redis"; }
+
+  Status Create(const Job& job, int64_t max_queue_depth) override {
+    if (!ValidJobId(job.id)) {
+      return Status::InvalidArgument("job id '" + job.id + "' is not of the form job_<32 hex>");
+    }
+    int64_t created = job.created_at_ms != 0 ? job.created_at_ms : NowMs();
+    std::vector<std::string> args = {std::to_string(max_queue_depth), job.owner,
+                                     std::to_string(created)};
+    auto field = [&](std::string name, std::string value) {
+      args.push_back(std::move(name));
+      args.push_back(std::move(value));
+    };
+    field("id", job.id);
+    field("type", job.type);
+    field("owner", job.owner);
+    field("tenant_id", job.tenant_id);
+    field("state", "pending");
+    field("request", json::serialize(job.request));
+    field("progress", json::serialize(job.progress));
+    field("result", "{}");
+    field("error", "");
+    field("error_type", "");
+    field("artifact", "");
+    field("created_at_ms", std::to_string(created));
+    field("started_at_ms", "0");
+    field("finished_at_ms", "0");
+    field("attempts", "0");
+    field("cancel_requested", "0");
+    field("worker", "");
+    field("lease_until", "0");
+    field("ev_seq", "0");
+    auto r = Eval(create_, job.id, args);
+    if (!r.ok()) return r.status();
+    std::string out = ReplyString(r->get());
+    if (out == "ok") return Status::Ok();
+    if (out == "exists") return Status::AlreadyExists("job " + job.id + " already exists");
+    if (out.starts_with("full:")) {
+      return Status::ResourceExhausted("the job queue is full (" + out.substr(5) +
+                                       " jobs pending, limit " + std::to_string(max_queue_depth) +
+                                       " from ATG_MAX_QUEUE_DEPTH); retry later or raise the "
+                                       "limit");
+    }
+    return Status::Internal("unexpected reply from the create script: " + out);
+  }
+
+  Result<std::optional<Job>> Get(std::string_view id) override {
+    if (!ValidJobId(id)) return std::optional<Job>();
+    auto r = Command({"HGETALL", Key("job:", id)});
+    if (!r.ok()) return r.status();
+    return JobFromHash(r->get());
+  }
+
+  Result<JobPage> List(const ListQuery& query) override {
+    ATG_RETURN_IF_ERROR(ValidateListLimits(query.owner, query.limit));
+    ListPosition after{INT64_MAX, "~"};
+    std::string max = "+inf";
+    if (!query.cursor.empty()) {
+      auto pos = DecodeListCursor(query.cursor);
+      if (!pos.ok()) return pos.status();
+      after = *pos;
+      max = std::to_string(after.created_at_ms);
+    }
+    std::string key = Key("owner:", query.owner);
+    JobPage page;
+    std::vector<Job> found;
+    const int batch = std::max(query.limit + 1, 50);
+    for (int offset = 0;; offset += batch) {
+      auto r = Command({"ZREVRANGEBYSCORE", key, max, "-inf", "WITHSCORES", "LIMIT",
+                        std::to_string(offset), std::to_string(batch)});
+      if (!r.ok()) return r.status();
+      const redisReply* arr = r->get();
+      if (arr->type != REDIS_REPLY_ARRAY || arr->elements == 0) break;
+      std::vector<std::string> ids;
+      for (size_t i = 0; i + 1 < arr->elements; i += 2) {
+        std::string id = ReplyString(arr->element[i]);
+        int64_t score = ToInt(ReplyString(arr->element[i + 1]));
+        // Same order as SQLite: (created_at_ms, id) descending, strictly after the cursor.
+        if (score > after.created_at_ms || (score == after.created_at_ms && id >= after.id)) {
+          continue;
+        }
+        ids.push_back(std::move(id));
+      }
+      auto jobs = GetMany(ids);
+      if (!jobs.ok()) return jobs.status();
+      for (auto& j : *jobs) {
+        if (query.state && j.state != *query.state) continue;
+        if (query.type && j.type != *query.type) continue;
+        found.push_back(std::move(j));
+        if (static_cast<int>(found.size()) > query.limit) break;
+      }
+      if (static_cast<int>(found.size()) > query.limit) break;
+      if (arr->elements < static_cast<size_t>(batch) * 2) break;
+    }
+    if (static_cast<int>(found.size()) > query.limit) {
+      found.resize(query.limit);
+      page.next_cursor = EncodeListCursor({found.back().created_at_ms, found.back().id});
+    }
+    page.jobs = std::move(found);
+    return page;
+  }
+
+  Result<std::optional<Job>> ClaimNext(std::string_view worker_id,
+                                       std::chrono::milliseconds lease) override {
+    auto r = Eval(claim_, "", {std::string(worker_id), std::to_string(lease.count())});
+    if (!r.ok()) return r.status();
+    return JobFromHash(r->get());
+  }
+
+  Status Heartbeat(std::string_view id, std::string_view worker_id,
+                   std::chrono::milliseconds lease) override {
+    auto r = Eval(heartbeat_, id,
+                  {std::string(id), std::string(worker_id), std::to_string(lease.count())});
+    if (!r.ok()) return r.status();
+    int64_t v = (*r)->integer;
+    if (v == 0) return LeaseLost(id);
+    if (v == 2) {
+      return Status::Cancelled("job " + std::string(id) +
+                               " was cancelled by request; stop at the next safe point");
+    }
+    return Status::Ok();
+  }
+
+  Status PublishProgress(std::string_view id, std::string_view worker_id,
+                         const json::object& progress) override {
+    auto r =
+        Eval(progress_, id, {std::string(id), std::string(worker_id), json::serialize(progress)});
+    if (!r.ok()) return r.status();
+    return (*r)->integer == 1 ? Status::Ok() : LeaseLost(id);
+  }
+
+  Status Finish(std::string_view id, std::string_view worker_id, JobState state,
+                const json::object& result, std::string_view artifact, std::string_view error,
+                std::string_view error_type) override {
+    if (!IsTerminal(state)) {
+      return Status::InvalidArgument("Finish needs a terminal state, not " +
+                                     std::string(JobStateName(state)));
+    }
+    auto r = Eval(finish_, id,
+                  {std::string(id), std::string(worker_id), std::string(JobStateName(state)),
+                   json::serialize(result), std::string(artifact), std::string(error),
+                   std::string(error_type)});
+    if (!r.ok()) return r.status();
+    return (*r)->integer == 1 ? Status::Ok() : LeaseLost(id);
+  }
+
+  Status Release(std::string_view id, std::string_view worker_id) override {
+    auto r = Eval(release_, id, {std::string(id), std::string(worker_id)});
+    if (!r.ok()) return r.status();
+    return (*r)->integer == 1 ? Status::Ok() : LeaseLost(id);
+  }
+
+  Status RequestCancel(std::string_view id) override {
+    if (!ValidJobId(id)) return Status::NotFound("no job " + std::string(id));
+    auto r = Eval(cancel_, id, {std::string(id)});
+    if (!r.ok()) return r.status();
+    std::string out = ReplyString(r->get());
+    if (out == "cancelled" || out == "requested") return Status::Ok();
+    if (out == "missing") return Status::NotFound("no job " + std::string(id));
+    if (out.starts_with("terminal:")) {
+      return Status::FailedPrecondition("job " + std::string(id) + " is already " + out.substr(9) +
+                                        "; only pending or running jobs can be cancelled");
+    }
+    return Status::Internal("unexpected reply from the cancel script: " + out);
+  }
+
+  Result<std::vector<JobEvent>> EventsSince(std::string_view id, int64_t after_seq,
+                                            int limit) override {
+    std::vector<JobEvent> events;
+    if (!ValidJobId(id) || limit <= 0) return events;
+    if (after_seq < 0) after_seq = 0;
+    auto r = Command({"LRANGE", Key("events:", id), std::to_string(after_seq),
+                      std::to_string(after_seq + limit - 1)});
+    if (!r.ok()) return r.status();
+    const redisReply* arr = r->get();
+    for (size_t i = 0; arr->type == REDIS_REPLY_ARRAY && i < arr->elements; ++i) {
+      auto v = ParseJson(ReplyString(arr->element[i]));
+      if (!v.ok() || !v->is_object()) continue;
+      auto e = JobEventFromJson(v->get_object());
+      if (e.ok()) events.push_back(std::move(*e));
+    }
+    return events;
+  }
+
+  Result<int64_t> QueueDepth() override {
+    auto r = Eval(depth_, "", {});
+    if (!r.ok()) return r.status();
+    return static_cast<int64_t>((*r)->integer);
+  }
+
+  Status Ping() override {
+    auto r = Command({"PING"});
+    return r.ok() ? Status::Ok() : r.status();
+  }
+
+  ~RedisJobStore() override = default;
+
+  // Connects once so that a wrong URL or password fails at startup, not at the first job.
+  Status Check() {
+    auto c = Acquire();
+    if (!c.ok()) return c.status();
+    Return(std::move(c->first));
+    return Status::Ok();
+  }
+
+ private:
+  std::string Key(std::string_view kind, std::string_view name) const {
+    return options_.key_prefix + std::string(kind) + std::string(name);
+  }
+
+  std::string Where() const { return "Redis at " + url_.host + ":" + std::to_string(url_.port); }
+
+  Result<Context> Connect() {
+    timeval tv{};
+    tv.tv_sec = options_.connect_timeout.count() / 1000;
+    tv.tv_usec = (options_.connect_timeout.count() % 1000) * 1000;
+    Context c(redisConnectWithTimeout(url_.host.c_str(), url_.port, tv));
+    if (!c) return ConnectionFailed("out of memory allocating a Redis connection");
+    if (c->err != 0) {
+      return ConnectionFailed("cannot connect to " + Where() + ": " + c->errstr +
+                              "; check REDIS_URL and that Redis is running");
+    }
+    timeval ctv{};
+    ctv.tv_sec = options_.command_timeout.count() / 1000;
+    ctv.tv_usec = (options_.command_timeout.count() % 1000) * 1000;
+    redisSetTimeout(c.get(), ctv);
+    if (!url_.password.empty()) {
+      std::vector<std::string> auth = {"AUTH"};
+      if (!url_.username.empty()) auth.push_back(url_.username);
+      auth.push_back(url_.password);
+      auto r = RawCommand(c.get(), auth);
+      if (!r.ok()) return r.status();
+      if ((*r)->type == REDIS_REPLY_ERROR) {
+        return ConnectionFailed(Where() + " refused the password in REDIS_URL (" +
+                                ReplyString(r->get()) + "); check REDIS_URL");
+      }
+    }
+    auto r = RawCommand(c.get(), {"SELECT", std::to_string(url_.db)});
+    if (!r.ok()) return r.status();
+    if ((*r)->type == REDIS_REPLY_ERROR) {
+      std::string err = ReplyString(r->get());
+      if (err.starts_with("NOAUTH")) {
+        return ConnectionFailed(Where() +
+                                " requires a password; give it in REDIS_URL as "
+                                "redis://:PASSWORD@host:port");
+      }
+      return ConnectionFailed(Where() + " refused SELECT " + std::to_string(url_.db) + " (" + err +
+                              "); check the database number in REDIS_URL");
+    }
+    return c;
+  }
+
+  // Sends one command; a transport failure (the connection is then unusable) is an error,
+  // an error reply is not.
+  Result<Reply> RawCommand(redisContext* c, const std::vector<std::string>& args) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    for (const auto& a : args) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    Reply r(static_cast<redisReply*>(
+        redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data())));
+    if (!r) {
+      std::string why = c->errstr;
+      if (c->err == REDIS_ERR_IO && (why.find("temporarily unavailable") != std::string::npos ||
+                                     why.find("timed out") != std::string::npos)) {
+        return ConnectionFailed(Where() + " did not answer within " +
+                                std::to_string(options_.command_timeout.count()) + " ms");
+      }
+      return ConnectionFailed("lost the connection to " + Where() + ": " + why);
+    }
+    return r;
+  }
+
+  // A connection and whether it came from the idle pool.
+  Result<std::pair<Context, bool>> Acquire() {
+    {
+      std::lock_guard lock(mu_);
+      if (!idle_.empty()) {
+        Context c = std::move(idle_.back());
+        idle_.pop_back();
+        return std::make_pair(std::move(c), true);
+      }
+    }
+    auto c = Connect();
+    if (!c.ok()) return c.status();
+    return std::make_pair(std::move(*c), false);
+  }
+
+  void Return(Context c) {
+    std::lock_guard lock(mu_);
+    if (static_cast<int>(idle_.size()) < options_.max_idle_connections) {
+      idle_.push_back(std::move(c));
+    }
+  }
+
+  // Runs a command on a pooled connection. A pooled connection that turns out dead (Redis
+  // restarted, idle timeout) is replaced once; the server had closed it, so it never saw the
+  // command and repeating it is safe.
+  Result<Reply> Command(const std::vector<std::string>& args) {
+    for (int attempt = 0;; ++attempt) {
+      auto c = Acquire();
+      if (!c.ok()) return c.status();
+      auto r = RawCommand(c->first.get(), args);
+      if (!r.ok()) {
+        bool stale = c->second && c->first->err == REDIS_ERR_EOF;
+        if (stale && attempt == 0) continue;
+        return r.status();
+      }
+      Return(std::move(c->first));
+      if ((*r)->type == REDIS_REPLY_ERROR) {
+        std::string err = ReplyString(r->get());
+        if (err.starts_with("NOSCRIPT")) return std::move(*r);
+        return Status::Internal("Redis refused " + args[0] + ": " + err);
+      }
+      return std::move(*r);
+    }
+  }
+
+  // EVALSHA, or EVAL when Redis does not know the script (first use, restart, SCRIPT FLUSH).
+  Result<Reply> Eval(const Script& s, std::string_view id, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"EVALSHA", s.sha, "0", options_.key_prefix};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = Command(argv);
+    if (!r.ok()) return r;
+    if ((*r)->type != REDIS_REPLY_ERROR) return r;
+    argv[0] = "EVAL";
+    argv[1] = s.text;
+    return Command(argv);
+  }
+
+  Result<std::vector<Job>> GetMany(const std::vector<std::string>& ids) {
+    std::vector<Job> out;
+    if (ids.empty()) return out;
+    for (int attempt = 0;; ++attempt) {
+      auto c = Acquire();
+      if (!c.ok()) return c.status();
+      redisContext* ctx = c->first.get();
+      for (const auto& id : ids) {
+        std::string key = Key("job:", id);
+        const char* argv[] = {"HGETALL", key.data()};
+        size_t lens[] = {7, key.size()};
+        redisAppendCommandArgv(ctx, 2, argv, lens);
+      }
+      bool failed = false;
+      for (size_t i = 0; i < ids.size(); ++i) {
+        void* raw = nullptr;
+        if (redisGetReply(ctx, &raw) != REDIS_OK) {
+          failed = true;
+          break;
+        }
+        Reply r(static_cast<redisReply*>(raw));
+        if (auto j = JobFromHash(r.get())) out.push_back(std::move(*j));
+      }
+      if (failed) {
+        out.clear();
+        if (c->second && ctx->err == REDIS_ERR_EOF && attempt == 0) continue;
+        return ConnectionFailed("lost the connection to " + Where() + ": " + ctx->errstr);
+      }
+      Return(std::move(c->first));
+      return out;
+    }
+  }
+
+  RedisUrl url_;
+  RedisJobStoreOptions options_;
+  Script create_, claim_, heartbeat_, progress_, finish_, release_, cancel_, depth_;
+  std::mutex mu_;
+  std::vector<Context> idle_;
+};
+
+Result<std::unique_ptr<JobStore>> OpenRedisJobStore(const RedisJobStoreOptions& options) {
+  auto url = ParseRedisUrl(options.url);
+  if (!url.ok()) return url.status();
+  if (!url->password.empty()) RegisterSecret(url->password);
+  if (options.key_prefix.empty()) {
+    return Status::InvalidArgument("the Redis key prefix must not be empty");
+  }
+  auto store = std::make_unique<RedisJobStore>(std::move(*url), options);
+  ATG_RETURN_IF_ERROR(store->Check());
+  return std::unique_ptr<JobStore>(std::move(store));
+}
+
+}  // namespace atg::jobs

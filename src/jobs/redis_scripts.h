@@ -1,0 +1,164 @@
+// The Lua scripts of the Redis job store. Each runs atomically on the Redis server; ARGV[1] is
+// always the key prefix. Times come from the server (TIME), so the hosts' clocks may differ.
+#ifndef ATG_JOBS_REDIS_SCRIPTS_H_
+#define ATG_JOBS_REDIS_SCRIPTS_H_
+
+namespace atg::jobs::redis_scripts {
+
+// Helpers shared by the scripts below (prepended to each).
+inline constexpr const char* kPrelude = R"lua(
+local P = ARGV[1]
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function int(n) return string.format('%d', n) end
+local function jkey(id) return P .. 'job:' .. id end
+local function add_event(id, typ, data, now)
+  local seq = redis.call('HINCRBY', jkey(id), 'ev_seq', 1)
+  redis.call('RPUSH', P .. 'events:' .. id, '{"seq":' .. int(seq) .. ',"type":"' .. typ ..
+             '","data":' .. data .. ',"at_ms":' .. int(now) .. '}')
+end
+local function state_event(id, state, err, now)
+  local d = {state = state}
+  if err ~= nil and err ~= '' then d['error'] = err end
+  add_event(id, 'state', cjson.encode(d), now)
+end
+local function cancel_now(id, now)
+  redis.call('HSET', jkey(id), 'state', 'cancelled', 'error', 'cancelled by request',
+             'error_type', 'cancelled', 'finished_at_ms', int(now), 'worker', '',
+             'lease_until', '0', 'cancel_requested', '1')
+  redis.call('ZREM', P .. 'running', id)
+  state_event(id, 'cancelled', 'cancelled by request', now)
+end
+local function requeue(id, reason, now)
+  redis.call('ZREM', P .. 'running', id)
+  if redis.call('HGET', jkey(id), 'cancel_requested') == '1' then
+    cancel_now(id, now)
+    return
+  end
+  redis.call('HSET', jkey(id), 'state', 'pending', 'worker', '', 'lease_until', '0')
+  redis.call('LPUSH', P .. 'pending', id)
+  add_event(id, 'state', cjson.encode({state = 'pending', reason = reason}), now)
+end
+local function holds(id, worker)
+  local v = redis.call('HMGET', jkey(id), 'state', 'worker', 'cancel_requested')
+  return v[1] == 'running' and v[2] == worker, v[3] == '1'
+end
+local function depth(now)
+  return redis.call('LLEN', P .. 'pending') +
+         redis.call('ZCOUNT', P .. 'running', '-inf', '(' .. int(now))
+end
+)lua";
+
+// ARGV: P, id, max_depth, owner, created_at_ms, then field/value pairs of the new hash.
+// Returns "ok", "exists" or "full:<depth>".
+inline constexpr const char* kCreate = R"lua(
+local id = ARGV[2]
+if redis.call('EXISTS', jkey(id)) == 1 then return 'exists' end
+local now = now_ms()
+local max = tonumber(ARGV[3])
+if max > 0 then
+  local d = depth(now)
+  if d >= max then return 'full:' .. int(d) end
+end
+local fields = {}
+for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', jkey(id), unpack(fields))
+redis.call('RPUSH', P .. 'pending', id)
+redis.call('ZADD', P .. 'owner:' .. ARGV[4], ARGV[5], id)
+state_event(id, 'pending', '', now)
+return 'ok'
+)lua";
+
+// ARGV: P, worker, lease_ms. Requeues expired leases at the front, then leases the first
+// pending job. Returns the job hash (HGETALL) or nil.
+inline constexpr const char* kClaim = R"lua(
+local now = now_ms()
+local expired = redis.call('ZRANGEBYSCORE', P .. 'running', '-inf', '(' .. int(now))
+for i = #expired, 1, -1 do requeue(expired[i], 'lease expired', now) end
+while true do
+  local id = redis.call('LPOP', P .. 'pending')
+  if not id then return false end
+  local k = jkey(id)
+  if redis.call('HGET', k, 'state') == 'pending' then
+    local lease = now + tonumber(ARGV[3])
+    redis.call('HSET', k, 'state', 'running', 'worker', ARGV[2], 'lease_until', int(lease))
+    redis.call('HINCRBY', k, 'attempts', 1)
+    if redis.call('HGET', k, 'started_at_ms') == '0' then
+      redis.call('HSET', k, 'started_at_ms', int(now))
+    end
+    redis.call('ZADD', P .. 'running', int(lease), id)
+    state_event(id, 'running', '', now)
+    return redis.call('HGETALL', k)
+  end
+end
+)lua";
+
+// ARGV: P, id, worker, lease_ms. 0 = lease lost, 1 = renewed, 2 = renewed, cancel requested.
+inline constexpr const char* kHeartbeat = R"lua(
+local id = ARGV[2]
+local held, cancel = holds(id, ARGV[3])
+if not held then return 0 end
+local lease = now_ms() + tonumber(ARGV[4])
+redis.call('HSET', jkey(id), 'lease_until', int(lease))
+redis.call('ZADD', P .. 'running', int(lease), id)
+if cancel then return 2 end
+return 1
+)lua";
+
+// ARGV: P, id, worker, progress JSON. 0 = lease lost, 1 = stored.
+inline constexpr const char* kProgress = R"lua(
+local id = ARGV[2]
+if not holds(id, ARGV[3]) then return 0 end
+redis.call('HSET', jkey(id), 'progress', ARGV[4])
+add_event(id, 'progress', ARGV[4], now_ms())
+return 1
+)lua";
+
+// ARGV: P, id, worker, state, result JSON, artifact, error, error_type. 0 = lease lost.
+inline constexpr const char* kFinish = R"lua(
+local id = ARGV[2]
+if not holds(id, ARGV[3]) then return 0 end
+local now = now_ms()
+redis.call('HSET', jkey(id), 'state', ARGV[4], 'result', ARGV[5], 'artifact', ARGV[6],
+           'error', ARGV[7], 'error_type', ARGV[8], 'finished_at_ms', int(now), 'worker', '',
+           'lease_until', '0')
+redis.call('ZREM', P .. 'running', id)
+state_event(id, ARGV[4], ARGV[7], now)
+return 1
+)lua";
+
+// ARGV: P, id, worker. 0 = lease lost, 1 = back at the front of the queue (or cancelled).
+inline constexpr const char* kRelease = R"lua(
+local id = ARGV[2]
+if not holds(id, ARGV[3]) then return 0 end
+requeue(id, 'released by its worker', now_ms())
+return 1
+)lua";
+
+// ARGV: P, id. Returns "missing", "terminal:<state>", "cancelled" or "requested".
+inline constexpr const char* kCancel = R"lua(
+local id = ARGV[2]
+local state = redis.call('HGET', jkey(id), 'state')
+if not state then return 'missing' end
+if state == 'pending' then
+  redis.call('LREM', P .. 'pending', 0, id)
+  cancel_now(id, now_ms())
+  return 'cancelled'
+end
+if state == 'running' then
+  redis.call('HSET', jkey(id), 'cancel_requested', '1')
+  return 'requested'
+end
+return 'terminal:' .. state
+)lua";
+
+// ARGV: P. Pending jobs plus running jobs whose lease has expired.
+inline constexpr const char* kDepth = R"lua(
+return depth(now_ms())
+)lua";
+
+}  // namespace atg::jobs::redis_scripts
+
+#endif  // ATG_JOBS_REDIS_SCRIPTS_H_

@@ -1,0 +1,298 @@
+#include "server/api.h"
+
+#include <openssl/rand.h>
+
+#include <chrono>
+
+#include "common/log.h"
+#include "common/strings.h"
+#include "server/api_internal.h"
+#include "server/endpoints.h"
+#include "server/openapi.h"
+
+namespace atg::server {
+namespace {
+
+constexpr char kRequestIdHeader[] = "X-Request-ID";
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
+  return HexEncode(raw);
+}
+
+// An incoming request id is kept when it is short and made of safe characters, so that it can
+// be logged and echoed without escaping; anything else is replaced.
+bool IsSaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Assigns the request its id (the client's when sane) and stores it in the request's headers.
+std::string AssignRequestId(net::HttpRequest& req) {
+  std::string id;
+  auto incoming = req.Header(kRequestIdHeader);
+  if (incoming && IsSaneRequestId(*incoming)) id = std::string(*incoming);
+  if (id.empty()) id = "req_" + RandomHex(12);
+  bool replaced = false;
+  for (auto& [name, value] : req.headers) {
+    if (EqualsIgnoreCase(name, kRequestIdHeader)) {
+      if (!replaced) value = id;
+      replaced = true;
+    }
+  }
+  if (!replaced) req.headers.emplace_back(kRequestIdHeader, id);
+  return id;
+}
+
+std::optional<std::string_view> BearerToken(const net::HttpRequest& req) {
+  auto h = req.Header("Authorization");
+  if (!h) return std::nullopt;
+  std::string_view v = Trim(*h);
+  if (v.size() < 7 || !StartsWithIgnoreCase(v, "bearer ")) return std::nullopt;
+  return Trim(v.substr(7));
+}
+
+std::string Rfc3339(int64_t ms) {
+  if (ms <= 0) return "";
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
+  return out;
+}
+
+}  // namespace
+
+net::HttpResponse ApiError(int status, std::string_view code, std::string_view message,
+                           std::string_view request_id) {
+  json::object err{{"code", code}, {"message", message}, {"request_id", request_id}};
+  net::HttpResponse r = net::HttpResponse::Json(status, json::object{{"error", std::move(err)}});
+  r.SetHeader(kRequestIdHeader, std::string(request_id));
+  return r;
+}
+
+std::string NewJobId() { return "job_" + RandomHex(16); }
+
+bool IsValidJobId(std::string_view id) {
+  if (id.size() != 36 || !id.starts_with("job_")) return false;
+  for (char c : id.substr(4)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string RequestIdOf(const net::HttpRequest& req) {
+  auto id = req.Header(kRequestIdHeader);
+  return id ? std::string(*id) : std::string();
+}
+
+json::object JobLinks(const std::string& id) {
+  std::string self = "/api/v1/jobs/" + id;
+  return json::object{{"self", self},
+                      {"result", self + "/result"},
+                      {"events", self + "/events"},
+                      {"artifacts", self + "/artifacts"},
+                      {"cancel", self}};
+}
+
+json::object JobToJson(const jobs::Job& job) {
+  json::object o;
+  o["job_id"] = job.id;
+  o["type"] = job.type;
+  o["status"] = jobs::JobStateName(job.state);
+  o["tenant_id"] = job.tenant_id;
+  o["created_at"] = Rfc3339(job.created_at_ms);
+  if (job.started_at_ms > 0) o["started_at"] = Rfc3339(job.started_at_ms);
+  if (job.finished_at_ms > 0) o["finished_at"] = Rfc3339(job.finished_at_ms);
+  o["progress"] = job.progress;
+  o["attempts"] = job.attempts;
+  o["cancel_requested"] = job.cancel_requested;
+  o["request"] = job.request;
+  // Absent rather than null, as the published schema types them as strings.
+  if (!job.error.empty()) o["error"] = job.error;
+  if (!job.error_type.empty()) o["error_type"] = job.error_type;
+  o["has_artifact"] = !job.artifact.empty();
+  o["links"] = JobLinks(job.id);
+  return o;
+}
+
+Api::Impl::Impl(ApiOptions o, ApiDeps d)
+    : options(std::move(o)),
+      deps(std::move(d)),
+      router([](int status, std::string_view code, std::string_view message,
+                const net::HttpRequest* req) {
+        return ApiError(status, code, message, req ? RequestIdOf(*req) : "");
+      }) {
+  events = std::make_unique<EventStreamer>(deps.store, options.sse_poll, options.sse_heartbeat);
+}
+
+void Api::Impl::AddAuthed(const std::string& operation_id, CallHandler handler) {
+  const EndpointSpec* spec = FindEndpoint(operation_id);
+  if (spec == nullptr) {
+    handlers[operation_id] = nullptr;  // RegisterEndpoints reports it
+    return;
+  }
+  const std::string method = spec->method;
+  const std::string pattern = spec->path;
+  handlers[operation_id] = [this, method, pattern, handler](net::HttpRequest& req) {
+    auto start = std::chrono::steady_clock::now();
+    Call call{req, "", RequestIdOf(req), ""};
+    net::HttpResponse resp;
+    std::optional<RateDecision> rate;
+    auto presented = BearerToken(req);
+    std::optional<std::string> key_id;
+    if (presented) key_id = deps.keys->Authenticate(*presented);
+    if (!presented) {
+      resp = call.Error(401, "Unauthenticated",
+                        "this endpoint needs an API key: send `Authorization: Bearer <key>`");
+      resp.SetHeader("WWW-Authenticate", "Bearer");
+    } else if (!key_id) {
+      resp = call.Error(401, "Unauthenticated",
+                        "the API key is not valid (it may have been rotated); ask the operator "
+                        "for a current key");
+      resp.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    } else {
+      call.key_id = *key_id;
+      if (deps.limiter && deps.limiter->enabled()) rate = deps.limiter->Take(call.key_id);
+      if (rate && !rate->allowed) {
+        resp = call.Error(429, "RateLimited",
+                          "too many requests for this API key; retry after " +
+                              std::to_string(rate->retry_after_seconds) + " s");
+        resp.SetHeader("Retry-After", std::to_string(rate->retry_after_seconds));
+      } else {
+        resp = handler(call);
+      }
+    }
+    if (rate) {
+      resp.SetHeader("RateLimit-Limit", std::to_string(rate->limit));
+      resp.SetHeader("RateLimit-Remaining", std::to_string(rate->remaining));
+      resp.SetHeader("RateLimit-Reset", std::to_string(rate->reset_seconds));
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (deps.audit && !call.key_id.empty()) {
+      deps.audit->Write(AuditRecord{call.key_id, method, pattern, resp.status, call.job_id,
+                                    call.request_id, req.remote_address, seconds * 1000.0});
+    }
+    if (deps.observe_request) deps.observe_request(pattern, method, resp.status, seconds);
+    return resp;
+  };
+}
+
+void Api::Impl::AddPublic(
+    const std::string& operation_id,
+    std::function<net::HttpResponse(net::HttpRequest&, const std::string& rid)> h) {
+  const EndpointSpec* spec = FindEndpoint(operation_id);
+  if (spec == nullptr) {
+    handlers[operation_id] = nullptr;
+    return;
+  }
+  const std::string method = spec->method;
+  const std::string pattern = spec->path;
+  handlers[operation_id] = [this, method, pattern, h](net::HttpRequest& req) {
+    auto start = std::chrono::steady_clock::now();
+    net::HttpResponse resp = h(req, RequestIdOf(req));
+    if (deps.observe_request) {
+      deps.observe_request(
+          pattern, method, resp.status,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+    return resp;
+  };
+}
+
+Result<std::unique_ptr<Api>> Api::Create(ApiOptions options, ApiDeps deps) {
+  if (!deps.store) return Status::InvalidArgument("the API needs a job store");
+  if (!deps.keys) return Status::InvalidArgument("the API needs API keys");
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(deps));
+  Impl& api = *impl;
+
+  api.AddPublic("getHealth", [&api](net::HttpRequest&, const std::string&) {
+    if (api.deps.health) {
+      auto [status, body] = api.deps.health();
+      return net::HttpResponse::Json(status, body);
+    }
+    json::object body;
+    Status ping = api.deps.store->Ping();
+    auto depth = api.deps.store->QueueDepth();
+    const bool ok = ping.ok() && depth.ok();
+    body["status"] = ok ? "healthy" : "unhealthy";
+    body["version"] = api.options.version;
+    body["uptime_seconds"] = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::steady_clock::now() - api.started)
+                                 .count();
+    body["queue_status"] = ping.ok() ? "ok" : ping.message();
+    const bool redis = api.deps.store->backend() == "redis";
+    body["redis_status"] =
+        !redis ? "not_configured" : (ping.ok() ? "connected" : "disconnected: " + ping.message());
+    body["graph_status"] = "ok";
+    body["neo4j_status"] = "not_checked";
+    body["queue_backend"] = api.deps.store->backend();
+    body["job_queue_depth"] = depth.ok() ? *depth : int64_t{-1};
+    return net::HttpResponse::Json(ok ? 200 : 503, body);
+  });
+
+  api.AddAuthed("getMetrics", [&api](Call& call) {
+    if (!api.options.enable_metrics || !api.deps.metrics_text) {
+      return call.Error(404, "NotFound", "metrics are disabled (ENABLE_METRICS=false)");
+    }
+    return net::HttpResponse::Text(200, api.deps.metrics_text(),
+                                   "text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  api.AddPublic("getOpenApi", [](net::HttpRequest&, const std::string&) {
+    return net::HttpResponse::Text(200, OpenApiJson(), "application/json");
+  });
+  api.AddPublic("getDocs", [](net::HttpRequest&, const std::string&) {
+    net::HttpResponse r = net::HttpResponse::Text(200, ApiDocsHtml(), "text/html; charset=utf-8");
+    // The page is static HTML: nothing may load or run.
+    r.SetHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    return r;
+  });
+
+  AddSubmitRoutes(api);
+  AddJobRoutes(api);
+  ATG_RETURN_IF_ERROR(RegisterEndpoints(api.router, api.handlers));
+  return std::unique_ptr<Api>(new Api(std::move(impl)));
+}
+
+Api::Api(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Api::~Api() { Shutdown(); }
+
+net::HttpHandler Api::Handler() {
+  Impl* impl = impl_.get();
+  return [impl](net::HttpRequest& req) {
+    std::string rid = AssignRequestId(req);
+    net::HttpResponse resp = impl->router(req);
+    resp.SetHeader(kRequestIdHeader, rid);
+    return resp;
+  };
+}
+
+net::ErrorResponder Api::ErrorResponder() {
+  return
+      [](int status, std::string_view code, std::string_view message, const net::HttpRequest* req) {
+        std::string rid;
+        if (req != nullptr) {
+          auto incoming = req->Header(kRequestIdHeader);
+          if (incoming && IsSaneRequestId(*incoming)) rid = std::string(*incoming);
+        }
+        if (rid.empty()) rid = "req_" + RandomHex(12);
+        return ApiError(status, code, message, rid);
+      };
+}
+
+void Api::Shutdown() {
+  if (impl_ && impl_->events) impl_->events->Shutdown();
+}
+
+}  // namespace atg::server

@@ -1,0 +1,104 @@
+// The HTTP API of `atg serve` (DESIGN.md §3.3, reference in docs/api.md): job submission
+// (POST /api/v1/scan, /api/v1/generate-iac), job inspection (list, status, result, artifact
+// download, Server-Sent Events) and cancellation, plus /health, /metrics, /openapi.json and
+// /docs. Every response carries X-Request-ID; every error is {"error":{"code","message",
+// "request_id"}}. Authenticated routes check the bearer key (ApiKeyRing), the per-key rate
+// limit, and write one audit line each. A key sees only the jobs it created (another key's job
+// is 404, never 403).
+//
+// The routes are those of the table in server/endpoints.h (which also builds the OpenAPI
+// document), so the served API and the published one cannot drift. The parts other modules
+// provide (metrics, health checks, artifact storage) are plugged in through ApiDeps.
+//
+// Thread-safety: Handler() may be called concurrently from every I/O thread; Api must outlive
+// the HttpServer that calls it. Shutdown() ends the open event streams (call before stopping
+// the server).
+#ifndef ATG_SERVER_API_H_
+#define ATG_SERVER_API_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/json.h"
+#include "common/status.h"
+#include "jobs/artifact_store.h"
+#include "jobs/job_store.h"
+#include "net/http_message.h"
+#include "server/api_keys.h"
+#include "server/audit_log.h"
+#include "server/rate_limiter.h"
+
+namespace atg::server {
+
+struct ApiOptions {
+  // The only tenant jobs may work on (ATG_TARGET_TENANT_ID): any other gets 403 (risk R9).
+  std::string target_tenant_id;
+  // ATG_MAX_QUEUE_DEPTH: pending jobs beyond this get 503 with Retry-After. 0: unlimited.
+  int64_t max_queue_depth = 100;
+  // ATG_MAX_REQUEST_BODY_BYTES: larger bodies get 413.
+  uint64_t max_body_bytes = 1 << 20;
+  // ENABLE_METRICS=false turns GET /metrics into 404.
+  bool enable_metrics = true;
+  // Comment lines sent on idle event streams so proxies keep them open.
+  std::chrono::milliseconds sse_heartbeat{15'000};
+  // How often open event streams look for new events.
+  std::chrono::milliseconds sse_poll{250};
+  std::string version = "dev";
+};
+
+struct ApiDeps {
+  std::shared_ptr<jobs::JobStore> store;        // required
+  std::shared_ptr<ApiKeyRing> keys;             // required
+  std::shared_ptr<RequestRateLimiter> limiter;  // null: no rate limit
+  std::shared_ptr<AuditLog> audit;              // null: no audit trail
+
+  // Where job artifacts are stored (GET .../artifacts). Null: no job has a downloadable one.
+  std::shared_ptr<jobs::ArtifactStore> artifacts;
+  // The Prometheus text of GET /metrics. Null: /metrics answers 404.
+  std::function<std::string()> metrics_text;
+  // Called once per request with the route template ("/api/v1/jobs/{id}"), method, status and
+  // duration, for the request metrics.
+  std::function<void(std::string_view route, std::string_view method, int status, double seconds)>
+      observe_request;
+  // Builds GET /health: (HTTP status, body). Null: a built-in check of the job store.
+  std::function<std::pair<int, json::object>()> health;
+  // Called after a job was queued (wakes idle workers).
+  std::function<void()> on_job_created;
+};
+
+class Api {
+ public:
+  static Result<std::unique_ptr<Api>> Create(ApiOptions options, ApiDeps deps);
+  ~Api();
+
+  // The handler to give net::HttpServer.
+  net::HttpHandler Handler();
+  // The error responder for net::ServerOptions::error_responder (the same envelope).
+  net::ErrorResponder ErrorResponder();
+
+  // Ends every open event stream (each gets its connection closed after what was sent).
+  void Shutdown();
+
+  struct Impl;
+
+ private:
+  explicit Api(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Builds an error response in the API's envelope.
+net::HttpResponse ApiError(int status, std::string_view code, std::string_view message,
+                           std::string_view request_id);
+
+// A fresh job id: "job_" + 32 lower-case hex digits from a CSPRNG.
+std::string NewJobId();
+// True for ids of that shape.
+bool IsValidJobId(std::string_view id);
+
+}  // namespace atg::server
+
+#endif  // ATG_SERVER_API_H_

@@ -1,0 +1,542 @@
+#include "server/endpoints.h"
+
+#include <set>
+
+#include "common/strings.h"
+
+// The table below lists endpoints and responses as aggregates that leave trailing fields (headers,
+// parameters) at their defaults.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace atg::server {
+namespace {
+
+json::object Ref(std::string_view name) {
+  return json::object{{"$ref", "#/components/schemas/" + std::string(name)}};
+}
+json::object Str(std::string_view description, int max_length = 256) {
+  return json::object{{"type", "string"}, {"maxLength", max_length}, {"description", description}};
+}
+json::object StrArray(std::string_view description, int max_items = 1000) {
+  return json::object{{"type", "array"},
+                      {"items", json::object{{"type", "string"}, {"maxLength", 1024}}},
+                      {"maxItems", max_items},
+                      {"description", description}};
+}
+json::object Int(std::string_view description, int64_t min, int64_t max) {
+  return json::object{
+      {"type", "integer"}, {"minimum", min}, {"maximum", max}, {"description", description}};
+}
+json::object Bool(std::string_view description) {
+  return json::object{{"type", "boolean"}, {"description", description}};
+}
+json::object Enum(std::string_view description, std::initializer_list<std::string_view> values) {
+  json::array a;
+  for (auto v : values) a.emplace_back(v);
+  return json::object{{"type", "string"}, {"enum", a}, {"description", description}};
+}
+json::object Obj(json::object properties, std::initializer_list<std::string_view> required,
+                 bool closed, std::string_view description) {
+  json::object o{{"type", "object"}, {"properties", std::move(properties)}};
+  if (required.size()) {
+    json::array r;
+    for (auto v : required) r.emplace_back(v);
+    o["required"] = std::move(r);
+  }
+  if (closed) o["additionalProperties"] = false;
+  if (!description.empty()) o["description"] = description;
+  return o;
+}
+
+json::object BuildSchemas() {
+  json::object s;
+  s["Error"] = Obj({{"error", Obj({{"code", Str("Short PascalCase error code, e.g. NotFound.", 64)},
+                                   {"message", Str("What failed, why, and what to do.", 4096)},
+                                   {"request_id", Str("The X-Request-ID of the request.", 128)}},
+                                  {"code", "message", "request_id"}, false, "")}},
+                   {"error"}, false, "The error envelope of every 4xx and 5xx response.");
+  s["Health"] =
+      Obj({{"status", Enum("healthy: every configured backing service answers; degraded: an "
+                           "optional one (Neo4j, Redis when not the queue) is down; unhealthy: the "
+                           "job store is unusable (status 503).",
+                           {"healthy", "degraded", "unhealthy"})},
+           {"version", Str("atg version.", 64)},
+           {"uptime_seconds", json::object{{"type", "integer"}, {"minimum", 0}}},
+           {"graph_status", Str("ok, or why the graph store is unusable.", 1024)},
+           {"queue_status", Str("ok, or why the job store is unusable.", 1024)},
+           {"neo4j_status", Str("connected, disconnected: <why>, or not_configured.", 1024)},
+           {"redis_status", Str("connected, disconnected: <why>, or not_configured.", 1024)},
+           {"job_queue_depth", json::object{{"type", "integer"},
+                                            {"minimum", -1},
+                                            {"description", "Pending jobs; -1 when unknown."}}},
+           {"checked_at", json::object{{"type", "string"},
+                                       {"format", "date-time"},
+                                       {"description", "When the checks last ran."}}}},
+          {"status", "version", "uptime_seconds", "graph_status", "queue_status", "neo4j_status",
+           "redis_status", "job_queue_depth"},
+          false, "Service health; cached for a few seconds so it is cheap to poll.");
+  s["Progress"] =
+      Obj({{"phase", Str("Current phase, e.g. discovery.", 128)},
+           {"percent", json::object{{"type", "number"}, {"minimum", 0}, {"maximum", 100}}},
+           {"counters", json::object{{"type", "object"}, {"additionalProperties", true}}},
+           {"message", Str("Human-readable detail.", 4096)}},
+          {}, false, "The latest progress a running job published.");
+  s["Links"] = Obj({{"self", Str("", 512)},
+                    {"result", Str("", 512)},
+                    {"artifacts", Str("", 512)},
+                    {"events", Str("", 512)}},
+                   {}, false, "URLs of the job's resources.");
+  json::object state =
+      Enum("Job state.", {"pending", "running", "completed", "failed", "cancelled"});
+  s["JobAccepted"] = Obj({{"job_id", Str("job_ + 32 hex digits.", 64)},
+                          {"status", Enum("Always pending.", {"pending"})},
+                          {"links", Ref("Links")}},
+                         {"job_id", "status", "links"}, false, "A job was queued.");
+  s["Job"] = Obj({{"job_id", Str("job_ + 32 hex digits.", 64)},
+                  {"type", Enum("Job type.", {"scan", "generate-iac"})},
+                  {"status", state},
+                  {"tenant_id", Str("Azure tenant the job works on.", 128)},
+                  {"request", json::object{{"type", "object"},
+                                           {"description", "The validated request body."}}},
+                  {"progress", Ref("Progress")},
+                  {"error", Str("Why a failed or cancelled job ended.", 4096)},
+                  {"error_type", Str("Short failure class.", 64)},
+                  {"created_at", json::object{{"type", "string"}, {"format", "date-time"}}},
+                  {"started_at", json::object{{"type", "string"}, {"format", "date-time"}}},
+                  {"finished_at", json::object{{"type", "string"}, {"format", "date-time"}}},
+                  {"cancel_requested", Bool("A cancel was requested and the worker is stopping.")},
+                  {"links", Ref("Links")}},
+                 {"job_id", "type", "status", "created_at"}, false, "A job and its progress.");
+  s["JobList"] = Obj({{"jobs", json::object{{"type", "array"}, {"items", Ref("Job")}}},
+                      {"next_cursor", Str("Pass as cursor for the next page; absent or empty "
+                                          "at the end.",
+                                          512)}},
+                     {"jobs"}, false, "A page of the caller's jobs, newest first.");
+  s["JobResult"] = json::object{
+      {"type", "object"},
+      {"additionalProperties", true},
+      {"description",
+       "The job's summary object: for scan the `atg scan --json` summary, for generate-iac "
+       "the `atg generate-iac --json` summary."}};
+  s["ScanRequest"] =
+      Obj({{"tenant_id", Str("Azure tenant to scan (default: the service's tenant).", 128)},
+           {"subscriptions", StrArray("Limit the scan to these subscription ids.")},
+           {"resource_groups", StrArray("Limit the scan to these resource groups.")},
+           {"types", StrArray("Limit the scan to these ARM resource types.")},
+           {"resource_limit", Int("Keep at most this many resources (0: all).", 0, 100000000)},
+           {"no_aad", Bool("Skip Entra ID (users, groups, service principals).")}},
+          {}, true, "Mirrors `atg scan` flags.");
+  s["GenerateIacRequest"] = Obj(
+      {{"format", Enum("Output format (default terraform).", {"terraform", "bicep", "arm"})},
+       {"tenant_id", Str("Source tenant whose stored graph is used.", 128)},
+       {"target_subscription", Str("Subscription the IaC deploys into.", 128)},
+       {"target_tenant_id", Str("Tenant the IaC deploys into.", 128)},
+       {"identity_map",
+        json::object{{"type", "object"},
+                     {"additionalProperties", json::object{{"type", "string"}, {"maxLength", 256}}},
+                     {"description", "Source principal object id -> target object id."}}},
+       {"subscriptions", StrArray("Only resources of these subscriptions.")},
+       {"resource_groups", StrArray("Only resources of these resource groups.")},
+       {"types", StrArray("Only resources of these ARM types.")}},
+      {}, true, "Mirrors `atg generate-iac` flags.");
+  return s;
+}
+
+ParameterSpec JobIdParam() {
+  return {"id", "path", true, "Job id (job_ + 32 hex digits).",
+          json::object{{"type", "string"}, {"pattern", "^job_[0-9a-f]{32}$"}}};
+}
+
+ResponseSpec Err(int status, std::string description, std::vector<std::string> headers = {}) {
+  return {status, std::move(description), "application/json", Ref("Error"), std::move(headers)};
+}
+
+// The responses every authenticated endpoint may give.
+void AddAuthErrors(std::vector<ResponseSpec>* r) {
+  r->push_back(Err(401, "Missing or unknown API key."));
+  r->push_back(Err(403, "The key may not access this resource."));
+  r->push_back(Err(429, "Too many requests; retry after Retry-After seconds.",
+                   {"Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}));
+}
+
+const std::vector<std::string> kRateHeaders = {"RateLimit-Limit", "RateLimit-Remaining",
+                                               "RateLimit-Reset"};
+
+std::vector<EndpointSpec> BuildEndpoints() {
+  std::vector<EndpointSpec> e;
+  {
+    EndpointSpec s{"getHealth",
+                   "GET",
+                   "/health",
+                   "service",
+                   "Service health",
+                   "Status of the service and its backing stores. No authentication.",
+                   false};
+    s.responses = {{200, "Healthy or degraded.", "application/json", Ref("Health")},
+                   {503,
+                    "Unhealthy: the job store is unusable.",
+                    "application/json",
+                    Ref("Health"),
+                    {"Retry-After"}}};
+    e.push_back(std::move(s));
+  }
+  {
+    EndpointSpec s{"getMetrics",
+                   "GET",
+                   "/metrics",
+                   "service",
+                   "Prometheus metrics",
+                   "Metrics in the Prometheus text format 0.0.4 (docs/metrics.md). Not served "
+                   "(404) when ENABLE_METRICS=false.",
+                   true};
+    s.responses = {{200, "The metrics.", "text/plain; version=0.0.4",
+                    json::object{{"type", "string"}}, kRateHeaders},
+                   Err(404, "Metrics are disabled (ENABLE_METRICS=false).")};
+    AddAuthErrors(&s.responses);
+    e.push_back(std::move(s));
+  }
+  auto submit = [&](std::string id, std::string path, std::string summary, std::string schema) {
+    EndpointSpec s{std::move(id),
+                   "POST",
+                   std::move(path),
+                   "jobs",
+                   std::move(summary),
+                   "Queues a job and returns at once; follow links.self or links.events.",
+                   true};
+    s.request_schema = std::move(schema);
+    s.responses = {
+        {202,
+         "Job queued.",
+         "application/json",
+         Ref("JobAccepted"),
+         {"Location", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}},
+        Err(400, "The body is not valid JSON or does not match the schema."),
+        Err(413, "The body is too large."),
+        Err(415, "The body is not application/json."),
+        Err(503, "The job queue is full (ATG_MAX_QUEUE_DEPTH) or unavailable.", {"Retry-After"})};
+    AddAuthErrors(&s.responses);
+    e.push_back(std::move(s));
+  };
+  submit("createScan", "/api/v1/scan", "Scan a tenant into the graph", "ScanRequest");
+  submit("createGenerateIac", "/api/v1/generate-iac", "Generate IaC from the graph",
+         "GenerateIacRequest");
+  {
+    EndpointSpec s{"listJobs",
+                   "GET",
+                   "/api/v1/jobs",
+                   "jobs",
+                   "List the caller's jobs",
+                   "Jobs created with the caller's API key, newest first, one page at a time.",
+                   true};
+    s.parameters = {
+        {"state", "query", false, "Only jobs in this state.",
+         Enum("", {"pending", "running", "completed", "failed", "cancelled"})},
+        {"type", "query", false, "Only jobs of this type.", Enum("", {"scan", "generate-iac"})},
+        {"cursor", "query", false, "next_cursor of the previous page.",
+         json::object{{"type", "string"}, {"maxLength", 512}}},
+        {"limit", "query", false, "Page size (default 50).",
+         json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 200}}}};
+    s.responses = {{200, "A page of jobs.", "application/json", Ref("JobList"), kRateHeaders},
+                   Err(400, "A filter or the cursor is not valid.")};
+    AddAuthErrors(&s.responses);
+    e.push_back(std::move(s));
+  }
+  {
+    EndpointSpec s{"getJob", "GET", "/api/v1/jobs/{id}", "jobs", "Job status and progress",
+                   "",       true};
+    s.parameters = {JobIdParam()};
+    s.responses = {{200, "The job.", "application/json", Ref("Job"), kRateHeaders},
+                   Err(400, "The id is malformed."),
+                   Err(404, "No job of the caller has this id.")};
+    AddAuthErrors(&s.responses);
+    e.push_back(std::move(s));
+  }
+  {
+    EndpointSpec s{"cancelJob",
+                   "DELETE",
+                   "/api/v1/jobs/{id}",
+                   "jobs",
+                   "Cancel a job",
+                   "A pending job is cancelled at once; a running one is stopped by its worker "
+                   "(the job shows cancel_requested until then).",
+                   true};
+    s.parameters = {JobIdParam()};
+    s.responses = {{202, "Cancellation accepted.", "application/json", Ref("Job"), kRateHeaders},
+                   Err(400, "The id is malformed."),
+                   Err(404, "No job of the caller has this id."),
+                   Err(409, "The job already ended.")};
+    AddAuthErrors(&s.responses);
+    e.push_back(std::move(s));
+  }
+  {
+    EndpointSpec s{"getJobResult",
+                   "GET",
+                   "/api/v1/jobs/{id}/result",
+                   "jobs",
+                   "Job result",
+                   "The summary of a completed job.",
+                   true};
+    s.parameters = {JobIdParam()};
+    s.responses = {{200, "The result.", "application/json", Ref("JobResult"), kRateHeaders},
+                   Err(400, "The id is malformed."),
+                   Err(404, "No job of the caller has this id."),
+                   Err(409, "The job has not completed (yet, or it failed or was cancelled).")};
+    AddAuthErrors(&s.responses);
+    e.push_back(std::move(s));
+  }
+  {
+    EndpointSpec s{"getJobArtifacts",
+                   "GET",
+                   "/api/v1/jobs/{id}/artifacts",
+                   "jobs",
+                   "Download the job's output archive",
+                   "The output directory as a deterministic tar.gz. Supports Range (one byte "
+                   "range; 206) and If-None-Match / If-Range with the ETag, so an interrupted "
+                   "download resumes. Repr-Digest carries the SHA-256 of the whole archive.",
+                   true};
+    s.parameters = {JobIdParam(),
+                    {"Range", "header", false, "bytes=<first>-[<last>] or bytes=-<suffix>.",
+                     json::object{{"type", "string"}, {"maxLength", 128}}},
+                    {"If-None-Match", "header", false, "ETag of a copy the client holds.",
+                     json::object{{"type", "string"}, {"maxLength", 256}}},
+                    {"If-Range", "header", false, "Serve the range only if the ETag still matches.",
+                     json::object{{"type", "string"}, {"maxLength", 256}}}};
+    json::object binary{{"type", "string"}, {"format", "binary"}};
+    s.responses = {{200,
+                    "The whole archive.",
+                    "application/gzip",
+                    binary,
+                    {"ETag", "Repr-Digest", "Accept-Ranges", "RateLimit-Limit",
+                     "RateLimit-Remaining", "RateLimit-Reset"}},
+                   {206,
+                    "One byte range of the archive.",
+                    "application/gzip",
+                    binary,
+                    {"ETag", "Repr-Digest", "Accept-Ranges", "Content-Range"}},
+                   {304, "Not modified (If-None-Match matched).", "", {}, {"ETag"}},
+                   Err(400, "The id is malformed."),
+                   Err(404, "No job of the caller has this id, or its artifact expired."),
+                   Err(409, "The job has not completed, or produced no archive."),
+                   Err(416, "The range is outside the archive.", {"Content-Range"})};
+    AddAuthErrors(&s.responses);
+    e.push_back(std::move(s));
+  }
+  {
+    EndpointSpec s{"getJobEvents",
+                   "GET",
+                   "/api/v1/jobs/{id}/events",
+                   "jobs",
+                   "Stream job events (Server-Sent Events)",
+                   "Each event has id (its sequence number), event (state or progress) and "
+                   "data (JSON). Reconnect with Last-Event-ID to resume after that event; the "
+                   "stream ends after the job's terminal state event.",
+                   true};
+    s.parameters = {JobIdParam(),
+                    {"Last-Event-ID", "header", false, "Resume after this event id.",
+                     json::object{{"type", "string"}, {"maxLength", 32}}}};
+    s.responses = {{200, "The event stream.", "text/event-stream", json::object{{"type", "string"}},
+                    kRateHeaders},
+                   Err(400, "The id or Last-Event-ID is malformed."),
+                   Err(404, "No job of the caller has this id.")};
+    AddAuthErrors(&s.responses);
+    e.push_back(std::move(s));
+  }
+  {
+    EndpointSpec s{"getOpenApi", "GET", "/openapi.json", "service", "This API in OpenAPI 3",
+                   "",           false};
+    s.responses = {
+        {200, "The OpenAPI document.", "application/json", json::object{{"type", "object"}}}};
+    e.push_back(std::move(s));
+  }
+  {
+    EndpointSpec s{"getDocs",
+                   "GET",
+                   "/docs",
+                   "service",
+                   "API documentation page",
+                   "A human-readable page rendered from /openapi.json.",
+                   false};
+    s.responses = {{200, "The page.", "text/html", json::object{{"type", "string"}}}};
+    e.push_back(std::move(s));
+  }
+  return e;
+}
+
+std::string_view TypeOf(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::object:
+      return "an object";
+    case json::kind::array:
+      return "an array";
+    case json::kind::string:
+      return "a string";
+    case json::kind::bool_:
+      return "a boolean";
+    case json::kind::null:
+      return "null";
+    default:
+      return "a number";
+  }
+}
+
+bool IsInteger(const json::value& v) {
+  if (v.is_int64() || v.is_uint64()) return true;
+  if (v.is_double()) {
+    double d = v.get_double();
+    return d == static_cast<double>(static_cast<int64_t>(d));
+  }
+  return false;
+}
+
+double AsNumber(const json::value& v) {
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  return v.get_double();
+}
+
+}  // namespace
+
+const std::vector<EndpointSpec>& Endpoints() {
+  static const std::vector<EndpointSpec> kEndpoints = BuildEndpoints();
+  return kEndpoints;
+}
+
+const EndpointSpec* FindEndpoint(std::string_view operation_id) {
+  for (const auto& e : Endpoints()) {
+    if (e.operation_id == operation_id) return &e;
+  }
+  return nullptr;
+}
+
+const json::object& Schemas() {
+  static const json::object kSchemas = BuildSchemas();
+  return kSchemas;
+}
+
+Status RegisterEndpoints(net::Router& router,
+                         const std::map<std::string, net::HttpHandler>& handlers) {
+  std::vector<std::string> missing, unknown;
+  std::set<std::string> known;
+  for (const auto& e : Endpoints()) {
+    known.insert(e.operation_id);
+    auto it = handlers.find(e.operation_id);
+    if (it == handlers.end() || !it->second) missing.push_back(e.operation_id);
+  }
+  for (const auto& [id, h] : handlers) {
+    if (!known.count(id)) unknown.push_back(id);
+  }
+  if (!missing.empty() || !unknown.empty()) {
+    std::string m = "the route table and the handlers disagree:";
+    if (!missing.empty()) m += " no handler for " + Join(missing, ", ") + ";";
+    if (!unknown.empty()) m += " handlers without an endpoint: " + Join(unknown, ", ") + ";";
+    return Status::InvalidArgument(m + " add the endpoint to server/endpoints.cc or the handler");
+  }
+  for (const auto& e : Endpoints()) {
+    ATG_RETURN_IF_ERROR(router.Add(e.method, e.path, handlers.at(e.operation_id))
+                            .WithContext("registering " + e.operation_id));
+  }
+  return Status::Ok();
+}
+
+Status ValidateJson(const json::value& value, const json::object& schema, std::string path) {
+  if (auto ref = FindString(&schema, "$ref")) {
+    constexpr std::string_view kPrefix = "#/components/schemas/";
+    if (ref->substr(0, kPrefix.size()) != kPrefix) {
+      return Status::Internal("schema reference '" + std::string(*ref) + "' is not supported");
+    }
+    const json::value* target = Schemas().if_contains(ref->substr(kPrefix.size()));
+    if (!target || !target->is_object()) {
+      return Status::Internal("schema reference '" + std::string(*ref) + "' is unknown");
+    }
+    return ValidateJson(value, target->get_object(), std::move(path));
+  }
+  auto fail = [&](std::string what) { return Status::InvalidArgument(path + ": " + what); };
+  if (auto type = FindString(&schema, "type")) {
+    bool ok = (*type == "object" && value.is_object()) || (*type == "array" && value.is_array()) ||
+              (*type == "string" && value.is_string()) || (*type == "boolean" && value.is_bool()) ||
+              (*type == "integer" && IsInteger(value)) || (*type == "number" && value.is_number());
+    if (!ok) {
+      std::string article =
+          *type == "integer" || *type == "array" || *type == "object" ? "an " : "a ";
+      return fail("expected " + article + std::string(*type) + ", got " +
+                  std::string(TypeOf(value)));
+    }
+  }
+  if (const json::value* e = schema.if_contains("enum"); e && e->is_array()) {
+    bool found = false;
+    std::vector<std::string> options;
+    for (const auto& o : e->get_array()) {
+      if (o == value) found = true;
+      if (o.is_string()) options.emplace_back(o.get_string());
+    }
+    if (!found) return fail("must be one of " + Join(options, ", "));
+  }
+  if (value.is_string()) {
+    size_t n = value.get_string().size();
+    if (auto max = FindInt(&schema, "maxLength"); max && static_cast<int64_t>(n) > *max) {
+      return fail("longer than " + std::to_string(*max) + " characters");
+    }
+    if (auto min = FindInt(&schema, "minLength"); min && static_cast<int64_t>(n) < *min) {
+      return fail("shorter than " + std::to_string(*min) + " characters");
+    }
+  }
+  if (value.is_number()) {
+    double v = AsNumber(value);
+    if (const json::value* m = schema.if_contains("minimum");
+        m && m->is_number() && v < AsNumber(*m)) {
+      return fail("must be at least " + json::serialize(*m));
+    }
+    if (const json::value* m = schema.if_contains("maximum");
+        m && m->is_number() && v > AsNumber(*m)) {
+      return fail("must be at most " + json::serialize(*m));
+    }
+  }
+  if (value.is_array()) {
+    const json::array& a = value.get_array();
+    if (auto max = FindInt(&schema, "maxItems"); max && static_cast<int64_t>(a.size()) > *max) {
+      return fail("has more than " + std::to_string(*max) + " items");
+    }
+    if (const json::value* items = schema.if_contains("items"); items && items->is_object()) {
+      for (size_t i = 0; i < a.size(); ++i) {
+        ATG_RETURN_IF_ERROR(
+            ValidateJson(a[i], items->get_object(), path + "[" + std::to_string(i) + "]"));
+      }
+    }
+  }
+  if (value.is_object()) {
+    const json::object& o = value.get_object();
+    const json::value* props = schema.if_contains("properties");
+    if (const json::value* req = schema.if_contains("required"); req && req->is_array()) {
+      for (const auto& name : req->get_array()) {
+        if (name.is_string() && !o.contains(name.get_string())) {
+          return fail("missing required field '" + std::string(name.get_string()) + "'");
+        }
+      }
+    }
+    const json::value* extra = schema.if_contains("additionalProperties");
+    for (const auto& [key, v] : o) {
+      std::string child = path + "." + std::string(key);
+      const json::value* p =
+          props && props->is_object() ? props->get_object().if_contains(key) : nullptr;
+      if (p && p->is_object()) {
+        ATG_RETURN_IF_ERROR(ValidateJson(v, p->get_object(), child));
+      } else if (extra && extra->is_bool() && !extra->get_bool()) {
+        std::vector<std::string> allowed;
+        if (props && props->is_object()) {
+          for (const auto& [k, unused] : props->get_object()) allowed.emplace_back(k);
+        }
+        return Status::InvalidArgument(child + ": unknown field; allowed: " + Join(allowed, ", "));
+      } else if (extra && extra->is_object()) {
+        ATG_RETURN_IF_ERROR(ValidateJson(v, extra->get_object(), child));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateRequestBody(const EndpointSpec& endpoint, const json::value& body) {
+  if (endpoint.request_schema.empty()) return Status::Ok();
+  return ValidateJson(body, Ref(endpoint.request_schema), "body");
+}
+
+}  // namespace atg::server

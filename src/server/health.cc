@@ -1,0 +1,311 @@
+#include "server/health.h"
+
+#include <hiredis/hiredis.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <future>
+
+#include "common/data_dir.h"
+#include "common/strings.h"
+#include "graph/bolt_connection.h"
+#include "jobs/job_store.h"
+
+namespace atg::server {
+namespace {
+
+std::string Rfc3339(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+struct RedisTarget {
+  std::string host;
+  int port = 6379;
+  std::string user, password;
+};
+
+// redis://[[user]:password@]host[:port][/db]. The URL is never echoed (it may hold a password).
+Result<RedisTarget> ParseRedisUrl(std::string_view url) {
+  RedisTarget t;
+  constexpr std::string_view kScheme = "redis://";
+  if (!StartsWithIgnoreCase(url, kScheme)) {
+    return Status::InvalidArgument(
+        "REDIS_URL must start with redis:// (TLS rediss:// is not supported)");
+  }
+  std::string_view rest = url.substr(kScheme.size());
+  rest = rest.substr(0, rest.find('/'));
+  if (size_t at = rest.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    size_t colon = userinfo.find(':');
+    if (colon == std::string_view::npos) {
+      t.password = UrlDecode(userinfo);
+    } else {
+      t.user = UrlDecode(userinfo.substr(0, colon));
+      t.password = UrlDecode(userinfo.substr(colon + 1));
+    }
+  }
+  if (size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
+    std::string port(rest.substr(colon + 1));
+    rest = rest.substr(0, colon);
+    char* end = nullptr;
+    long p = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end || p <= 0 || p > 65535) {
+      return Status::InvalidArgument("REDIS_URL has an invalid port");
+    }
+    t.port = static_cast<int>(p);
+  }
+  t.host = std::string(rest);
+  if (t.host.empty()) return Status::InvalidArgument("REDIS_URL has no host");
+  return t;
+}
+
+std::string Where(const RedisTarget& t) { return t.host + ":" + std::to_string(t.port); }
+
+}  // namespace
+
+json::object HealthReport::ToJson() const {
+  return json::object{{"status", status},
+                      {"version", version},
+                      {"uptime_seconds", static_cast<int64_t>(uptime_seconds)},
+                      {"graph_status", graph_status},
+                      {"queue_status", queue_status},
+                      {"neo4j_status", neo4j_status},
+                      {"redis_status", redis_status},
+                      {"job_queue_depth", job_queue_depth},
+                      {"checked_at", Rfc3339(checked_at)}};
+}
+
+Status CheckDataDirWritable(const std::string& dir) {
+  if (dir.empty()) return Status::FailedPrecondition("no data directory is configured");
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return Status::IoError("data directory " + dir + " cannot be created (" + ec.message() +
+                           "); check ATG_DATA_DIR and its permissions");
+  }
+  std::string probe = dir + "/.health-" + std::to_string(::getpid());
+  {
+    std::ofstream f(probe, std::ios::trunc);
+    f << "ok";
+    f.flush();
+    if (!f) {
+      return Status::IoError("data directory " + dir +
+                             " is not writable; check ATG_DATA_DIR, its permissions and free "
+                             "space");
+    }
+  }
+  std::filesystem::remove(probe, ec);
+  return Status::Ok();
+}
+
+Status CheckNeo4j(const std::string& uri, const std::string& user, const std::string& password,
+                  int default_port, std::chrono::milliseconds timeout) {
+  auto address = graph::ParseBoltUri(uri, default_port);
+  if (!address.ok()) return address.status();
+  graph::BoltConnectOptions options;
+  options.host = address->host;
+  options.port = address->port;
+  options.user = user;
+  options.password = password;
+  options.timeout = timeout;
+  auto conn = graph::BoltConnection::Connect(options);
+  if (!conn.ok()) return conn.status();
+  (*conn)->Close();
+  return Status::Ok();
+}
+
+Status CheckRedis(const std::string& url, std::chrono::milliseconds timeout) {
+  auto target = ParseRedisUrl(url);
+  if (!target.ok()) return target.status();
+  timeval tv{};
+  tv.tv_sec = timeout.count() / 1000;
+  tv.tv_usec = (timeout.count() % 1000) * 1000;
+  redisContext* c = redisConnectWithTimeout(target->host.c_str(), target->port, tv);
+  if (!c) return Status::Unavailable("Redis at " + Where(*target) + ": out of memory");
+  std::unique_ptr<redisContext, void (*)(redisContext*)> guard(c, redisFree);
+  if (c->err) {
+    return Status::Unavailable("Redis at " + Where(*target) + " is not reachable (" +
+                               std::string(c->errstr) + ")");
+  }
+  redisSetTimeout(c, tv);
+  auto command = [&](std::vector<std::string> args) -> Result<std::string> {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    for (const auto& a : args) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    auto* reply = static_cast<redisReply*>(
+        redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
+    if (!reply) {
+      return Status::Unavailable("Redis at " + Where(*target) + " did not answer (" +
+                                 std::string(c->errstr) + ")");
+    }
+    std::unique_ptr<redisReply, void (*)(void*)> r(reply, freeReplyObject);
+    std::string text = reply->str ? std::string(reply->str, reply->len) : std::string();
+    if (reply->type == REDIS_REPLY_ERROR) {
+      return Status(StatusCode::kUnauthenticated,
+                    "Redis at " + Where(*target) + " refused the command: " + text);
+    }
+    return text;
+  };
+  if (!target->password.empty()) {
+    std::vector<std::string> auth = {"AUTH"};
+    if (!target->user.empty()) auth.push_back(target->user);
+    auth.push_back(target->password);
+    auto r = command(std::move(auth));
+    if (!r.ok()) {
+      return Status(r.status().code(), r.status().message() + "; check the password in REDIS_URL");
+    }
+  }
+  auto pong = command({"PING"});
+  if (!pong.ok()) return pong.status();
+  if (pong.value() != "PONG") {
+    return Status::Unavailable("Redis at " + Where(*target) + " answered PING with '" +
+                               pong.value() + "'");
+  }
+  return Status::Ok();
+}
+
+Result<HealthOptions> HealthOptionsFromSettings(const Settings& settings,
+                                                jobs::JobStore* job_store) {
+  HealthOptions o;
+  auto dir = DataDir(settings);
+  if (!dir.ok()) return dir.status();
+  o.data_dir = dir.value();
+  o.job_store = job_store;
+  o.neo4j_uri = settings.GetString("NEO4J_URI", "");
+  o.neo4j_user = settings.GetString("NEO4J_USER", "neo4j");
+  o.neo4j_password = settings.GetString("NEO4J_PASSWORD", "");
+  auto port = settings.GetInt("NEO4J_PORT", 7687, 1, 65535);
+  if (!port.ok()) return port.status();
+  o.neo4j_default_port = static_cast<int>(port.value());
+  o.redis_url = settings.GetString("REDIS_URL", "");
+  return o;
+}
+
+HealthChecker::HealthChecker(HealthOptions options)
+    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {
+  refresher_ = std::thread([this] { RefreshLoop(); });
+}
+
+HealthChecker::~HealthChecker() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  refresher_.join();
+}
+
+HealthReport HealthChecker::RunChecks() const {
+  HealthReport r;
+  r.version = options_.version;
+  // The network checks run side by side so /health's refresh takes one timeout, not three.
+  auto neo4j = std::async(std::launch::async, [this]() -> std::string {
+    if (options_.neo4j_uri.empty()) return "not_configured";
+    Status s = CheckNeo4j(options_.neo4j_uri, options_.neo4j_user, options_.neo4j_password,
+                          options_.neo4j_default_port, options_.check_timeout);
+    return s.ok() ? "connected" : "disconnected: " + s.message();
+  });
+  auto redis = std::async(std::launch::async, [this]() -> std::string {
+    if (options_.redis_url.empty()) return "not_configured";
+    Status s = CheckRedis(options_.redis_url, options_.check_timeout);
+    return s.ok() ? "connected" : "disconnected: " + s.message();
+  });
+  Status graph = CheckDataDirWritable(options_.data_dir);
+  r.graph_status = graph.ok() ? "ok" : graph.message();
+  if (!options_.job_store) {
+    r.queue_status = "no job store is open";
+  } else {
+    Status ping = options_.job_store->Ping();
+    if (!ping.ok()) {
+      r.queue_status = ping.message();
+    } else {
+      auto depth = options_.job_store->QueueDepth();
+      if (depth.ok()) {
+        r.queue_status = "ok";
+        r.job_queue_depth = depth.value();
+      } else {
+        r.queue_status = depth.status().message();
+      }
+    }
+  }
+  r.neo4j_status = neo4j.get();
+  r.redis_status = redis.get();
+  if (r.queue_status != "ok") {
+    r.status = "unhealthy";
+  } else if (r.graph_status != "ok" ||
+             (r.neo4j_status != "connected" && r.neo4j_status != "not_configured") ||
+             (r.redis_status != "connected" && r.redis_status != "not_configured")) {
+    r.status = "degraded";
+  } else {
+    r.status = "healthy";
+  }
+  r.checked_at = std::chrono::system_clock::now();
+  return r;
+}
+
+HealthReport HealthChecker::CheckNow() {
+  auto report = std::make_shared<const HealthReport>(RunChecks());
+  {
+    std::lock_guard lock(mu_);
+    cached_ = report;
+    cached_at_ = std::chrono::steady_clock::now();
+  }
+  HealthReport out = *report;
+  out.uptime_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  return out;
+}
+
+HealthReport HealthChecker::Get() {
+  std::shared_ptr<const HealthReport> report;
+  {
+    std::lock_guard lock(mu_);
+    report = cached_;
+    if (report && std::chrono::steady_clock::now() - cached_at_ >= options_.cache_ttl &&
+        !refresh_requested_) {
+      refresh_requested_ = true;
+      cv_.notify_one();
+    }
+  }
+  if (!report) {
+    // First call: every concurrent caller waits for the one check.
+    std::lock_guard first(first_check_mu_);
+    {
+      std::lock_guard lock(mu_);
+      report = cached_;
+    }
+    if (!report) return CheckNow();
+  }
+  HealthReport out = *report;
+  out.uptime_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  return out;
+}
+
+void HealthChecker::RefreshLoop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [this] { return stopping_ || refresh_requested_; });
+    if (stopping_) return;
+    lock.unlock();
+    auto report = std::make_shared<const HealthReport>(RunChecks());
+    lock.lock();
+    cached_ = report;
+    cached_at_ = std::chrono::steady_clock::now();
+    refresh_requested_ = false;
+  }
+}
+
+}  // namespace atg::server

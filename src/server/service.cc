@@ -1,0 +1,227 @@
+#include "server/service.h"
+
+#include <filesystem>
+
+#include "common/log.h"
+#include "common/strings.h"
+#include "jobs/archive.h"
+#include "jobs/artifact_store.h"
+#include "jobs/job_runner.h"
+#include "net/http_server.h"
+#include "server/api.h"
+#include "server/health.h"
+#include "server/metrics.h"
+
+namespace atg::server {
+
+struct Service::Impl {
+  net::ServerOptions server_options;
+  std::shared_ptr<jobs::JobStore> store;
+  std::shared_ptr<ApiKeyRing> keys;
+  std::shared_ptr<ServiceMetrics> metrics = std::make_shared<ServiceMetrics>();
+  std::unique_ptr<Api> api;
+  std::unique_ptr<net::HttpServer> http;
+  std::unique_ptr<HealthChecker> health;
+  std::shared_ptr<jobs::ArtifactStore> artifacts;
+  std::unique_ptr<jobs::ArtifactSweeper> sweeper;
+  std::unique_ptr<jobs::JobObserver> observer;
+  std::unique_ptr<jobs::JobRunner> runner;  // null when ATG_MAX_CONCURRENT_JOBS=0
+  bool shut_down = false;
+};
+
+namespace {
+
+// Feeds the runner's measurements into the metrics registry.
+class MetricsObserver : public jobs::JobObserver {
+ public:
+  explicit MetricsObserver(std::shared_ptr<ServiceMetrics> m) : m_(std::move(m)) {}
+  void OnJobFinished(const jobs::Job& job, jobs::JobState state, std::string_view error_type,
+                     double seconds) override {
+    m_->RecordJob(job.type, seconds,
+                  state == jobs::JobState::kCompleted
+                      ? std::string_view()
+                      : (error_type.empty() ? std::string_view("unknown") : error_type));
+  }
+  void OnActiveWorkers(int active) override { m_->active_workers->Set(active); }
+
+ private:
+  std::shared_ptr<ServiceMetrics> m_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
+                                                 ServiceOverrides overrides) {
+  auto impl = std::make_unique<Impl>();
+  auto keys = LoadApiKeySet(settings);
+  if (!keys.ok()) return keys.status();
+  impl->keys = std::make_shared<ApiKeyRing>(std::move(*keys));
+
+  ApiOptions api_options;
+  api_options.version = overrides.version;
+  api_options.target_tenant_id = std::string(Trim(
+      settings.GetString("ATG_TARGET_TENANT_ID", Trim(settings.GetString("AZURE_TENANT_ID", "")))));
+  if (api_options.target_tenant_id.empty()) {
+    return Status::InvalidArgument(
+        "no target tenant: set ATG_TARGET_TENANT_ID (or AZURE_TENANT_ID) to the one tenant this "
+        "service may scan");
+  }
+  auto depth = settings.GetInt("ATG_MAX_QUEUE_DEPTH", 100, 0, 1'000'000);
+  if (!depth.ok()) return depth.status();
+  api_options.max_queue_depth = *depth;
+  auto body = settings.GetInt("ATG_MAX_REQUEST_BODY_BYTES", 1 << 20, 1024, 64 << 20);
+  if (!body.ok()) return body.status();
+  api_options.max_body_bytes = static_cast<uint64_t>(*body);
+  auto metrics = settings.GetBool("ENABLE_METRICS", true);
+  if (!metrics.ok()) return metrics.status();
+  api_options.enable_metrics = *metrics;
+  auto heartbeat = settings.GetInt("ATG_SSE_HEARTBEAT_SECONDS", 15, 1, 3600);
+  if (!heartbeat.ok()) return heartbeat.status();
+  api_options.sse_heartbeat = std::chrono::seconds(*heartbeat);
+
+  auto rate = RateLimitOptions::FromSettings(settings);
+  if (!rate.ok()) return rate.status();
+  auto audit = AuditLog::FromSettings(settings);
+  if (!audit.ok()) return audit.status();
+  auto store = jobs::OpenJobStore(settings);
+  if (!store.ok()) return store.status();
+  impl->store = std::shared_ptr<jobs::JobStore>(std::move(*store));
+
+  ApiDeps deps;
+  deps.store = impl->store;
+  deps.keys = impl->keys;
+  deps.limiter = std::make_shared<RequestRateLimiter>(*rate);
+  deps.audit = std::shared_ptr<AuditLog>(std::move(*audit));
+  auto artifacts = jobs::OpenArtifactStore(settings);
+  if (!artifacts.ok()) return artifacts.status();
+  impl->artifacts = std::shared_ptr<jobs::ArtifactStore>(std::move(*artifacts));
+  auto ttl = jobs::ArtifactTtl(settings);
+  if (!ttl.ok()) return ttl.status();
+  if (ttl->count() > 0) {
+    impl->sweeper = std::make_unique<jobs::ArtifactSweeper>(impl->artifacts.get(), *ttl);
+  }
+  deps.artifacts = impl->artifacts;
+  std::shared_ptr<ServiceMetrics> m = impl->metrics;
+  deps.metrics_text = [m] { return m->Render(); };
+  deps.observe_request = [m](std::string_view route, std::string_view method, int status,
+                             double seconds) { m->RecordRequest(route, method, status, seconds); };
+  Impl* raw = impl.get();
+  m->registry().AddRenderHook([raw] {
+    if (auto depth = raw->store->QueueDepth(); depth.ok()) {
+      raw->metrics->job_queue_depth->Set(static_cast<double>(*depth));
+    }
+  });
+  auto health = HealthOptionsFromSettings(settings, impl->store.get());
+  if (!health.ok()) return health.status();
+  health->version = overrides.version;
+  impl->health = std::make_unique<HealthChecker>(*health);
+  deps.health = [raw] {
+    HealthReport r = raw->health->Get();
+    return std::make_pair(r.http_status(), r.ToJson());
+  };
+  deps.on_job_created = [raw] {
+    if (raw->runner) raw->runner->Notify();
+  };
+  auto api = Api::Create(api_options, std::move(deps));
+  if (!api.ok()) return api.status();
+  impl->api = std::move(*api);
+
+  net::ServerOptions& so = impl->server_options;
+  so.host = settings.GetString("ATG_SERVER_HOST", "0.0.0.0");
+  auto port = settings.GetInt("ATG_SERVER_PORT", 8000, 0, 65535);
+  if (!port.ok()) return port.status();
+  so.port = static_cast<uint16_t>(*port);
+  auto threads = settings.GetInt("ATG_SERVER_WORKERS", 4, 1, 256);
+  if (!threads.ok()) return threads.status();
+  so.io_threads = static_cast<int>(*threads);
+  so.max_body_bytes = api_options.max_body_bytes;
+  so.tls_cert_file = settings.GetString("ATG_TLS_CERT_FILE", "");
+  so.tls_key_file = settings.GetString("ATG_TLS_KEY_FILE", "");
+  if (so.tls_cert_file.empty() != so.tls_key_file.empty()) {
+    return Status::InvalidArgument(
+        "TLS needs both ATG_TLS_CERT_FILE and ATG_TLS_KEY_FILE; only one is set");
+  }
+  so.error_responder = impl->api->ErrorResponder();
+  so.port_advice = "choose another with --port or ATG_SERVER_PORT";
+
+  // ATG_MAX_CONCURRENT_JOBS=0 makes an API-only replica: it queues jobs, others run them.
+  auto workers = settings.GetInt("ATG_MAX_CONCURRENT_JOBS", 3, 0, 64);
+  if (!workers.ok()) return workers.status();
+  if (*workers > 0) {
+    auto ro = jobs::JobRunnerOptionsFromSettings(settings);
+    if (!ro.ok()) return ro.status();
+    impl->observer = std::make_unique<MetricsObserver>(m);
+    impl->runner = std::make_unique<jobs::JobRunner>(impl->store.get(), *ro, impl->observer.get());
+    std::map<std::string, jobs::JobExecutor> executors = std::move(overrides.executors);
+    if (!executors.count("scan")) executors["scan"] = MakeScanExecutor(settings, m.get());
+    if (!executors.count("generate-iac")) {
+      ArtifactWriter writer = overrides.store_artifact;
+      if (!writer) {
+        std::shared_ptr<jobs::ArtifactStore> store = impl->artifacts;
+        writer = [store](const jobs::Job& job, const std::string& dir) -> Result<std::string> {
+          const std::string archive = dir + ".tar.gz";
+          auto info = jobs::CreateTarGz(dir, archive);
+          if (!info.ok()) return info.status();
+          auto stored = store->Put(job.id, archive);
+          std::error_code ec;
+          std::filesystem::remove(archive, ec);
+          if (!stored.ok()) return stored.status();
+          return stored->id;
+        };
+      }
+      executors["generate-iac"] = MakeGenerateIacExecutor(settings, writer);
+    }
+    for (auto& [type, executor] : executors) impl->runner->Register(type, std::move(executor));
+  }
+  return std::unique_ptr<Service>(new Service(std::move(impl)));
+}
+
+Service::Service(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Service::~Service() { Shutdown(std::chrono::milliseconds(0)); }
+
+Status Service::Start() {
+  impl_->http = std::make_unique<net::HttpServer>(impl_->server_options, impl_->api->Handler());
+  ATG_RETURN_IF_ERROR(impl_->http->Start());
+  if (impl_->runner) ATG_RETURN_IF_ERROR(impl_->runner->Start());
+  Log(LogLevel::kInfo, "atg serve listening",
+      {{"url", url()},
+       {"queue_backend", std::string(impl_->store->backend())},
+       {"keys", std::to_string(impl_->keys->Current()->keys().size())}});
+  return Status::Ok();
+}
+
+uint16_t Service::port() const { return impl_->http ? impl_->http->port() : 0; }
+
+std::string Service::url() const {
+  std::string host = impl_->server_options.host;
+  if (host == "0.0.0.0" || host == "::" || host.empty()) host = "127.0.0.1";
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return std::string(impl_->http ? impl_->http->scheme() : "http") + "://" + host + ":" +
+         std::to_string(port());
+}
+
+Status Service::ReloadKeys(const Settings& settings) {
+  auto keys = LoadApiKeySet(settings);
+  if (!keys.ok()) {
+    Log(LogLevel::kError, "API key reload failed; the current keys stay in force",
+        {{"reason", keys.status().message()}});
+    return keys.status();
+  }
+  std::string ids;
+  for (const auto& k : keys->keys()) ids += (ids.empty() ? "" : ",") + k.id;
+  impl_->keys->Replace(std::move(*keys));
+  Log(LogLevel::kInfo, "API keys reloaded", {{"key_ids", ids}});
+  return Status::Ok();
+}
+
+void Service::Shutdown(std::chrono::milliseconds grace) {
+  if (impl_->shut_down) return;
+  impl_->shut_down = true;
+  if (impl_->http) impl_->http->StopAccepting();
+  if (impl_->runner) impl_->runner->Shutdown(grace);
+  impl_->api->Shutdown();
+  if (impl_->http) impl_->http->Stop(grace);
+}
+
+}  // namespace atg::server
