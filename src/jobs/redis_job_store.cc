@@ -205,7 +205,7 @@ class RedisJobStore final : public JobStore {
       return Status::InvalidArgument("job id '" + job.id + "' is not of the form job_<32 hex>");
     }
     int64_t created = job.created_at_ms != 0 ? job.created_at_ms : NowMs();
-    std::vector<std::string> args = {std::to_string(max_queue_depth), job.owner,
+    std::vector<std::string> args = {job.id, std::to_string(max_queue_depth), job.owner,
                                      std::to_string(created)};
     auto field = [&](std::string name, std::string value) {
       args.push_back(std::move(name));
