@@ -96,7 +96,9 @@ class JobStore {
                                                std::chrono::milliseconds lease) = 0;
 
   // Renews the lease. kAborted when the worker no longer holds it (it expired and the job was
-  // claimed again, or it was finished): the worker must stop working on that job.
+  // claimed again, or it was finished): the worker must stop working on that job. kCancelled
+  // (lease renewed) once RequestCancel was called: the worker should stop at a safe point and
+  // Finish the job as kCancelled.
   virtual Status Heartbeat(std::string_view id, std::string_view worker_id,
                            std::chrono::milliseconds lease) = 0;
 

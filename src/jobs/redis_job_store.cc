@@ -205,7 +205,7 @@ class RedisJobStore final : public JobStore {
       return Status::InvalidArgument("job id '" + job.id + "' is not of the form job_<32 hex>");
     }
     int64_t created = job.created_at_ms != 0 ? job.created_at_ms : NowMs();
-    std::vector<std::string> args = {std::to_string(max_queue_depth), job.owner,
+    std::vector<std::string> args = {job.id, std::to_string(max_queue_depth), job.owner,
                                      std::to_string(created)};
     auto field = [&](std::string name, std::string value) {
       args.push_back(std::move(name));
@@ -512,6 +512,14 @@ class RedisJobStore final : public JobStore {
       if ((*r)->type == REDIS_REPLY_ERROR) {
         std::string err = ReplyString(r->get());
         if (err.starts_with("NOSCRIPT")) return std::move(*r);
+        // A server that is loading its data, a read-only replica, a busy script: the queue is
+        // temporarily unusable rather than broken.
+        for (const char* transient : {"LOADING", "READONLY", "BUSY", "MASTERDOWN", "TRYAGAIN"}) {
+          if (err.starts_with(transient)) {
+            return ConnectionFailed(Where() + " cannot serve the queue right now (" + err +
+                                    "); retry later, and check that REDIS_URL names the primary");
+          }
+        }
         return Status::Internal("Redis refused " + args[0] + ": " + err);
       }
       return std::move(*r);

@@ -1,0 +1,144 @@
+// The job store and runner suites against a real Redis (ATG_TEST_REDIS_URL), each test under
+// its own key prefix, plus what only Redis has: passwords, lost connections, script cache.
+#include "jobs/redis_job_store.h"
+
+#include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "common/config.h"
+#include "jobs/job.h"
+#include "jobs/testing/job_runner_conformance.h"
+#include "jobs/testing/job_store_conformance.h"
+#include "jobs/testing/store_backend.h"
+#include "service_env.h"
+
+namespace atg::jobs::testing {
+namespace {
+
+StoreBackend RedisBackend() {
+  StoreBackend b;
+  b.name = "redis";
+  b.require = [] { ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL"); };
+  b.new_namespace = [] { return "atgtest:" + NewJobId().substr(4, 12) + ":"; };
+  b.open = [](const std::string& ns) {
+    RedisJobStoreOptions o;
+    o.url = ::atg::testing::ServiceEnv("ATG_TEST_REDIS_URL");
+    o.key_prefix = ns;
+    return OpenRedisJobStore(o);
+  };
+  b.cleanup = [](const std::string&) {};  // the test Redis keeps nothing on disk
+  return b;
+}
+
+INSTANTIATE_TEST_SUITE_P(Redis, JobStoreConformance, ::testing::Values(RedisBackend()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Redis, JobRunnerConformance, ::testing::Values(RedisBackend()),
+                         [](const auto& info) { return info.param.name; });
+
+// Runs one command on a separate connection (test set-up only).
+void RedisDo(const std::string& url, const std::vector<std::string>& args) {
+  std::string host;
+  int port = 0;
+  ASSERT_TRUE(::atg::testing::ParseServiceUrl(url, &host, &port));
+  redisContext* c = redisConnect(host.c_str(), port);
+  ASSERT_TRUE(c != nullptr && c->err == 0);
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const auto& a : args) {
+    argv.push_back(a.c_str());
+    lens.push_back(a.size());
+  }
+  auto* r = static_cast<redisReply*>(
+      redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()));
+  EXPECT_NE(r, nullptr);
+  if (r != nullptr) {
+    EXPECT_NE(r->type, REDIS_REPLY_ERROR) << std::string(r->str, r->len);
+    freeReplyObject(r);
+  }
+  redisFree(c);
+}
+
+std::unique_ptr<JobStore> OpenWithPrefix(const std::string& url, const std::string& prefix) {
+  RedisJobStoreOptions o;
+  o.url = url;
+  o.key_prefix = prefix;
+  auto s = OpenRedisJobStore(o);
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return s.ok() ? std::move(*s) : nullptr;
+}
+
+Job NewJob() {
+  Job j;
+  j.id = NewJobId();
+  j.type = "scan";
+  j.owner = "key-a";
+  return j;
+}
+
+TEST(RedisJobStoreTest, SurvivesScriptFlushAndKilledConnections) {
+  ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+  auto store = OpenWithPrefix(url, "atgtest:" + NewJobId().substr(4, 12) + ":");
+  ASSERT_NE(store, nullptr);
+  Job a = NewJob();
+  ASSERT_TRUE(store->Create(a, 0).ok());
+  RedisDo(url, {"SCRIPT", "FLUSH"});  // as after a Redis restart
+  Job b = NewJob();
+  ASSERT_TRUE(store->Create(b, 0).ok()) << "EVAL fallback";
+  RedisDo(url, {"CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes"});  // idle pool now dead
+  auto claimed = store->ClaimNext("w", std::chrono::milliseconds(10000));
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  ASSERT_TRUE(claimed->has_value());
+  EXPECT_EQ((*claimed)->id, a.id);
+  EXPECT_TRUE(store->Ping().ok());
+}
+
+TEST(RedisJobStoreTest, PasswordFromTheUrl) {
+  ATG_REQUIRE_SERVICE_ENV(auth_url, "ATG_TEST_REDIS_AUTH_URL");
+  ATG_REQUIRE_SERVICE_ENV(password, "ATG_TEST_REDIS_PASSWORD");
+  std::string host;
+  int port = 0;
+  ASSERT_TRUE(::atg::testing::ParseServiceUrl(auth_url, &host, &port));
+  std::string base = "redis://" + host + ":" + std::to_string(port) + "/0";
+  std::string good = "redis://:" + password + "@" + host + ":" + std::to_string(port) + "/0";
+  std::string wrong = "redis://:" + password + "x@" + host + ":" + std::to_string(port) + "/0";
+
+  auto store = OpenWithPrefix(good, "atgtest:" + NewJobId().substr(4, 12) + ":");
+  ASSERT_NE(store, nullptr);
+  Job j = NewJob();
+  ASSERT_TRUE(store->Create(j, 0).ok());
+  auto claimed = store->ClaimNext("w", std::chrono::milliseconds(1000));
+  ASSERT_TRUE(claimed.ok() && claimed->has_value());
+
+  RedisJobStoreOptions o;
+  o.url = wrong;
+  auto refused = OpenRedisJobStore(o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(refused.status().message().rfind("Queue connection failed: ", 0), 0u)
+      << refused.status().message();
+  EXPECT_EQ(refused.status().message().find(password), std::string::npos) << "password leaked";
+
+  o.url = base;
+  auto missing = OpenRedisJobStore(o);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("requires a password"), std::string::npos)
+      << missing.status().message();
+}
+
+TEST(RedisJobStoreTest, OpenJobStorePicksRedisWhenRedisUrlIsSet) {
+  ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+  auto store = OpenJobStore(Settings::FromMaps(
+      {{"REDIS_URL", url}, {"ATG_REDIS_KEY_PREFIX", "atgtest:" + NewJobId().substr(4, 12) + ":"}},
+      {}));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->backend(), "redis");
+  EXPECT_EQ(*(*store)->QueueDepth(), 0);
+}
+
+}  // namespace
+}  // namespace atg::jobs::testing
