@@ -90,5 +90,23 @@ TEST(AzureBlobArtifactStoreTest, WrongKeyIsRefusedWithoutShowingIt) {
   EXPECT_EQ(opened.status().message().find(o.account_key), std::string::npos);
 }
 
+TEST(AzureBlobArtifactStoreTest, SelectedBySettings) {
+  ATG_REQUIRE_SERVICE_ENV(endpoint, "ATG_TEST_AZURITE_BLOB_ENDPOINT");
+  ATG_REQUIRE_SERVICE_ENV(account, "ATG_TEST_AZURITE_ACCOUNT");
+  ATG_REQUIRE_SERVICE_ENV(key, "ATG_TEST_AZURITE_KEY");
+  auto store =
+      jobs::OpenArtifactStore(Settings::FromMaps({{"ATG_ARTIFACT_BLOB_ENDPOINT", endpoint},
+                                                  {"ATG_ARTIFACT_BLOB_ACCOUNT", account},
+                                                  {"ATG_ARTIFACT_BLOB_KEY", key},
+                                                  {"ATG_ARTIFACT_BLOB_CONTAINER", Container()}},
+                                                 {}));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->backend(), "azure_blob");
+  auto missing =
+      jobs::OpenArtifactStore(Settings::FromMaps({{"ATG_ARTIFACT_BLOB_ENDPOINT", endpoint}}, {}));
+  EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find("ATG_ARTIFACT_BLOB_KEY"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace atg
