@@ -12,6 +12,7 @@
 #include "common/data_dir.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "jobs/azure_blob_artifact_store.h"
 #include "jobs/digest.h"
 
 namespace atg::jobs {
@@ -304,6 +305,23 @@ Result<std::unique_ptr<ArtifactStore>> OpenFilesystemArtifactStore(
 }
 
 Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const Settings& settings) {
+  if (auto endpoint = settings.Get("ATG_ARTIFACT_BLOB_ENDPOINT"); endpoint && !endpoint->empty()) {
+    AzureBlobArtifactOptions o;
+    o.endpoint = *endpoint;
+    o.account = settings.GetString("ATG_ARTIFACT_BLOB_ACCOUNT", "");
+    o.account_key = settings.GetString("ATG_ARTIFACT_BLOB_KEY", "");
+    o.container = settings.GetString("ATG_ARTIFACT_BLOB_CONTAINER", "artifacts");
+    if (o.account.empty() || o.account_key.empty()) {
+      return Status::InvalidArgument(
+          "ATG_ARTIFACT_BLOB_ENDPOINT is set but ATG_ARTIFACT_BLOB_ACCOUNT or "
+          "ATG_ARTIFACT_BLOB_KEY is not: set both (or unset the endpoint to keep artifacts in "
+          "ATG_DATA_DIR)");
+    }
+    RegisterSecret(o.account_key);
+    auto store = OpenAzureBlobArtifactStore(std::move(o));
+    if (!store.ok()) return store.status().WithContext("opening the artifact blob container");
+    return store;
+  }
   auto dir = DataDir(settings);
   if (!dir.ok()) return dir.status();
   return OpenFilesystemArtifactStore(dir.value() + "/artifacts");

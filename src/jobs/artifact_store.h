@@ -80,7 +80,9 @@ class ArtifactStore {
 Result<std::unique_ptr<ArtifactStore>> OpenFilesystemArtifactStore(
     const std::string& dir, std::function<int64_t()> now_ms = nullptr);
 
-// The store the settings select: the filesystem backend at DataDir(settings)/artifacts.
+// The store the settings select: Azure Blob Storage when ATG_ARTIFACT_BLOB_ENDPOINT is set
+// (with ATG_ARTIFACT_BLOB_ACCOUNT, ATG_ARTIFACT_BLOB_KEY and ATG_ARTIFACT_BLOB_CONTAINER, default
+// "artifacts"), else the filesystem backend at DataDir(settings)/artifacts.
 Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const Settings& settings);
 
 // ATG_ARTIFACT_TTL_DAYS (default 7; 0 = keep forever) as a duration.

@@ -120,7 +120,7 @@ TEST(HealthServicesTest, RedisDownThenUpThenDown) {
   EXPECT_EQ(checker.Get().status, "degraded");
 
   auto wait_for = [&](const std::string& status) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (checker.Get().status != status && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(milliseconds(50));
     }
