@@ -16,11 +16,13 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "graph/arm_id.h"
 #include "graph/rules/rules.h"
 #include "graph/sqlite_graph_store.h"
 #include "iac/emit.h"
@@ -156,6 +158,16 @@ int main(int argc, char** argv) {
       "cycles; peak RSS %.0f MiB\n",
       Since(t0), CpuSeconds() - cpu0, plan->resources.size(), plan->principals.size(),
       plan->skipped.size(), plan->inputs.size(), plan->broken_cycles.size(), PeakRssMiB());
+  // Which kinds of resources formed the cycles that were broken (by type pair).
+  std::map<std::string, int> cycle_kinds;
+  for (const auto& [from, to] : plan->broken_cycles) {
+    auto type_of = [](const std::string& key) {
+      auto id = atg::graph::ParseArmId(key);
+      return id.ok() ? id->type : std::string("?");
+    };
+    ++cycle_kinds[type_of(from) + " -> " + type_of(to)];
+  }
+  for (const auto& [kind, n] : cycle_kinds) std::printf("  broken: %s x%d\n", kind.c_str(), n);
   for (const std::string& format : atg::Split(formats, ',', true)) {
     auto t1 = Clock::now();
     auto emitted = format == "terraform" ? atg::iac::EmitTerraform(*plan)
