@@ -16,11 +16,13 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "graph/arm_id.h"
 #include "graph/rules/rules.h"
 #include "graph/sqlite_graph_store.h"
 #include "iac/emit.h"
@@ -38,6 +40,13 @@ double PeakRssMiB() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 double Since(Clock::time_point t) {
@@ -137,16 +146,28 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto t0 = Clock::now();
+  double cpu0 = CpuSeconds();
   auto plan = atg::iac::BuildPlan(**store, {});
   if (!plan.ok()) {
     std::fprintf(stderr, "plan: %s\n", plan.status().message().c_str());
     return 1;
   }
   std::printf(
-      "BuildPlan: %.2f s, %zu resources, %zu principals, %zu skipped, %zu inputs, %zu broken "
+      "BuildPlan: %.2f s (CPU %.2f s), %zu resources, %zu principals, %zu skipped, %zu inputs, %zu "
+      "broken "
       "cycles; peak RSS %.0f MiB\n",
-      Since(t0), plan->resources.size(), plan->principals.size(), plan->skipped.size(),
-      plan->inputs.size(), plan->broken_cycles.size(), PeakRssMiB());
+      Since(t0), CpuSeconds() - cpu0, plan->resources.size(), plan->principals.size(),
+      plan->skipped.size(), plan->inputs.size(), plan->broken_cycles.size(), PeakRssMiB());
+  // Which kinds of resources formed the cycles that were broken (by type pair).
+  std::map<std::string, int> cycle_kinds;
+  for (const auto& [from, to] : plan->broken_cycles) {
+    auto type_of = [](const std::string& key) {
+      auto id = atg::graph::ParseArmId(key);
+      return id.ok() ? id->type : std::string("?");
+    };
+    ++cycle_kinds[type_of(from) + " -> " + type_of(to)];
+  }
+  for (const auto& [kind, n] : cycle_kinds) std::printf("  broken: %s x%d\n", kind.c_str(), n);
   for (const std::string& format : atg::Split(formats, ',', true)) {
     auto t1 = Clock::now();
     auto emitted = format == "terraform" ? atg::iac::EmitTerraform(*plan)

@@ -36,14 +36,21 @@ void Match(json::value& v, const std::vector<std::string>& segs, size_t i, std::
   }
 }
 
-void Named(json::value& v, std::string_view name, std::string& path,
-           const std::function<void(const PathMatch&)>& visit) {
+size_t NameIndex(const std::vector<std::string_view>& names, std::string_view key) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (EqualsIgnoreCase(names[i], key)) return i;
+  }
+  return names.size();
+}
+
+void Named(json::value& v, const std::vector<std::string_view>& names, std::string& path,
+           std::vector<std::pair<PathMatch, size_t>>* out) {
   if (v.is_array()) {
     auto& arr = v.as_array();
     const size_t len = path.size();
     for (size_t k = 0; k < arr.size(); ++k) {
       path += '[' + std::to_string(k) + ']';
-      Named(arr[k], name, path, visit);
+      Named(arr[k], names, path, out);
       path.resize(len);
     }
     return;
@@ -54,10 +61,11 @@ void Named(json::value& v, std::string_view name, std::string& path,
     const size_t len = path.size();
     if (!path.empty()) path += '.';
     path.append(kv.key());
-    if (EqualsIgnoreCase(kv.key(), name)) {
-      visit({&obj, std::string(kv.key()), path});
+    size_t i = NameIndex(names, kv.key());
+    if (i < names.size()) {
+      out->push_back({{&obj, std::string(kv.key()), path}, i});
     } else {
-      Named(kv.value(), name, path, visit);
+      Named(kv.value(), names, path, out);
     }
     path.resize(len);
   }
@@ -81,18 +89,24 @@ std::vector<PathMatch> MatchPath(json::object& body, std::string_view pattern) {
   return out;
 }
 
-void ForEachNamedProperty(json::object& body, std::string_view name,
-                          const std::function<void(const PathMatch&)>& visit) {
+void ForEachNamedProperty(json::object& body, const std::vector<std::string_view>& names,
+                          const std::function<void(const PathMatch&, size_t)>& visit) {
   json::value root;
   root.emplace_object().swap(body);
   std::string path;
-  std::vector<PathMatch> found;
-  Named(root, name, path, [&](const PathMatch& m) { found.push_back(m); });
+  std::vector<std::pair<PathMatch, size_t>> found;
+  Named(root, names, path, &found);
   body.swap(root.as_object());
-  for (auto& m : found) {
+  for (auto& [m, i] : found) {
     if (m.holder == &root.as_object()) m.holder = &body;
-    visit(m);
+    visit(m, i);
   }
+}
+
+void ForEachNamedProperty(json::object& body, std::string_view name,
+                          const std::function<void(const PathMatch&)>& visit) {
+  ForEachNamedProperty(body, std::vector<std::string_view>{name},
+                       [&](const PathMatch& m, size_t) { visit(m); });
 }
 
 void RemoveMatches(std::vector<PathMatch> matches) {
@@ -105,7 +119,15 @@ void RemoveMatches(std::vector<PathMatch> matches) {
     return depth(a.path) > depth(b.path);
   });
   for (const auto& m : matches) {
-    if (m.holder != nullptr) m.holder->erase(m.key);
+    if (m.holder == nullptr || !m.holder->contains(m.key)) continue;
+    // Rebuilt rather than erased: erase moves the last member into the gap, and generated
+    // files read better with Azure's member order.
+    json::object rebuilt(m.holder->storage());
+    rebuilt.reserve(m.holder->size() - 1);
+    for (auto& kv : *m.holder) {
+      if (kv.key() != m.key) rebuilt.emplace(kv.key(), std::move(kv.value()));
+    }
+    *m.holder = std::move(rebuilt);
   }
 }
 

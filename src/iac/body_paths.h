@@ -35,6 +35,10 @@ std::vector<PathMatch> MatchPath(json::object& body, std::string_view pattern);
 void ForEachNamedProperty(json::object& body, std::string_view name,
                           const std::function<void(const PathMatch&)>& visit);
 
+// The same for several names in one pass; `visit` also gets the index of the name matched.
+void ForEachNamedProperty(json::object& body, const std::vector<std::string_view>& names,
+                          const std::function<void(const PathMatch&, size_t)>& visit);
+
 // Removes the matched properties (each exactly once, deepest first so holders stay valid).
 void RemoveMatches(std::vector<PathMatch> matches);
 

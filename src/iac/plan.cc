@@ -381,8 +381,11 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
       auto p = n.Properties();
       if (p.ok() && p->is_object()) {
         const json::object* props = FindObject(&p->as_object(), "properties");
-        auto rt = FindString(props, "roleType");
-        builtin = rt && EqualsIgnoreCase(*rt, "BuiltInRole");
+        // ARM writes properties.type; older payloads and Graph write roleType.
+        for (const char* field : {"type", "roleType"}) {
+          auto rt = FindString(props, field);
+          builtin = builtin || (rt && EqualsIgnoreCase(*rt, "BuiltInRole"));
+        }
       }
       if (builtin || tenant_level) {
         skip_reason[i] = "built-in role definition: exists in every tenant";
@@ -406,12 +409,15 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
     auto parsed = c.node.Properties();
     if (!parsed.ok()) return parsed.status();
     json::object full = parsed->is_object() ? std::move(parsed->as_object()) : json::object{};
+    // The id keeps Azure's casing of the type; Resource Graph lower-cases body.type.
+    auto id = graph::ParseArmId(c.node.original_id);
     auto t = FindString(&full, "type");
-    if (t && !t->empty()) {
+    if (id.ok() && EqualsIgnoreCase(id->type, c.node.type)) {
+      c.type = id->type;
+    } else if (t && !t->empty()) {
       c.type = std::string(*t);
     } else {
-      auto id = graph::ParseArmId(c.node.original_id);
-      c.type = id.ok() ? id->type : c.node.type;
+      c.type = c.node.type;
     }
     for (std::string_view f : kDeployableFields) {
       if (auto* v = full.if_contains(f); v != nullptr && !v->is_null()) c.body[f] = std::move(*v);
@@ -606,7 +612,9 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
     // Cross-tenant rewriting.
     json::value body(std::move(c.body));
     std::string path;
-    RewriteValue(body, "", rw, path, &unmapped[k]);
+    if (rw.RewritesSubscriptions() || rw.cross_tenant || !identity_map.empty()) {
+      RewriteValue(body, "", rw, path, &unmapped[k]);
+    }
     for (const UnmappedSlot& u : unmapped[k]) RemoveAtPath(body.as_object(), u.path);
     r.body = std::move(body.as_object());
     secrets[k] = std::move(c.secrets);

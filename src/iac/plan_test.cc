@@ -139,6 +139,24 @@ TEST_F(PlanTest, EveryResourceIsEmittedOrSkippedWithAReason) {
   EXPECT_TRUE(types.count("microsoft.managedidentity/userassignedidentities"));
   EXPECT_TRUE(types.count("microsoft.resources/resourcegroups"));
   EXPECT_FALSE(p.principals.empty());
+  // The scan stored the providers' API versions on the tenant node; the plan uses them.
+  auto tenant = scan_->store->GetNode(graph::TenantKey(scan_->store->tenant_id()));
+  ASSERT_TRUE(tenant.ok() && tenant->has_value());
+  auto props = (*tenant)->Properties();
+  ASSERT_TRUE(props.ok());
+  const json::object* versions = FindObject(&props->as_object(), "api_versions");
+  ASSERT_NE(versions, nullptr);
+  EXPECT_FALSE(versions->empty());
+  size_t from_tenant = 0;
+  for (const auto& r : p.resources) {
+    EXPECT_FALSE(r.api_version.empty()) << r.key;
+    auto v = FindString(versions, ToLower(r.type));
+    if (v) {
+      EXPECT_EQ(r.api_version, *v) << r.key;
+      ++from_tenant;
+    }
+  }
+  EXPECT_GT(from_tenant, p.resources.size() / 2);
   bool group_with_members = false;
   for (const auto& pp : p.principals)
     group_with_members |= pp.kind == "group" && !pp.members.empty();
@@ -163,12 +181,20 @@ TEST_F(PlanTest, BodiesHoldNoReadOnlyFieldsAndNoSecrets) {
       EXPECT_EQ(id->as_object().if_contains("principalId"), nullptr) << r.key;
     }
   }
-  // Every VM with an OS profile needs an admin password input; none is a literal.
-  size_t vms = 0;
+  // Every VM with an OS profile and password sign-in needs an admin password input.
+  size_t vms = 0, ssh_only = 0;
   std::regex name_re("[a-z][a-z0-9_]*");
   std::set<std::string> names;
   for (size_t i = 0; i < p.resources.size(); ++i) {
     if (!EqualsIgnoreCase(p.resources[i].type, "Microsoft.Compute/virtualMachines")) continue;
+    const json::object& props = p.resources[i].body.at("properties").as_object();
+    const json::object* os = FindObject(&props, "osProfile");
+    ASSERT_NE(os, nullptr);
+    const json::object* linux = FindObject(os, "linuxConfiguration");
+    if (linux != nullptr && FindBool(linux, "disablePasswordAuthentication").value_or(false)) {
+      ++ssh_only;
+      continue;
+    }
     ++vms;
     bool has = false;
     for (const auto& in : p.inputs) {
@@ -177,6 +203,7 @@ TEST_F(PlanTest, BodiesHoldNoReadOnlyFieldsAndNoSecrets) {
     EXPECT_TRUE(has) << p.resources[i].key;
   }
   EXPECT_GT(vms, 0u);
+  EXPECT_GT(ssh_only, 0u);
   for (const auto& in : p.inputs) {
     EXPECT_TRUE(std::regex_match(in.name, name_re)) << in.name;
     EXPECT_TRUE(names.insert(in.name).second) << "duplicate input " << in.name;

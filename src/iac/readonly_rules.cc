@@ -81,6 +81,12 @@ const std::vector<ReadOnlyRule>& ReadOnlyRules() {
       {"microsoft.network/virtualnetworks/subnets", "properties.resourceNavigationLinks"},
       {"microsoft.network/virtualnetworks/subnets", "properties.ipConfigurationProfiles"},
       {"microsoft.network/virtualnetworks/subnets", "properties.purpose"},
+      {"microsoft.network/virtualnetworks/subnets",
+       "properties.applicationGatewayIPConfigurations"},
+      {"microsoft.network/virtualnetworks/subnets", "properties.privateLinkServices"},
+      {"microsoft.network/virtualnetworks",
+       "properties.subnets.properties.applicationGatewayIPConfigurations"},
+      {"microsoft.network/virtualnetworks", "properties.subnets.properties.privateLinkServices"},
       {"microsoft.network/virtualnetworks/virtualnetworkpeerings", "properties.peeringState"},
       {"microsoft.network/virtualnetworks/virtualnetworkpeerings", "properties.peeringSyncLevel"},
       {"microsoft.network/publicipaddresses", "properties.ipAddress"},
@@ -268,9 +274,8 @@ const std::vector<ReadOnlyRule>& ReadOnlyRules() {
 
 void RemoveReadOnly(std::string_view lower_type, json::object* body) {
   std::vector<PathMatch> matches;
-  for (std::string_view name : ReadOnlyEverywhere()) {
-    ForEachNamedProperty(*body, name, [&](const PathMatch& m) { matches.push_back(m); });
-  }
+  ForEachNamedProperty(*body, ReadOnlyEverywhere(),
+                       [&](const PathMatch& m, size_t) { matches.push_back(m); });
   for (const ReadOnlyRule& r : ReadOnlyRules()) {
     if (!r.type.empty() && r.type != lower_type) continue;
     for (auto& m : MatchPath(*body, r.pattern)) matches.push_back(std::move(m));

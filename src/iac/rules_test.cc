@@ -31,6 +31,11 @@ TEST(ReadOnlyRulesTest, StorageEndpointsAndNicBackReferences) {
     "ipConfigurations": []}})");
   RemoveReadOnly("microsoft.network/networkinterfaces", &nic);
   EXPECT_EQ(json::serialize(nic), R"({"properties":{"ipConfigurations":[]}})");
+  // A subnet's back-references to application gateways would form cycles.
+  auto subnet = Body(R"({"properties": {"addressPrefix": "10.0.0.0/24",
+    "applicationGatewayIPConfigurations": [{"id": "/agw/gatewayIPConfigurations/g"}]}})");
+  RemoveReadOnly("microsoft.network/virtualnetworks/subnets", &subnet);
+  EXPECT_EQ(json::serialize(subnet), R"({"properties":{"addressPrefix":"10.0.0.0/24"}})");
   // The same path on another type stays.
   auto other = Body(R"({"properties": {"macAddress": "00"}})");
   RemoveReadOnly("microsoft.test/things", &other);

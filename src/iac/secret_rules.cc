@@ -87,15 +87,18 @@ const std::vector<RequiredSecret>& RequiredSecrets() {
 std::vector<SecretSlot> ExtractSecrets(std::string_view lower_type, json::object* body) {
   std::vector<SecretSlot> slots;
   std::vector<PathMatch> found;
-  for (const SecretName& s : SecretNames()) {
-    ForEachNamedProperty(*body, s.name, [&](const PathMatch& m) {
-      const json::value* v = m.holder->if_contains(m.key);
-      // An explicit null or empty string holds nothing to protect.
-      if (v == nullptr || v->is_null() || (v->is_string() && v->as_string().empty())) return;
-      found.push_back(m);
-      slots.push_back({m.path, m.key, std::string(s.description)});
-    });
-  }
+  static const std::vector<std::string_view> kNames = [] {
+    std::vector<std::string_view> v;
+    for (const SecretName& s : SecretNames()) v.push_back(s.name);
+    return v;
+  }();
+  ForEachNamedProperty(*body, kNames, [&](const PathMatch& m, size_t i) {
+    const json::value* v = m.holder->if_contains(m.key);
+    // An explicit null or empty string holds nothing to protect.
+    if (v == nullptr || v->is_null() || (v->is_string() && v->as_string().empty())) return;
+    found.push_back(m);
+    slots.push_back({m.path, m.key, std::string(SecretNames()[i].description)});
+  });
   RemoveMatches(std::move(found));
   for (const RequiredSecret& r : RequiredSecrets()) {
     if (r.type != lower_type) continue;
