@@ -112,6 +112,7 @@ class Emitter {
   void ChooseProviders();
   std::string FileFor(const PlannedResource& r) const;
   Status EmitResource(size_t i);
+  bool ImpliedBy(const std::vector<size_t>& used, size_t dep) const;
   void EmitAzapi(MapContext& ctx, HclWriter& w);
   std::string AzapiParentId(MapContext& ctx);
   void EmitPrincipals();
@@ -320,6 +321,18 @@ void Emitter::EmitAzapi(MapContext& ctx, HclWriter& w) {
   w.BoolAttribute("schema_validation_enabled", false);
 }
 
+// True when `dep` is one of the referenced resources or one of their own dependencies:
+// Terraform orders transitively, so e.g. a database that references its server needs no
+// depends_on for the server's resource group.
+bool Emitter::ImpliedBy(const std::vector<size_t>& used, size_t dep) const {
+  if (std::binary_search(used.begin(), used.end(), dep)) return true;
+  for (size_t u : used) {
+    const auto& d = plan_.resources[u].depends_on;
+    if (std::binary_search(d.begin(), d.end(), dep)) return true;
+  }
+  return false;
+}
+
 Status Emitter::EmitResource(size_t i) {
   const PlannedResource& r = plan_.resources[i];
   const Decision& d = decisions_[i];
@@ -346,9 +359,7 @@ Status Emitter::EmitResource(size_t i) {
   // Dependencies a written reference does not already imply.
   std::string deps;
   for (size_t dep : r.depends_on) {
-    if (dep == i || std::binary_search(ctx.used_targets().begin(), ctx.used_targets().end(), dep)) {
-      continue;
-    }
+    if (dep == i || ImpliedBy(ctx.used_targets(), dep)) continue;
     deps.append(deps.empty() ? "[" : ", ");
     const TfAddress& t = shared_.addresses[dep];
     deps.append(t.type + "." + t.name);

@@ -70,6 +70,8 @@ const std::set<std::string> kDropped = {"provisioningState",
                                         "subnets@nsg",
                                         "subnets@rt",
                                         "ipConfiguration",
+                                        "virtualMachine@nic",
+                                        "privateEndpoints@subnet",
                                         "privateEndpoint@nic",
                                         "networkInterfaces@pe",
                                         "virtualMachines",
@@ -453,6 +455,12 @@ TEST(TerraformValidate, SimulatedTenantParsesAndEveryReferenceResolves) {
     suffix_seen = suffix_seen || f.content.find("}/") != std::string::npos;
   }
   EXPECT_TRUE(suffix_seen) << "no reference with a suffix in the emitted files";
+  // Ids of emitted resources are references, not literals.
+  for (const iac::OutputFile& f : emitted.value().files) {
+    EXPECT_EQ(f.content.find("network_interface_ids = [\"/subscriptions/"), std::string::npos)
+        << f.path;
+    EXPECT_EQ(f.content.find("subnet_id = \"/subscriptions/"), std::string::npos) << f.path;
+  }
   EXPECT_TRUE(declared.count("azuread_group_member." + plan.principals[12].symbol + "__" +
                              plan.principals[plan.principals[12].members.at(0)].symbol) ||
               plan.principals[12].members.empty());
