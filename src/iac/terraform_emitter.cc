@@ -72,6 +72,24 @@ Status CheckPlan(const Plan& plan) {
   return Status::Ok();
 }
 
+// True when `path` matches `pattern`, where "[*]" in the pattern matches any "[n]".
+bool InputPathMatches(std::string_view pattern, std::string_view path) {
+  size_t i = 0, j = 0;
+  while (i < pattern.size() && j < path.size()) {
+    if (pattern.compare(i, 3, "[*]") == 0 && path[j] == '[') {
+      const size_t close = path.find(']', j);
+      if (close == std::string_view::npos) return false;
+      i += 3;
+      j = close + 1;
+      continue;
+    }
+    if (pattern[i] != path[j]) return false;
+    ++i;
+    ++j;
+  }
+  return i == pattern.size() && j == path.size();
+}
+
 struct Decision {
   const TypeMapping* mapping = nullptr;  // nullptr: azapi_resource
   std::string reason;                    // why azapi
@@ -218,8 +236,8 @@ void Emitter::Prepare() {
       std::string type = m->choose(ctx, &d.reason);
       for (const Input* in : shared_.inputs_of[i]) {
         if (type.empty()) break;
-        if (std::find(m->input_paths.begin(), m->input_paths.end(), in->path) ==
-            m->input_paths.end()) {
+        if (std::none_of(m->input_paths.begin(), m->input_paths.end(),
+                         [&](std::string_view p) { return InputPathMatches(p, in->path); })) {
           type.clear();
           d.reason = "input at " + in->path + " has no azurerm argument";
         }

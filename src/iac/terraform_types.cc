@@ -421,6 +421,7 @@ void RenderVm(C& c, W& w) {
   c.Attr(w, "availability_set_id", "properties.availabilitySet.id");
   if (NonEmptyArray(c, "zones")) w.Attribute("zone", c.Expr("zones[0]"));
   c.Attr(w, "license_type", "properties.licenseType");
+  c.Attr(w, "custom_data", "properties.osProfile.customData");
   const std::string keys = "properties.osProfile.linuxConfiguration.ssh.publicKeys";
   const size_t nk = windows ? 0 : ArraySize(c, keys);
   for (size_t i = 0; i < nk; ++i) {
@@ -1179,7 +1180,7 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
          "azurerm_virtual_machine_data_disk_attachment)",
          ChooseVm,
          RenderVm,
-         {kAdminPassword}},
+         {kAdminPassword, "properties.osProfile.customData"}},
         {"microsoft.compute/virtualmachines/extensions",
          "azurerm_virtual_machine_extension",
          ATG_FIXED("azurerm_virtual_machine_extension"),
@@ -1199,7 +1200,11 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
          ATG_FIXED("azurerm_application_insights"), RenderAppInsights},
         {"microsoft.insights/diagnosticsettings", "azurerm_monitor_diagnostic_setting",
          ChooseDiagnostic, RenderDiagnostic},
-        {"microsoft.keyvault/vaults", "azurerm_key_vault", ChooseKeyVault, RenderKeyVault},
+        {"microsoft.keyvault/vaults",
+         "azurerm_key_vault",
+         ChooseKeyVault,
+         RenderKeyVault,
+         {"properties.accessPolicies[*].objectId"}},
         {"microsoft.managedidentity/userassignedidentities", "azurerm_user_assigned_identity",
          ATG_FIXED("azurerm_user_assigned_identity"), RenderUserIdentity},
         {"microsoft.network/azurefirewalls", "azurerm_firewall", ChooseFirewall, RenderFirewall},
@@ -1239,7 +1244,7 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
          "azurerm_mssql_server",
          ChooseSqlServer,
          RenderSqlServer,
-         {kSqlPassword}},
+         {kSqlPassword, "properties.administrators.sid"}},
         {"microsoft.sql/servers/databases", "azurerm_mssql_database",
          ATG_FIXED("azurerm_mssql_database"), RenderSqlDatabase},
         {"microsoft.sql/servers/firewallrules", "azurerm_mssql_firewall_rule",
