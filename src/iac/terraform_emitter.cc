@@ -321,16 +321,24 @@ void Emitter::EmitAzapi(MapContext& ctx, HclWriter& w) {
     }
     body = &patched;
   }
+  // azapi has its own arguments for identity and tags; the rest of the body goes to `body`.
+  auto own_argument = [](std::string_view key) { return key == "identity" || key == "tags"; };
+  if (const json::value* tags = body->if_contains("tags"); tags && tags->is_object()) {
+    w.JsonAttribute("tags", *tags, &ctx.lookup(), "tags");
+  }
   bool any = false;
-  for (const auto& kv : *body) any = any || kv.key() != "identity";
-  if (!any) return;
+  for (const auto& kv : *body) any = any || !own_argument(kv.key());
+  if (!any) {
+    w.BoolAttribute("schema_validation_enabled", false);
+    return;
+  }
   w.Attribute("body", "{");
   std::string* out = w.out();
   out->pop_back();  // Attribute ended the line; the object continues it
   out->push_back('\n');
   HclWriter inner(out, w.depth() + 1);
   for (const auto& kv : *body) {
-    if (kv.key() == "identity") continue;
+    if (own_argument(kv.key())) continue;
     inner.JsonAttribute(kv.key(), kv.value(), &ctx.lookup(), kv.key());
   }
   out->append(static_cast<size_t>(w.depth()) * 2, ' ');
