@@ -214,6 +214,22 @@ TEST(EmitTerraform, UnmappedPrincipalInputsStayInTheAzurermBlock) {
   EXPECT_FALSE(Contains(vars.substr(v, vars.find('}', v) - v), "sensitive"));
 }
 
+TEST(EmitTerraform, WebAppConnectionStringInputsAreVariables) {
+  Plan plan = SamplePlan();
+  size_t app = AddResource(&plan, "Microsoft.Web/sites", "app1", "rg-App", "site_app1",
+                           R"({"kind":"app","properties":{"serverFarmId":"/x/plan",
+                               "siteConfig":{"appSettings":[{"name":"MODE","value":"prod"}],
+                               "connectionStrings":[{"name":"db","type":"SQLAzure"}]}}})");
+  plan.inputs.push_back({"site_app1_db", "Connection string db of app1", true, app,
+                         "properties.siteConfig.connectionStrings[0].connectionString"});
+  auto e = EmitTerraform(plan);
+  ASSERT_TRUE(e.ok());
+  const std::string& rg = File(e.value(), "rg-app.tf");
+  EXPECT_TRUE(Contains(rg, "resource \"azurerm_windows_web_app\" \"site_app1\"")) << rg;
+  EXPECT_TRUE(Contains(rg, "value = var.site_app1_db"));
+  EXPECT_TRUE(Contains(rg, "\"MODE\" = \"prod\""));
+}
+
 TEST(EmitTerraform, PrincipalsAndMemberships) {
   auto e = EmitTerraform(SamplePlan());
   ASSERT_TRUE(e.ok());

@@ -673,6 +673,36 @@ void RenderSiteBody(C& c, W& w) {
   c.Attr(w, "ftps_state", sc + ".ftpsState");
   c.Attr(w, "worker_count", sc + ".numberOfWorkers");
   w.EndBlock();
+  const size_t na = ArraySize(c, sc + ".appSettings");
+  if (na > 0) {
+    std::string map = "{\n";
+    for (size_t i = 0; i < na; ++i) {
+      const std::string e = P(sc + ".appSettings", i, "");
+      if (!c.Has(e + ".value")) continue;
+      map.append(static_cast<size_t>(w.depth() + 1) * 2, ' ');
+      AppendHclString(&map, c.GetString(e + ".name"));
+      map.append(" = ");
+      map.append(c.Expr(e + ".value"));
+      map.push_back('\n');
+    }
+    map.append(static_cast<size_t>(w.depth()) * 2, ' ');
+    map.push_back('}');
+    w.Attribute("app_settings", map);
+  }
+  const size_t ncs = ArraySize(c, sc + ".connectionStrings");
+  for (size_t i = 0; i < ncs; ++i) {
+    const std::string e = P(sc + ".connectionStrings", i, "");
+    w.BeginBlock("connection_string");
+    c.Attr(w, "name", e + ".name");
+    std::string_view type = c.GetString(e + ".type");
+    w.StringAttribute("type", type.empty() ? "Custom" : type);
+    if (c.Has(e + ".connectionString")) {
+      c.Attr(w, "value", e + ".connectionString");
+    } else {
+      w.StringAttribute("value", "");
+    }
+    w.EndBlock();
+  }
   c.Identity(w);
   c.Tags(w);
 }
@@ -1253,10 +1283,16 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
          RenderStorage},
         {"microsoft.web/serverfarms", "azurerm_service_plan", ATG_FIXED("azurerm_service_plan"),
          RenderServicePlan},
-        {"microsoft.web/sites", "azurerm_linux_web_app / azurerm_windows_web_app", ChooseSite,
-         RenderSite},
-        {"microsoft.web/sites/slots", "azurerm_linux_web_app_slot / azurerm_windows_web_app_slot",
-         ChooseSlot, RenderSlot},
+        {"microsoft.web/sites",
+         "azurerm_linux_web_app / azurerm_windows_web_app",
+         ChooseSite,
+         RenderSite,
+         {"properties.siteConfig.connectionStrings[*].connectionString"}},
+        {"microsoft.web/sites/slots",
+         "azurerm_linux_web_app_slot / azurerm_windows_web_app_slot",
+         ChooseSlot,
+         RenderSlot,
+         {"properties.siteConfig.connectionStrings[*].connectionString"}},
     };
     std::sort(t.begin(), t.end(), [](const TypeMapping& a, const TypeMapping& b) {
       return std::string_view(a.arm_type) < std::string_view(b.arm_type);
