@@ -12,7 +12,9 @@
 namespace atg::iac {
 namespace {
 
-constexpr char kAzurermVersion[] = "~> 4.0";
+// The argument names follow the azurerm 4.5x documentation (e.g. subnet service_endpoint
+// blocks), so older 4.x releases are excluded.
+constexpr char kAzurermVersion[] = "~> 4.50";
 constexpr char kAzapiVersion[] = "~> 2.0";
 constexpr char kAzureadVersion[] = "~> 3.0";
 

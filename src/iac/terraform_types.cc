@@ -121,8 +121,11 @@ void RenderSubnet(C& c, W& w) {
   } else {
     w.Attribute("address_prefixes", "[" + c.Expr("properties.addressPrefix") + "]");
   }
-  if (NonEmptyArray(c, "properties.serviceEndpoints")) {
-    w.Attribute("service_endpoints", ExprList(c, "properties.serviceEndpoints", "service"));
+  const size_t nse = ArraySize(c, "properties.serviceEndpoints");
+  for (size_t i = 0; i < nse; ++i) {
+    w.BeginBlock("service_endpoint");
+    c.Attr(w, "service", P("properties.serviceEndpoints", i, "service"));
+    w.EndBlock();
   }
   std::string_view pe = c.GetString("properties.privateEndpointNetworkPolicies");
   if (!pe.empty()) w.StringAttribute("private_endpoint_network_policies", pe);
@@ -922,16 +925,8 @@ void RenderLogAnalytics(C& c, W& w) {
   if (quota && quota->is_number() && quota->to_number<double>() > 0) {
     c.Attr(w, "daily_quota_gb", "properties.workspaceCapping.dailyQuotaGb");
   }
-  if (c.Has("properties.publicNetworkAccessForIngestion")) {
-    w.BoolAttribute(
-        "internet_ingestion_enabled",
-        EqualsIgnoreCase(c.GetString("properties.publicNetworkAccessForIngestion"), "Enabled"));
-  }
-  if (c.Has("properties.publicNetworkAccessForQuery")) {
-    w.BoolAttribute(
-        "internet_query_enabled",
-        EqualsIgnoreCase(c.GetString("properties.publicNetworkAccessForQuery"), "Enabled"));
-  }
+  c.Attr(w, "internet_ingestion_access_type", "properties.publicNetworkAccessForIngestion");
+  c.Attr(w, "internet_query_access_type", "properties.publicNetworkAccessForQuery");
   c.Tags(w);
 }
 
