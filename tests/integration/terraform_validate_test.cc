@@ -367,6 +367,34 @@ void CollectTraversals(const json::value& v, std::set<std::string>* out) {
   }
 }
 
+// The argument and block names an azurerm documentation page lists ("* `name` - ..."), or
+// an empty set when the fixtures have no page for `type`.
+std::set<std::string> DocumentedArguments(const std::string& type) {
+  std::set<std::string> names;
+  std::ifstream in(std::string(ATG_FIXTURES_DIR) + "/terraform-azurerm-docs/r/" +
+                   type.substr(std::string("azurerm_").size()) + ".html.markdown");
+  static const std::regex kBullet(R"(^\* `([a-z0-9_]+)`)");
+  std::string line;
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_search(line, m, kBullet)) names.insert(m[1].str());
+  }
+  return names;
+}
+
+// Every argument and nested block name used in a resource block (hcl2json writes blocks as
+// arrays of objects; maps such as tags are objects and are not descended into).
+void CollectArguments(const json::object& block, std::set<std::string>* out) {
+  for (const auto& kv : block) {
+    out->insert(std::string(kv.key()));
+    if (const json::array* a = kv.value().if_array()) {
+      for (const json::value& e : *a) {
+        if (e.is_object()) CollectArguments(e.get_object(), out);
+      }
+    }
+  }
+}
+
 class TempDir {
  public:
   TempDir() {
@@ -414,6 +442,7 @@ TEST(TerraformValidate, SimulatedTenantParsesAndEveryReferenceResolves) {
   std::set<std::string> azurerm_types;
   TempDir dir;
   std::set<std::string> declared, variables, traversals;
+  std::map<std::string, std::set<std::string>> used_arguments;  // azurerm type -> names
   std::vector<std::string> argv = {hcl2json};
   for (const iac::OutputFile& f : emitted.value().files) {
     const std::string path = dir.path() + "/" + f.path;
@@ -433,6 +462,9 @@ TEST(TerraformValidate, SimulatedTenantParsesAndEveryReferenceResolves) {
       for (const auto& type : res->as_object()) {
         if (type.key().starts_with("azurerm_")) azurerm_types.insert(std::string(type.key()));
         for (const auto& name : type.value().as_object()) {
+          for (const json::value& b : name.value().as_array()) {
+            CollectArguments(b.as_object(), &used_arguments[std::string(type.key())]);
+          }
           EXPECT_TRUE(
               declared.insert(std::string(type.key()) + "." + std::string(name.key())).second)
               << "declared twice: " << type.key() << "." << name.key();
@@ -452,6 +484,19 @@ TEST(TerraformValidate, SimulatedTenantParsesAndEveryReferenceResolves) {
     }
   }
   EXPECT_GE(azurerm_types.size(), 30u);
+  // Where the fixtures hold the azurerm documentation page, every argument written is one it
+  // documents.
+  size_t documented_types = 0;
+  for (const auto& [type, names] : used_arguments) {
+    const std::set<std::string> documented = DocumentedArguments(type);
+    if (documented.empty()) continue;
+    ++documented_types;
+    for (const std::string& n : names) {
+      if (n == "depends_on" || n == "provider") continue;
+      EXPECT_TRUE(documented.count(n)) << type << " has no argument or block '" << n << "'";
+    }
+  }
+  EXPECT_GE(documented_types, 20u);
   EXPECT_TRUE(declared.count("azapi_resource.widget_one"));
   EXPECT_TRUE(variables.size() >= 2u);
   for (const iac::Input& in : plan.inputs)
