@@ -12,7 +12,9 @@
 namespace atg::iac {
 namespace {
 
-constexpr char kAzurermVersion[] = "~> 4.0";
+// The argument names follow the azurerm 4.5x documentation (e.g. subnet service_endpoint
+// blocks), so older 4.x releases are excluded.
+constexpr char kAzurermVersion[] = "~> 4.50";
 constexpr char kAzapiVersion[] = "~> 2.0";
 constexpr char kAzureadVersion[] = "~> 3.0";
 
@@ -72,6 +74,24 @@ Status CheckPlan(const Plan& plan) {
   return Status::Ok();
 }
 
+// True when `path` matches `pattern`, where "[*]" in the pattern matches any "[n]".
+bool InputPathMatches(std::string_view pattern, std::string_view path) {
+  size_t i = 0, j = 0;
+  while (i < pattern.size() && j < path.size()) {
+    if (pattern.compare(i, 3, "[*]") == 0 && path[j] == '[') {
+      const size_t close = path.find(']', j);
+      if (close == std::string_view::npos) return false;
+      i += 3;
+      j = close + 1;
+      continue;
+    }
+    if (pattern[i] != path[j]) return false;
+    ++i;
+    ++j;
+  }
+  return i == pattern.size() && j == path.size();
+}
+
 struct Decision {
   const TypeMapping* mapping = nullptr;  // nullptr: azapi_resource
   std::string reason;                    // why azapi
@@ -112,6 +132,7 @@ class Emitter {
   void ChooseProviders();
   std::string FileFor(const PlannedResource& r) const;
   Status EmitResource(size_t i);
+  bool ImpliedBy(const std::vector<size_t>& used, size_t dep) const;
   void EmitAzapi(MapContext& ctx, HclWriter& w);
   std::string AzapiParentId(MapContext& ctx);
   void EmitPrincipals();
@@ -217,8 +238,8 @@ void Emitter::Prepare() {
       std::string type = m->choose(ctx, &d.reason);
       for (const Input* in : shared_.inputs_of[i]) {
         if (type.empty()) break;
-        if (std::find(m->input_paths.begin(), m->input_paths.end(), in->path) ==
-            m->input_paths.end()) {
+        if (std::none_of(m->input_paths.begin(), m->input_paths.end(),
+                         [&](std::string_view p) { return InputPathMatches(p, in->path); })) {
           type.clear();
           d.reason = "input at " + in->path + " has no azurerm argument";
         }
@@ -302,22 +323,42 @@ void Emitter::EmitAzapi(MapContext& ctx, HclWriter& w) {
     }
     body = &patched;
   }
+  // azapi has its own arguments for identity and tags; the rest of the body goes to `body`.
+  auto own_argument = [](std::string_view key) { return key == "identity" || key == "tags"; };
+  if (const json::value* tags = body->if_contains("tags"); tags && tags->is_object()) {
+    w.JsonAttribute("tags", *tags, &ctx.lookup(), "tags");
+  }
   bool any = false;
-  for (const auto& kv : *body) any = any || kv.key() != "identity";
-  if (!any) return;
+  for (const auto& kv : *body) any = any || !own_argument(kv.key());
+  if (!any) {
+    w.BoolAttribute("schema_validation_enabled", false);
+    return;
+  }
   w.Attribute("body", "{");
   std::string* out = w.out();
   out->pop_back();  // Attribute ended the line; the object continues it
   out->push_back('\n');
   HclWriter inner(out, w.depth() + 1);
   for (const auto& kv : *body) {
-    if (kv.key() == "identity") continue;
+    if (own_argument(kv.key())) continue;
     inner.JsonAttribute(kv.key(), kv.value(), &ctx.lookup(), kv.key());
   }
   out->append(static_cast<size_t>(w.depth()) * 2, ' ');
   out->append("}\n");
   // The API version may be newer than the schemas azapi embeds.
   w.BoolAttribute("schema_validation_enabled", false);
+}
+
+// True when `dep` is one of the referenced resources or one of their own dependencies:
+// Terraform orders transitively, so e.g. a database that references its server needs no
+// depends_on for the server's resource group.
+bool Emitter::ImpliedBy(const std::vector<size_t>& used, size_t dep) const {
+  if (std::binary_search(used.begin(), used.end(), dep)) return true;
+  for (size_t u : used) {
+    const auto& d = plan_.resources[u].depends_on;
+    if (std::binary_search(d.begin(), d.end(), dep)) return true;
+  }
+  return false;
 }
 
 Status Emitter::EmitResource(size_t i) {
@@ -346,9 +387,7 @@ Status Emitter::EmitResource(size_t i) {
   // Dependencies a written reference does not already imply.
   std::string deps;
   for (size_t dep : r.depends_on) {
-    if (dep == i || std::binary_search(ctx.used_targets().begin(), ctx.used_targets().end(), dep)) {
-      continue;
-    }
+    if (dep == i || ImpliedBy(ctx.used_targets(), dep)) continue;
     deps.append(deps.empty() ? "[" : ", ");
     const TfAddress& t = shared_.addresses[dep];
     deps.append(t.type + "." + t.name);

@@ -196,6 +196,40 @@ TEST(EmitTerraform, MappedTypeWithAnUnmappableInputFallsBackToAzapi) {
   EXPECT_TRUE(Contains(rg, "virtual_network_name = azapi_resource.vnet_vnet1.name"));
 }
 
+TEST(EmitTerraform, UnmappedPrincipalInputsStayInTheAzurermBlock) {
+  Plan plan = SamplePlan();
+  size_t kv = AddResource(&plan, "Microsoft.KeyVault/vaults", "kv1", "rg-App", "kv_kv1",
+                          R"({"properties":{"tenantId":"t","sku":{"name":"standard"},
+                              "accessPolicies":[{"tenantId":"t","permissions":{"secrets":["get"]}}]}})");
+  plan.inputs.push_back({"kv_kv1_policy_0_object_id", "Object id for an access policy", false, kv,
+                         "properties.accessPolicies[0].objectId"});
+  auto e = EmitTerraform(plan);
+  ASSERT_TRUE(e.ok());
+  const std::string& rg = File(e.value(), "rg-app.tf");
+  EXPECT_TRUE(Contains(rg, "resource \"azurerm_key_vault\" \"kv_kv1\"")) << rg;
+  EXPECT_TRUE(Contains(rg, "object_id = var.kv_kv1_policy_0_object_id"));
+  const std::string& vars = File(e.value(), "variables.tf");
+  const size_t v = vars.find("variable \"kv_kv1_policy_0_object_id\"");
+  ASSERT_NE(v, std::string::npos);
+  EXPECT_FALSE(Contains(vars.substr(v, vars.find('}', v) - v), "sensitive"));
+}
+
+TEST(EmitTerraform, WebAppConnectionStringInputsAreVariables) {
+  Plan plan = SamplePlan();
+  size_t app = AddResource(&plan, "Microsoft.Web/sites", "app1", "rg-App", "site_app1",
+                           R"({"kind":"app","properties":{"serverFarmId":"/x/plan",
+                               "siteConfig":{"appSettings":[{"name":"MODE","value":"prod"}],
+                               "connectionStrings":[{"name":"db","type":"SQLAzure"}]}}})");
+  plan.inputs.push_back({"site_app1_db", "Connection string db of app1", true, app,
+                         "properties.siteConfig.connectionStrings[0].connectionString"});
+  auto e = EmitTerraform(plan);
+  ASSERT_TRUE(e.ok());
+  const std::string& rg = File(e.value(), "rg-app.tf");
+  EXPECT_TRUE(Contains(rg, "resource \"azurerm_windows_web_app\" \"site_app1\"")) << rg;
+  EXPECT_TRUE(Contains(rg, "value = var.site_app1_db"));
+  EXPECT_TRUE(Contains(rg, "\"MODE\" = \"prod\""));
+}
+
 TEST(EmitTerraform, PrincipalsAndMemberships) {
   auto e = EmitTerraform(SamplePlan());
   ASSERT_TRUE(e.ok());

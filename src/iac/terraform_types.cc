@@ -121,8 +121,11 @@ void RenderSubnet(C& c, W& w) {
   } else {
     w.Attribute("address_prefixes", "[" + c.Expr("properties.addressPrefix") + "]");
   }
-  if (NonEmptyArray(c, "properties.serviceEndpoints")) {
-    w.Attribute("service_endpoints", ExprList(c, "properties.serviceEndpoints", "service"));
+  const size_t nse = ArraySize(c, "properties.serviceEndpoints");
+  for (size_t i = 0; i < nse; ++i) {
+    w.BeginBlock("service_endpoint");
+    c.Attr(w, "service", P("properties.serviceEndpoints", i, "service"));
+    w.EndBlock();
   }
   std::string_view pe = c.GetString("properties.privateEndpointNetworkPolicies");
   if (!pe.empty()) w.StringAttribute("private_endpoint_network_policies", pe);
@@ -421,6 +424,7 @@ void RenderVm(C& c, W& w) {
   c.Attr(w, "availability_set_id", "properties.availabilitySet.id");
   if (NonEmptyArray(c, "zones")) w.Attribute("zone", c.Expr("zones[0]"));
   c.Attr(w, "license_type", "properties.licenseType");
+  c.Attr(w, "custom_data", "properties.osProfile.customData");
   const std::string keys = "properties.osProfile.linuxConfiguration.ssh.publicKeys";
   const size_t nk = windows ? 0 : ArraySize(c, keys);
   for (size_t i = 0; i < nk; ++i) {
@@ -672,6 +676,36 @@ void RenderSiteBody(C& c, W& w) {
   c.Attr(w, "ftps_state", sc + ".ftpsState");
   c.Attr(w, "worker_count", sc + ".numberOfWorkers");
   w.EndBlock();
+  const size_t na = ArraySize(c, sc + ".appSettings");
+  if (na > 0) {
+    std::string map = "{\n";
+    for (size_t i = 0; i < na; ++i) {
+      const std::string e = P(sc + ".appSettings", i, "");
+      if (!c.Has(e + ".value")) continue;
+      map.append(static_cast<size_t>(w.depth() + 1) * 2, ' ');
+      AppendHclString(&map, c.GetString(e + ".name"));
+      map.append(" = ");
+      map.append(c.Expr(e + ".value"));
+      map.push_back('\n');
+    }
+    map.append(static_cast<size_t>(w.depth()) * 2, ' ');
+    map.push_back('}');
+    w.Attribute("app_settings", map);
+  }
+  const size_t ncs = ArraySize(c, sc + ".connectionStrings");
+  for (size_t i = 0; i < ncs; ++i) {
+    const std::string e = P(sc + ".connectionStrings", i, "");
+    w.BeginBlock("connection_string");
+    c.Attr(w, "name", e + ".name");
+    std::string_view type = c.GetString(e + ".type");
+    w.StringAttribute("type", type.empty() ? "Custom" : type);
+    if (c.Has(e + ".connectionString")) {
+      c.Attr(w, "value", e + ".connectionString");
+    } else {
+      w.StringAttribute("value", "");
+    }
+    w.EndBlock();
+  }
   c.Identity(w);
   c.Tags(w);
 }
@@ -891,16 +925,8 @@ void RenderLogAnalytics(C& c, W& w) {
   if (quota && quota->is_number() && quota->to_number<double>() > 0) {
     c.Attr(w, "daily_quota_gb", "properties.workspaceCapping.dailyQuotaGb");
   }
-  if (c.Has("properties.publicNetworkAccessForIngestion")) {
-    w.BoolAttribute(
-        "internet_ingestion_enabled",
-        EqualsIgnoreCase(c.GetString("properties.publicNetworkAccessForIngestion"), "Enabled"));
-  }
-  if (c.Has("properties.publicNetworkAccessForQuery")) {
-    w.BoolAttribute(
-        "internet_query_enabled",
-        EqualsIgnoreCase(c.GetString("properties.publicNetworkAccessForQuery"), "Enabled"));
-  }
+  c.Attr(w, "internet_ingestion_access_type", "properties.publicNetworkAccessForIngestion");
+  c.Attr(w, "internet_query_access_type", "properties.publicNetworkAccessForQuery");
   c.Tags(w);
 }
 
@@ -1150,7 +1176,7 @@ void RenderRoleDefinition(C& c, W& w) {
 
 std::string Always(const char* type) { return type; }
 
-#define ATG_FIXED(name, type) [](const C&, std::string*) { return Always(type); }
+#define ATG_FIXED(type) [](const C&, std::string*) { return Always(type); }
 
 }  // namespace
 
@@ -1159,7 +1185,7 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
     std::vector<TypeMapping> t = {
         {"microsoft.authorization/roleassignments",
          "azurerm_role_assignment",
-         ATG_FIXED(x, "azurerm_role_assignment"),
+         ATG_FIXED("azurerm_role_assignment"),
          RenderRoleAssignment,
          {"properties.principalId"}},
         {"microsoft.authorization/roledefinitions",
@@ -1172,36 +1198,40 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
         {"microsoft.cdn/profiles", "azurerm_cdn_frontdoor_profile", ChooseCdnProfile,
          RenderCdnProfile},
         {"microsoft.compute/availabilitysets", "azurerm_availability_set",
-         ATG_FIXED(x, "azurerm_availability_set"), RenderAvailabilitySet},
+         ATG_FIXED("azurerm_availability_set"), RenderAvailabilitySet},
         {"microsoft.compute/disks", "azurerm_managed_disk", ChooseDisk, RenderDisk},
         {"microsoft.compute/virtualmachines",
          "azurerm_linux_virtual_machine / azurerm_windows_virtual_machine (+ "
          "azurerm_virtual_machine_data_disk_attachment)",
          ChooseVm,
          RenderVm,
-         {kAdminPassword}},
+         {kAdminPassword, "properties.osProfile.customData"}},
         {"microsoft.compute/virtualmachines/extensions",
          "azurerm_virtual_machine_extension",
-         ATG_FIXED(x, "azurerm_virtual_machine_extension"),
+         ATG_FIXED("azurerm_virtual_machine_extension"),
          RenderVmExtension,
          {"properties.protectedSettings"}},
         {"microsoft.containerinstance/containergroups", "azurerm_container_group",
          ChooseContainerGroup, RenderContainerGroup},
         {"microsoft.containerregistry/registries", "azurerm_container_registry",
-         ATG_FIXED(x, "azurerm_container_registry"), RenderAcr},
+         ATG_FIXED("azurerm_container_registry"), RenderAcr},
         {"microsoft.containerservice/managedclusters", "azurerm_kubernetes_cluster", ChooseAks,
          RenderAks},
         {"microsoft.documentdb/databaseaccounts", "azurerm_cosmosdb_account", ChooseCosmos,
          RenderCosmos},
         {"microsoft.eventhub/namespaces", "azurerm_eventhub_namespace",
-         ATG_FIXED(x, "azurerm_eventhub_namespace"), RenderEventHub},
+         ATG_FIXED("azurerm_eventhub_namespace"), RenderEventHub},
         {"microsoft.insights/components", "azurerm_application_insights",
-         ATG_FIXED(x, "azurerm_application_insights"), RenderAppInsights},
+         ATG_FIXED("azurerm_application_insights"), RenderAppInsights},
         {"microsoft.insights/diagnosticsettings", "azurerm_monitor_diagnostic_setting",
          ChooseDiagnostic, RenderDiagnostic},
-        {"microsoft.keyvault/vaults", "azurerm_key_vault", ChooseKeyVault, RenderKeyVault},
+        {"microsoft.keyvault/vaults",
+         "azurerm_key_vault",
+         ChooseKeyVault,
+         RenderKeyVault,
+         {"properties.accessPolicies[*].objectId"}},
         {"microsoft.managedidentity/userassignedidentities", "azurerm_user_assigned_identity",
-         ATG_FIXED(x, "azurerm_user_assigned_identity"), RenderUserIdentity},
+         ATG_FIXED("azurerm_user_assigned_identity"), RenderUserIdentity},
         {"microsoft.network/azurefirewalls", "azurerm_firewall", ChooseFirewall, RenderFirewall},
         {"microsoft.network/networkinterfaces",
          "azurerm_network_interface (+ security group / backend pool associations)", ChooseNic,
@@ -1209,49 +1239,55 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
         {"microsoft.network/networksecuritygroups", "azurerm_network_security_group", ChooseNsg,
          RenderNsg},
         {"microsoft.network/networksecuritygroups/securityrules", "azurerm_network_security_rule",
-         ATG_FIXED(x, "azurerm_network_security_rule"), RenderNsgRule},
+         ATG_FIXED("azurerm_network_security_rule"), RenderNsgRule},
         {"microsoft.network/networkwatchers", "azurerm_network_watcher",
-         ATG_FIXED(x, "azurerm_network_watcher"), RenderNetworkWatcher},
+         ATG_FIXED("azurerm_network_watcher"), RenderNetworkWatcher},
         {"microsoft.network/privatednszones", "azurerm_private_dns_zone",
-         ATG_FIXED(x, "azurerm_private_dns_zone"), RenderPrivateDnsZone},
+         ATG_FIXED("azurerm_private_dns_zone"), RenderPrivateDnsZone},
         {"microsoft.network/privatednszones/virtualnetworklinks",
          "azurerm_private_dns_zone_virtual_network_link",
-         ATG_FIXED(x, "azurerm_private_dns_zone_virtual_network_link"), RenderDnsVnetLink},
+         ATG_FIXED("azurerm_private_dns_zone_virtual_network_link"), RenderDnsVnetLink},
         {"microsoft.network/privateendpoints", "azurerm_private_endpoint", ChoosePrivateEndpoint,
          RenderPrivateEndpoint},
         {"microsoft.network/publicipaddresses", "azurerm_public_ip", ChoosePublicIp,
          RenderPublicIp},
-        {"microsoft.network/routetables", "azurerm_route_table",
-         ATG_FIXED(x, "azurerm_route_table"), RenderRouteTable},
+        {"microsoft.network/routetables", "azurerm_route_table", ATG_FIXED("azurerm_route_table"),
+         RenderRouteTable},
         {"microsoft.network/virtualnetworks", "azurerm_virtual_network", ChooseVnet, RenderVnet},
         {"microsoft.network/virtualnetworks/subnets",
          "azurerm_subnet (+ network security group / route table associations)", ChooseSubnet,
          RenderSubnet},
         {"microsoft.operationalinsights/workspaces", "azurerm_log_analytics_workspace",
-         ATG_FIXED(x, "azurerm_log_analytics_workspace"), RenderLogAnalytics},
+         ATG_FIXED("azurerm_log_analytics_workspace"), RenderLogAnalytics},
         {"microsoft.recoveryservices/vaults", "azurerm_recovery_services_vault",
-         ATG_FIXED(x, "azurerm_recovery_services_vault"), RenderRecoveryVault},
+         ATG_FIXED("azurerm_recovery_services_vault"), RenderRecoveryVault},
         {"microsoft.resources/resourcegroups", "azurerm_resource_group",
-         ATG_FIXED(x, "azurerm_resource_group"), RenderResourceGroup},
+         ATG_FIXED("azurerm_resource_group"), RenderResourceGroup},
         {"microsoft.servicebus/namespaces", "azurerm_servicebus_namespace",
-         ATG_FIXED(x, "azurerm_servicebus_namespace"), RenderServiceBus},
+         ATG_FIXED("azurerm_servicebus_namespace"), RenderServiceBus},
         {"microsoft.sql/servers",
          "azurerm_mssql_server",
          ChooseSqlServer,
          RenderSqlServer,
-         {kSqlPassword}},
+         {kSqlPassword, "properties.administrators.sid"}},
         {"microsoft.sql/servers/databases", "azurerm_mssql_database",
-         ATG_FIXED(x, "azurerm_mssql_database"), RenderSqlDatabase},
+         ATG_FIXED("azurerm_mssql_database"), RenderSqlDatabase},
         {"microsoft.sql/servers/firewallrules", "azurerm_mssql_firewall_rule",
-         ATG_FIXED(x, "azurerm_mssql_firewall_rule"), RenderSqlFirewallRule},
+         ATG_FIXED("azurerm_mssql_firewall_rule"), RenderSqlFirewallRule},
         {"microsoft.storage/storageaccounts", "azurerm_storage_account", ChooseStorage,
          RenderStorage},
-        {"microsoft.web/serverfarms", "azurerm_service_plan", ATG_FIXED(x, "azurerm_service_plan"),
+        {"microsoft.web/serverfarms", "azurerm_service_plan", ATG_FIXED("azurerm_service_plan"),
          RenderServicePlan},
-        {"microsoft.web/sites", "azurerm_linux_web_app / azurerm_windows_web_app", ChooseSite,
-         RenderSite},
-        {"microsoft.web/sites/slots", "azurerm_linux_web_app_slot / azurerm_windows_web_app_slot",
-         ChooseSlot, RenderSlot},
+        {"microsoft.web/sites",
+         "azurerm_linux_web_app / azurerm_windows_web_app",
+         ChooseSite,
+         RenderSite,
+         {"properties.siteConfig.connectionStrings[*].connectionString"}},
+        {"microsoft.web/sites/slots",
+         "azurerm_linux_web_app_slot / azurerm_windows_web_app_slot",
+         ChooseSlot,
+         RenderSlot,
+         {"properties.siteConfig.connectionStrings[*].connectionString"}},
     };
     std::sort(t.begin(), t.end(), [](const TypeMapping& a, const TypeMapping& b) {
       return std::string_view(a.arm_type) < std::string_view(b.arm_type);

@@ -121,8 +121,8 @@ struct TypeMapping {
   std::string (*choose)(const MapContext& ctx, std::string* why);
   // Writes the arguments inside the resource block (and any extra blocks into ctx.extra()).
   void (*render)(MapContext& ctx, HclWriter& w);
-  // Body paths of the inputs the mapping writes; an input anywhere else sends the resource
-  // through azapi_resource, so that no input is ever dropped.
+  // Body paths of the inputs the mapping writes ("[*]" matches any array index); an input
+  // anywhere else sends the resource through azapi_resource, so that no input is ever dropped.
   std::vector<std::string_view> input_paths = {};
   const char* id_attribute = "id";
 };

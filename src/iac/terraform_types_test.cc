@@ -96,7 +96,8 @@ TEST(TerraformTypeMappings, SubnetReferencesItsNetworkGroupAndSecurityGroup) {
   EXPECT_NE(out.find("resource_group_name = azurerm_resource_group.rg_rg1.name"),
             std::string::npos);
   EXPECT_NE(out.find("address_prefixes = [\"10.0.1.0/24\"]"), std::string::npos);
-  EXPECT_NE(out.find("service_endpoints = [\"Microsoft.Storage\"]"), std::string::npos);
+  EXPECT_NE(out.find("service_endpoint {\n  service = \"Microsoft.Storage\"\n}"), std::string::npos)
+      << out;
   EXPECT_NE(out.find("resource \"azurerm_subnet_network_security_group_association\" "
                      "\"subnet_snet\""),
             std::string::npos);

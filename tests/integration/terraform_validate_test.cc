@@ -70,6 +70,8 @@ const std::set<std::string> kDropped = {"provisioningState",
                                         "subnets@nsg",
                                         "subnets@rt",
                                         "ipConfiguration",
+                                        "virtualMachine@nic",
+                                        "privateEndpoints@subnet",
                                         "privateEndpoint@nic",
                                         "networkInterfaces@pe",
                                         "virtualMachines",
@@ -365,6 +367,34 @@ void CollectTraversals(const json::value& v, std::set<std::string>* out) {
   }
 }
 
+// The argument and block names an azurerm documentation page lists ("* `name` - ..."), or
+// an empty set when the fixtures have no page for `type`.
+std::set<std::string> DocumentedArguments(const std::string& type) {
+  std::set<std::string> names;
+  std::ifstream in(std::string(ATG_FIXTURES_DIR) + "/terraform-azurerm-docs/r/" +
+                   type.substr(std::string("azurerm_").size()) + ".html.markdown");
+  static const std::regex kBullet(R"(^\* `([a-z0-9_]+)`)");
+  std::string line;
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_search(line, m, kBullet)) names.insert(m[1].str());
+  }
+  return names;
+}
+
+// Every argument and nested block name used in a resource block (hcl2json writes blocks as
+// arrays of objects; maps such as tags are objects and are not descended into).
+void CollectArguments(const json::object& block, std::set<std::string>* out) {
+  for (const auto& kv : block) {
+    out->insert(std::string(kv.key()));
+    if (const json::array* a = kv.value().if_array()) {
+      for (const json::value& e : *a) {
+        if (e.is_object()) CollectArguments(e.get_object(), out);
+      }
+    }
+  }
+}
+
 class TempDir {
  public:
   TempDir() {
@@ -412,19 +442,29 @@ TEST(TerraformValidate, SimulatedTenantParsesAndEveryReferenceResolves) {
   std::set<std::string> azurerm_types;
   TempDir dir;
   std::set<std::string> declared, variables, traversals;
+  std::map<std::string, std::set<std::string>> used_arguments;  // azurerm type -> names
+  std::vector<std::string> argv = {hcl2json};
   for (const iac::OutputFile& f : emitted.value().files) {
     const std::string path = dir.path() + "/" + f.path;
     std::ofstream(path, std::ios::binary) << f.content;
-    auto run = RunProcess({hcl2json, path}, std::chrono::seconds(120));
-    ASSERT_TRUE(run.ok()) << run.status().ToString();
-    ASSERT_EQ(run.value().exit_code, 0) << f.path << " does not parse: " << run.value().err;
-    auto doc = ParseJson(run.value().out);
-    ASSERT_TRUE(doc.ok()) << f.path << ": " << doc.status().ToString();
-    const json::object& o = doc.value().as_object();
+    argv.push_back(path);
+  }
+  // One parser run for all files: hcl2json prints {file: json} for several files.
+  auto run = RunProcess(argv, std::chrono::seconds(300), 256 << 20);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_EQ(run.value().exit_code, 0) << "a file does not parse: " << run.value().err;
+  auto parsed = ParseJson(run.value().out);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed.value().as_object().size(), emitted.value().files.size());
+  for (const auto& file : parsed.value().as_object()) {
+    const json::object& o = file.value().as_object();
     if (auto* res = o.if_contains("resource")) {
       for (const auto& type : res->as_object()) {
         if (type.key().starts_with("azurerm_")) azurerm_types.insert(std::string(type.key()));
         for (const auto& name : type.value().as_object()) {
+          for (const json::value& b : name.value().as_array()) {
+            CollectArguments(b.as_object(), &used_arguments[std::string(type.key())]);
+          }
           EXPECT_TRUE(
               declared.insert(std::string(type.key()) + "." + std::string(name.key())).second)
               << "declared twice: " << type.key() << "." << name.key();
@@ -434,7 +474,7 @@ TEST(TerraformValidate, SimulatedTenantParsesAndEveryReferenceResolves) {
     if (auto* vars = o.if_contains("variable")) {
       for (const auto& v : vars->as_object()) variables.insert("var." + std::string(v.key()));
     }
-    CollectTraversals(doc.value(), &traversals);
+    CollectTraversals(file.value(), &traversals);
   }
   for (const std::string& t : traversals) {
     if (t.starts_with("var.")) {
@@ -444,6 +484,19 @@ TEST(TerraformValidate, SimulatedTenantParsesAndEveryReferenceResolves) {
     }
   }
   EXPECT_GE(azurerm_types.size(), 30u);
+  // Where the fixtures hold the azurerm documentation page, every argument written is one it
+  // documents.
+  size_t documented_types = 0;
+  for (const auto& [type, names] : used_arguments) {
+    const std::set<std::string> documented = DocumentedArguments(type);
+    if (documented.empty()) continue;
+    ++documented_types;
+    for (const std::string& n : names) {
+      if (n == "depends_on" || n == "provider") continue;
+      EXPECT_TRUE(documented.count(n)) << type << " has no argument or block '" << n << "'";
+    }
+  }
+  EXPECT_GE(documented_types, 20u);
   EXPECT_TRUE(declared.count("azapi_resource.widget_one"));
   EXPECT_TRUE(variables.size() >= 2u);
   for (const iac::Input& in : plan.inputs)
@@ -453,6 +506,12 @@ TEST(TerraformValidate, SimulatedTenantParsesAndEveryReferenceResolves) {
     suffix_seen = suffix_seen || f.content.find("}/") != std::string::npos;
   }
   EXPECT_TRUE(suffix_seen) << "no reference with a suffix in the emitted files";
+  // Ids of emitted resources are references, not literals.
+  for (const iac::OutputFile& f : emitted.value().files) {
+    EXPECT_EQ(f.content.find("network_interface_ids = [\"/subscriptions/"), std::string::npos)
+        << f.path;
+    EXPECT_EQ(f.content.find("subnet_id = \"/subscriptions/"), std::string::npos) << f.path;
+  }
   EXPECT_TRUE(declared.count("azuread_group_member." + plan.principals[12].symbol + "__" +
                              plan.principals[plan.principals[12].members.at(0)].symbol) ||
               plan.principals[12].members.empty());
