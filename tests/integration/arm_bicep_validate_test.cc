@@ -680,14 +680,17 @@ TEST_F(ArmBicepValidateTest, BicepParsesAndEverySymbolIsDeclared) {
       std::smatch m;
       if (std::regex_match(line, m, field_re) && (m[1] == "parent" || m[1] == "scope")) {
         std::string v = m[2];
-        if (v.find('(') == std::string::npos) EXPECT_TRUE(d.count(v)) << f.path << ": " << line;
+        if (v.find('(') == std::string::npos) {
+          EXPECT_TRUE(d.count(v)) << f.path << ": " << line;
+        }
       }
-      if (line == "  dependsOn: [")
+      if (line == "  dependsOn: [") {
         in_deps = true;
-      else if (line == "  ]")
+      } else if (line == "  ]") {
         in_deps = false;
-      else if (in_deps)
+      } else if (in_deps) {
         EXPECT_TRUE(d.count(std::string(line.substr(4)))) << f.path << ": " << line;
+      }
     }
   }
   EXPECT_GT(uses, 20u);
