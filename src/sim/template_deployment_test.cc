@@ -6,9 +6,11 @@
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/json.h"
@@ -458,6 +460,41 @@ TEST_F(TemplateDeploymentTest, MissingResourceGroupFailsTheDeploymentAndChangesN
   EXPECT_NE(got.body.find("\"Failed\""), std::string::npos);
   EXPECT_TRUE(sim_->CurrentTenant()->resources.empty());
   EXPECT_EQ(Arm("GET", NetRg()).status, 404);
+}
+
+// Readers keep being answered, from one consistent version each, while deployments swap the
+// served tenant under them.
+TEST_F(TemplateDeploymentTest, ConcurrentReadersDuringDeployments) {
+  std::atomic<bool> done{false};
+  std::atomic<int> bad{0}, reads{0};
+  std::thread reader([&] {
+    while (!done.load()) {
+      Reply r = Arm("GET", SubPath() + "/resources");
+      auto j = r.Json();
+      if (r.status != 200 || !FindArray(&j, "value")) ++bad;
+      ++reads;
+    }
+  });
+  for (int i = 0; i < 5; ++i) {
+    std::string tmpl =
+        R"({"$schema": "x", "contentVersion": "1.0.0.0", "resources": [
+      {"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
+       "name": "[concat('stconc', ')" +
+        std::to_string(i) + R"(')]", "location": "eastus", "kind": "StorageV2"}]})";
+    Reply put = Arm("PUT",
+                    SubPath() +
+                        "/resourceGroups/rg-existing/providers/"
+                        "Microsoft.Resources/deployments/c" +
+                        std::to_string(i),
+                    Request(tmpl, {}, false));
+    EXPECT_EQ(put.status, 201) << put.body;
+  }
+  while (reads.load() < 5) std::this_thread::yield();
+  done = true;
+  reader.join();
+  EXPECT_EQ(bad.load(), 0);
+  auto list = Arm("GET", SubPath() + "/resources").Json();
+  EXPECT_EQ(FindArray(&list, "value")->size(), 5u);
 }
 
 // The round-trip comparison on a hand-written template that replicates a tiny tenant.
