@@ -602,9 +602,23 @@ Result<json::value> EvaluateTemplateValue(const json::value& v, const Expression
   if (v.is_object()) {
     json::object out;
     for (const auto& kv : v.as_object()) {
-      auto r = EvaluateTemplateValue(kv.value(), ctx, path + "." + std::string(kv.key()));
+      std::string key(kv.key());
+      std::string member_path = path + "." + key;
+      if (IsTemplateExpression(key) || key.starts_with("[[")) {
+        // ARM evaluates member names too (userAssignedIdentities keyed by resourceId(...)).
+        auto k = EvaluateTemplateString(key, ctx);
+        if (!k.ok()) return k.status().WithContext(member_path);
+        if (!k->is_string()) {
+          return Status::InvalidArgument(member_path +
+                                         ": a property name must evaluate to a "
+                                         "string, not " +
+                                         TemplateValueToString(*k));
+        }
+        key = std::string(k->as_string());
+      }
+      auto r = EvaluateTemplateValue(kv.value(), ctx, member_path);
       if (!r.ok()) return r;
-      out[kv.key()] = std::move(r).value();
+      out[key] = std::move(r).value();
     }
     return json::value(std::move(out));
   }

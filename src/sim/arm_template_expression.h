@@ -48,8 +48,10 @@ bool IsTemplateExpression(std::string_view text);
 Result<json::value> EvaluateTemplateString(std::string_view text, const ExpressionContext& ctx);
 
 // Evaluates every string inside `v` (object member values and array elements, recursively);
-// member names are kept as written. Errors carry `path` extended to the failing value, e.g.
-// "resources[2].properties.subnet.id: The template function 'reference' is not supported ...".
+// member names that are expressions are evaluated too (ARM allows
+// {"[resourceId(...)]": {}} in userAssignedIdentities), other names are kept as written. Errors
+// carry `path` extended to the failing value, e.g. "resources[2].properties.subnet.id: The template
+// function 'reference' is not supported ...".
 Result<json::value> EvaluateTemplateValue(const json::value& v, const ExpressionContext& ctx,
                                           const std::string& path);
 

@@ -135,6 +135,11 @@ TEST(ArmTemplateExpression, ValuesEvaluateRecursivelyAndNameThePath) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(json::serialize(*r), R"({"a":"vnet1","b":["[x]",1,{"c":"pq"}]})");
 
+  auto keyed = ParseJson(R"({"[concat('k', '1')]":{"[[literal]":1}})");
+  auto k = EvaluateTemplateValue(*keyed, Context(), "identity");
+  ASSERT_TRUE(k.ok()) << k.status().ToString();
+  EXPECT_EQ(json::serialize(*k), R"({"k1":{"[literal]":1}})");
+
   auto bad = ParseJson(R"({"p":{"q":["ok","[nope()]"]}})");
   auto e = EvaluateTemplateValue(*bad, Context(), "resources[3]");
   ASSERT_FALSE(e.ok());

@@ -697,8 +697,9 @@ json::object FinalBody(const Planned& p, const json::object* old, const std::str
   }
   if (EqualsIgnoreCase(p.type, "Microsoft.ManagedIdentity/userAssignedIdentities")) {
     props["tenantId"] = tenant_id;
-    if (!props.contains("principalId")) props["principalId"] = StableGuid(p.id + "|principal");
-    if (!props.contains("clientId")) props["clientId"] = StableGuid(p.id + "|client");
+    if (!props.contains("principalId"))
+      props["principalId"] = StableGuid(ToLower(p.id) + "|principal");
+    if (!props.contains("clientId")) props["clientId"] = StableGuid(ToLower(p.id) + "|client");
   }
   if (json::object* id = b.contains("identity") ? b["identity"].if_object() : nullptr) {
     std::string t = ToLower(FindString(id, "type").value_or(""));
@@ -712,6 +713,7 @@ json::object FinalBody(const Planned& p, const json::object* old, const std::str
                                 ? (*id)["userAssignedIdentities"].if_object()
                                 : nullptr) {
       for (auto& kv : *uai) {
+        // The same ids the identity resource itself gets (both derive from its id).
         json::object v;
         std::string key(kv.key());
         v["principalId"] = StableGuid(ToLower(key) + "|principal");

@@ -186,11 +186,7 @@ class TemplateDeploymentTest : public ::testing::Test {
  protected:
   void SetUp() override {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    SimulatorOptions o;
-    o.tenant = EmptyTenant();
-    o.throttle = ThrottleMode::kOff;
-    o.io_threads = 2;
-    auto sim = Simulator::Create(std::move(o));
+    auto sim = Simulator::Create(MakeOptions());
     ASSERT_TRUE(sim.ok()) << sim.status().ToString();
     sim_ = std::move(sim.value());
     ASSERT_TRUE(sim_->Start().ok());
@@ -202,6 +198,14 @@ class TemplateDeploymentTest : public ::testing::Test {
                        "&scope=" + UrlEncode("https://management.azure.com/.default"));
     ASSERT_EQ(t.status, 200) << t.body;
     token_ = std::string(t.Json().at("access_token").as_string());
+  }
+
+  virtual SimulatorOptions MakeOptions() {
+    SimulatorOptions o;
+    o.tenant = EmptyTenant();
+    o.throttle = ThrottleMode::kOff;
+    o.io_threads = 2;
+    return o;
   }
 
   Reply Arm(const std::string& method, const std::string& path, const std::string& body = "") {
@@ -495,6 +499,59 @@ TEST_F(TemplateDeploymentTest, ConcurrentReadersDuringDeployments) {
   EXPECT_EQ(bad.load(), 0);
   auto list = Arm("GET", SubPath() + "/resources").Json();
   EXPECT_EQ(FindArray(&list, "value")->size(), 5u);
+}
+
+// `atg simulate --subscriptions 1 --resources 0` is an empty target for a round trip.
+class GeneratedEmptyTargetTest : public TemplateDeploymentTest {
+ protected:
+  SimulatorOptions MakeOptions() override {
+    SimulatorOptions o;
+    o.generator.subscriptions = 1;
+    o.generator.resources = 0;
+    o.generator.users = 0;
+    o.generator.groups = 0;
+    o.throttle = ThrottleMode::kOff;
+    return o;
+  }
+};
+
+TEST_F(GeneratedEmptyTargetTest, AcceptsASubscriptionDeployment) {
+  ASSERT_TRUE(sim_->tenant().resources.empty());
+  std::string sub(sim_->tenant().subscriptions[0].as_object().at("subscriptionId").as_string());
+  const char* tmpl = R"({"$schema": "x", "contentVersion": "1.0.0.0", "resources": [
+    {"type": "Microsoft.Resources/resourceGroups", "apiVersion": "2022-09-01", "name": "rg-rt",
+     "location": "eastus"},
+    {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "rg-rt",
+     "resourceGroup": "rg-rt",
+     "dependsOn": ["[subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg-rt')]"],
+     "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "Inner"},
+       "template": {"$schema": "x", "contentVersion": "1.0.0.0", "resources": [
+         {"type": "Microsoft.ManagedIdentity/userAssignedIdentities", "apiVersion": "2023-01-31",
+          "name": "id-app", "location": "eastus"},
+         {"type": "Microsoft.Web/sites", "apiVersion": "2022-09-01", "name": "app-rt",
+          "location": "eastus",
+          "dependsOn": ["[resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'id-app')]"],
+          "identity": {"type": "UserAssigned", "userAssignedIdentities": {
+            "[resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'id-app')]": {}}}}
+       ]}}}]})";
+  Reply put = Arm("PUT", "/subscriptions/" + sub + "/providers/Microsoft.Resources/deployments/rt",
+                  Request(tmpl, {}));
+  ASSERT_EQ(put.status, 201) << put.body;
+  Reply site = Arm("GET", "/subscriptions/" + sub +
+                              "/resourceGroups/rg-rt/providers/Microsoft.Web/sites/app-rt");
+  ASSERT_EQ(site.status, 200) << site.body;
+  // The identity map is keyed by the evaluated id, with the principal Azure would assign.
+  std::string key = "/subscriptions/" + sub +
+                    "/resourceGroups/rg-rt/providers/Microsoft.ManagedIdentity/"
+                    "userAssignedIdentities/id-app";
+  auto j = site.Json();
+  const json::object* uai = FindObject(FindObject(&j, "identity"), "userAssignedIdentities");
+  ASSERT_NE(uai, nullptr) << site.body;
+  auto principal = FindString(FindObject(uai, key), "principalId");
+  ASSERT_TRUE(principal.has_value()) << site.body;
+  auto identity = Arm("GET", key).Json();
+  EXPECT_EQ(FindString(FindObject(&identity, "properties"), "principalId").value_or(""),
+            *principal);
 }
 
 // The round-trip comparison on a hand-written template that replicates a tiny tenant.
