@@ -26,6 +26,7 @@ void AddSimulateCommand(CLI::App& app, CliContext& ctx);
 void AddGraphCommand(CLI::App& app, CliContext& ctx);
 void AddScanCommand(CLI::App& app, CliContext& ctx);
 void AddDemoCommand(CLI::App& app, CliContext& ctx);
+void AddGenerateIacCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace atg::cli
 

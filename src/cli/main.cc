@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   atg::cli::AddGraphCommand(app, ctx);
   atg::cli::AddScanCommand(app, ctx);
   atg::cli::AddDemoCommand(app, ctx);
+  atg::cli::AddGenerateIacCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

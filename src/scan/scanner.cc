@@ -465,8 +465,10 @@ struct Scanner::Impl {
 
   // ---- ARM fallback ----
 
-  // The API versions the tenant's resource providers offer (lower-cased "ns/type" -> the newest
-  // stable version), so per-type lists work for types this build does not know.
+  // The API versions a subscription's resource providers offer (lower-cased "ns/type" -> the
+  // newest stable version), merged into `api_versions`: per-type lists in the ARM fallback need
+  // them for types this build does not know, and the IaC generator writes them into templates
+  // (they are stored on the Tenant node as "api_versions").
   void LoadApiVersions(const std::string& sub) {
     std::string url = arm + "/subscriptions/" + sub +
                       "/providers?api-version=" + std::string(kProvidersApiVersion);
@@ -485,16 +487,16 @@ struct Scanner::Impl {
               auto name = FindString(&t.as_object(), "resourceType");
               const json::array* versions = FindArray(&t.as_object(), "apiVersions");
               if (!name || versions == nullptr || versions->empty()) continue;
-              std::string pick;
+              // Versions are dates, so the greatest string is the newest; a preview only when
+              // the type has nothing else.
+              std::string stable, preview;
               for (const auto& v : *versions) {
                 if (!v.is_string()) continue;
-                std::string_view text = v.as_string();
-                if (pick.empty()) pick = std::string(text);
-                if (text.find("preview") == std::string_view::npos) {
-                  pick = std::string(text);
-                  break;
-                }
+                std::string text(v.as_string());
+                std::string& slot = text.find("preview") == std::string::npos ? stable : preview;
+                if (text > slot) slot = std::move(text);
               }
+              std::string pick = stable.empty() ? preview : stable;
               if (!pick.empty()) found[ns + "/" + ToLower(*name)] = pick;
             }
           }
@@ -505,10 +507,35 @@ struct Scanner::Impl {
       Log(LogLevel::kWarning,
           "scan: could not read the resource providers; using built-in API "
           "versions",
-          {{"reason", r.status().message()}});
+          {{"subscription", sub}, {"reason", r.status().message()}});
     }
     std::lock_guard lock(mu);
-    api_versions = std::move(found);
+    for (auto& [type, version] : found) {
+      std::string& slot = api_versions[type];
+      // Subscriptions may differ (registration, rollout): the newest stable one wins.
+      bool new_stable = version.find("preview") == std::string::npos;
+      bool old_stable = !slot.empty() && slot.find("preview") == std::string::npos;
+      if (slot.empty() || (new_stable && !old_stable) ||
+          (new_stable == old_stable && version > slot)) {
+        slot = std::move(version);
+      }
+    }
+  }
+
+  // The Tenant node again, now with the merged provider API versions.
+  void WriteTenantNode() {
+    graph::Node tenant = graph::TenantNode(ToLower(opts.tenant_id));
+    json::object props;
+    json::object versions;
+    {
+      std::lock_guard lock(mu);
+      for (const auto& [type, version] : api_versions) versions[type] = version;
+    }
+    props["api_versions"] = std::move(versions);
+    tenant.properties = json::serialize(props);
+    graph::GraphFragment f;
+    f.nodes.push_back(std::move(tenant));
+    Write(std::move(f));
   }
 
   std::string ApiVersionFor(const std::string& lower_type) {
@@ -1039,10 +1066,22 @@ Result<ScanSummary> Scanner::Impl::RunInner() {
     ScanRoles(sub, false);
     if (!opts.filtered()) ScanRoles(sub, true);
   }
+  // One providers call per subscription, in its ARM lane; cheap, and it gives the IaC
+  // generator the API versions the tenant really offers.
+  std::atomic<int> providers_pending{static_cast<int>(accessible.size())};
+  for (const auto& sub : accessible) {
+    pool->Submit(LaneOf(arm + "/subscriptions/" + sub), [this, sub, &providers_pending] {
+      if (!Stopped()) LoadApiVersions(sub);
+      --providers_pending;
+    });
+  }
   if (!accessible.empty()) {
     using_resource_graph = ScanWithResourceGraph();
     if (!using_resource_graph) {
-      LoadApiVersions(accessible.front());
+      // The per-type lists below need the versions: wait for the providers calls.
+      while (providers_pending.load() > 0 && !Stopped()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
       for (const auto& sub : accessible) ScanSubscriptionWithArm(sub, true);
     }
   }
@@ -1066,6 +1105,7 @@ Result<ScanSummary> Scanner::Impl::RunInner() {
     }
   }
 
+  WriteTenantNode();
   ScanSummary summary = BuildSummary();
   SetPhase("commit");
   if (session) {

@@ -1,0 +1,131 @@
+// `atg generate-iac`: builds the IaC plan from the stored graph, renders it with the chosen
+// emitter and writes the files plus the report README.md into --output, all or nothing.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/identity_map.h"
+#include "common/strings.h"
+#include "graph/open_graph_store.h"
+#include "iac/emit.h"
+#include "iac/output_writer.h"
+#include "iac/plan.h"
+#include "iac/report.h"
+
+namespace atg::cli {
+namespace {
+
+struct GenerateOptions {
+  std::string format = "terraform";
+  std::string output;
+  std::string tenant_id;
+  std::string target_subscription;
+  std::string target_tenant_id;
+  std::string identity_map;
+  std::vector<std::string> subscriptions;
+  std::vector<std::string> resource_groups;
+  std::vector<std::string> types;
+  bool force = false;
+  bool json = false;
+};
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "atg generate-iac: %s\n", s.message().c_str());
+  return s.code() == StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+int Run(const CliContext& ctx, const GenerateOptions& o) {
+  std::string format = ToLower(o.format);
+  if (format != "terraform" && format != "bicep" && format != "arm") {
+    return Fail(Status::InvalidArgument("--format must be terraform, bicep or arm, not '" +
+                                        o.format + "'"));
+  }
+  std::string tenant = o.tenant_id;
+  if (tenant.empty()) tenant = ctx.settings.GetString("AZURE_TENANT_ID", "");
+  if (tenant.empty()) {
+    return Fail(
+        Status::InvalidArgument("no tenant given; pass --tenant-id ID or set AZURE_TENANT_ID"));
+  }
+  iac::PlanOptions plan_options;
+  plan_options.subscriptions = o.subscriptions;
+  plan_options.resource_groups = o.resource_groups;
+  plan_options.types = o.types;
+  plan_options.target_subscription = o.target_subscription;
+  if (plan_options.target_subscription.empty()) {
+    plan_options.target_subscription = ctx.settings.GetString("ATG_TARGET_SUBSCRIPTION_ID", "");
+  }
+  plan_options.target_tenant_id = o.target_tenant_id;
+  if (plan_options.target_tenant_id.empty()) {
+    plan_options.target_tenant_id = ctx.settings.GetString("ATG_TARGET_TENANT_ID", "");
+  }
+  if (!o.identity_map.empty()) {
+    auto map = LoadIdentityMap(o.identity_map);
+    if (!map.ok()) return Fail(map.status());
+    plan_options.identity_map = std::move(*map);
+  }
+  std::string output = o.output.empty() ? "iac-" + format : o.output;
+
+  graph::OpenGraphStoreOptions open;
+  open.create_if_missing = false;
+  auto store = graph::OpenGraphStore(ctx.settings, tenant, open);
+  if (!store.ok()) {
+    if (store.status().code() == StatusCode::kNotFound) {
+      return Fail(Status::NotFound("no graph of tenant " + tenant +
+                                   " yet; run `atg scan --tenant-id " + tenant + "` first"));
+    }
+    return Fail(store.status());
+  }
+  std::fprintf(stderr, "atg generate-iac: planning from the graph of tenant %s\n",
+               (*store)->tenant_id().c_str());
+  auto plan = iac::BuildPlan(**store, plan_options);
+  if (!plan.ok()) return Fail(plan.status());
+  std::fprintf(stderr, "atg generate-iac: %zu resources, %zu principals, %zu skipped, %zu inputs\n",
+               plan->resources.size(), plan->principals.size(), plan->skipped.size(),
+               plan->inputs.size());
+  Result<iac::Emitted> emitted = format == "terraform" ? iac::EmitTerraform(*plan)
+                                 : format == "bicep"   ? iac::EmitBicep(*plan)
+                                                       : iac::EmitArm(*plan);
+  if (!emitted.ok()) return Fail(emitted.status());
+  std::vector<iac::OutputFile> files = emitted->files;
+  files.push_back({"README.md", iac::RenderReport(*plan, format, *emitted)});
+  iac::WriteOptions wo;
+  wo.force = o.force;
+  Status w = iac::WriteOutput(output, files, wo);
+  if (!w.ok()) return Fail(w);
+  if (o.json) {
+    std::printf("%s\n",
+                json::serialize(iac::ReportSummary(*plan, format, output, *emitted)).c_str());
+  }
+  std::fprintf(stderr, "atg generate-iac: wrote %zu files to %s (see README.md there)\n",
+               files.size(), output.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void AddGenerateIacCommand(CLI::App& app, CliContext& ctx) {
+  auto* cmd = app.add_subcommand("generate-iac", "Generate Terraform, Bicep or ARM from the graph");
+  auto o = std::make_shared<GenerateOptions>();
+  cmd->add_option("--format", o->format, "terraform | bicep | arm (default terraform)");
+  cmd->add_option("--output", o->output, "Output directory (default iac-<format>)");
+  cmd->add_option("--tenant-id", o->tenant_id, "Source tenant (env: AZURE_TENANT_ID)");
+  cmd->add_option("--target-subscription", o->target_subscription,
+                  "Rewrite subscription ids to this one (env: ATG_TARGET_SUBSCRIPTION_ID)");
+  cmd->add_option("--target-tenant-id", o->target_tenant_id,
+                  "Rewrite tenant ids to this one (env: ATG_TARGET_TENANT_ID)");
+  cmd->add_option("--identity-map", o->identity_map,
+                  "JSON file mapping source object ids to target object ids");
+  cmd->add_option("--subscription", o->subscriptions, "Only this subscription (repeatable)");
+  cmd->add_option("--resource-group", o->resource_groups, "Only this resource group (repeatable)");
+  cmd->add_option("--type", o->types, "Only this ARM type (repeatable)");
+  cmd->add_flag("--force", o->force, "Replace a non-empty output directory that atg did not write");
+  cmd->add_flag("--json", o->json, "Print one JSON summary object on stdout");
+  cmd->callback([&ctx, o] {
+    SetUpCliLogging(ctx);
+    ctx.exit_code = Run(ctx, *o);
+  });
+}
+
+}  // namespace atg::cli
