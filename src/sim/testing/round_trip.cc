@@ -45,7 +45,7 @@ std::map<std::string, Entry> Index(const Tenant& t, const RoundTripOptions& o) {
   for (const auto& g : t.resource_groups) {
     const json::object* b = g.if_object();
     std::string id(FindString(b, "id").value_or(""));
-    if (IgnoredGroup(GroupOf(id), o)) continue;
+    if (IgnoredGroup(GroupOf(id), o) || o.ignore_keys.count(RoundTripKey(id))) continue;
     out[RoundTripKey(id)] = {b,
                              "resource group " + std::string(FindString(b, "name").value_or(""))};
   }
@@ -53,8 +53,10 @@ std::map<std::string, Entry> Index(const Tenant& t, const RoundTripOptions& o) {
     const json::object* b = r.if_object();
     std::string id(FindString(b, "id").value_or(""));
     std::string type(FindString(b, "type").value_or(""));
-    if (o.ignore_types.count(ToLower(type)) || IgnoredGroup(GroupOf(id), o)) continue;
     std::string key = RoundTripKey(id);
+    if (o.ignore_types.count(ToLower(type)) || IgnoredGroup(GroupOf(id), o) ||
+        o.ignore_keys.count(key))
+      continue;
     if (EqualsIgnoreCase(type, "Microsoft.Authorization/roleAssignments")) {
       const json::object* p = FindObject(b, "properties");
       std::string lower = ToLower(id);
@@ -90,7 +92,22 @@ void CompareFields(const std::string& key, const json::object* a, const json::ob
   const json::value* tb = Find(b, "tags");
   bool a_empty = ta == nullptr || ta->is_null() || (ta->is_object() && ta->as_object().empty());
   bool b_empty = tb == nullptr || tb->is_null() || (tb->is_object() && tb->as_object().empty());
-  if (!(a_empty && b_empty) && (a_empty != b_empty || *ta != *tb)) {
+  // Tag values that hold ARM ids (App Service's "hidden-link:" tags) point into the target's
+  // subscription after a replication: compare them without it.
+  auto normalized = [](const json::value* tags) {
+    json::object out;
+    if (tags == nullptr || !tags->is_object()) return out;
+    for (const auto& kv : tags->as_object()) {
+      const json::value& v = kv.value();
+      if (v.is_string() && StartsWithIgnoreCase(v.as_string(), "/subscriptions/")) {
+        out[kv.key()] = RoundTripKey(v.as_string());
+      } else {
+        out[kv.key()] = v;
+      }
+    }
+    return out;
+  };
+  if (!(a_empty && b_empty) && (a_empty != b_empty || normalized(ta) != normalized(tb))) {
     out.push_back(key + ": tags source=" + Text(ta) + " target=" + Text(tb));
   }
   auto sku = [](const json::object* o) {

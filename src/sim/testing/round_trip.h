@@ -27,7 +27,11 @@ struct RoundTripOptions {
   // Resource groups (lower-case names) left out on both sides with everything in them, e.g.
   // Azure-managed groups ("networkwatcherrg", "mc_*" prefixes are given as "mc_*").
   std::set<std::string> ignore_resource_groups;
-  // Also compare location, tags, sku.name and kind of matched resources and resource groups.
+  // Ids left out on both sides, in RoundTripKey form (e.g. what an IaC plan reported as
+  // skipped).
+  std::set<std::string> ignore_keys;
+  // Also compare location, tags, sku.name and kind of matched resources and resource groups
+  // (tag values that are ARM ids compared without their subscription, like the ids).
   bool compare_fields = true;
   // Resources of the target that the source does not have are a difference too.
   bool report_extra = true;
