@@ -221,7 +221,11 @@ ArmApi::ArmApi(const TenantIndex& index, ApiOptions options)
     : ArmApi(index, std::move(options), nullptr) {}
 
 ArmApi::ArmApi(const TenantIndex& index, ApiOptions options, DeploymentStore* deployments)
-    : index_(index), options_(std::move(options)), deployments_(deployments) {
+    : ArmApi(index, std::move(options), deployments, nullptr) {}
+
+ArmApi::ArmApi(const TenantIndex& index, ApiOptions options, DeploymentStore* deployments,
+               DeploymentRunner* runner)
+    : index_(index), options_(std::move(options)), deployments_(deployments), runner_(runner) {
   if (deployments_ == nullptr) {
     owned_deployments_ = std::make_unique<DeploymentStore>();
     deployments_ = owned_deployments_.get();
@@ -788,41 +792,108 @@ net::HttpResponse ArmApi::Deployment(const net::HttpRequest& req, const Route& r
   }
   std::string template_text = json::serialize(*tmpl);
   uint64_t hash = Fnv1a64(template_text);
-  json::object out_props;
-  out_props["templateHash"] = std::to_string(hash);
-  if (const auto* params = Find(props, "parameters")) {
-    out_props["parameters"] = *params;
-  } else {
-    out_props["parameters"] = json::object();
+  std::optional<DeploymentOutcome> outcome;
+  if (runner_ != nullptr) {
+    if (EqualsIgnoreCase(*mode, "Complete")) {
+      return ArmError(400, "InvalidDeploymentMode",
+                      "The simulator applies deployments in 'Incremental' mode only; 'Complete' "
+                      "mode (deleting what the template does not name) is not simulated.");
+    }
+    DeploymentTarget target;
+    target.subscription_id = r.sub->subscription_id;
+    if (r.rg != nullptr) target.resource_group = r.rg->name;
+    target.deployment_name = name;
+    if (r.rg == nullptr && FindString(root, "location") == std::nullopt) {
+      return ArmError(400, "InvalidDeploymentLocation",
+                      "The 'location' property must be specified for a subscription-scope "
+                      "deployment '" +
+                          name + "'.");
+    }
+    outcome = runner_->Run(target, *props);
+    if (outcome->error && outcome->error->http_status != 0) {
+      return ArmError(outcome->error->http_status, outcome->error->code, outcome->error->message);
+    }
   }
-  out_props["mode"] = EqualsIgnoreCase(*mode, "Complete") ? "Complete" : "Incremental";
-  out_props["provisioningState"] = "Succeeded";
-  out_props["timestamp"] = IsoNow();
-  out_props["duration"] = "PT0S";
-  out_props["correlationId"] =
-      GuidFrom(Fnv1a64(id), Fnv1a64(out_props["timestamp"].as_string().c_str(), hash));
-  out_props["providers"] = json::array();
-  out_props["dependencies"] = json::array();
-  if (const auto* outputs = FindObject(tmpl, "outputs")) {
-    json::object vals;
-    for (const auto& kv : *outputs) {
+  auto stored_request = [&](const json::object* shown_params) {
+    // The request as kept for exportTemplate, without parameter values (they may be secrets).
+    json::object req_copy = *root;
+    json::object& p2 = req_copy["properties"].as_object();
+    if (shown_params != nullptr) {
+      p2["parameters"] = *shown_params;
+    } else {
+      p2.erase("parameters");
+    }
+    return json::serialize(req_copy);
+  };
+  auto deployment_body = [&](const std::string& dep_id, const std::string& dep_name,
+                             json::object params, const std::vector<std::string>& resources,
+                             json::object outputs, const DeploymentError* failure) {
+    json::object out_props;
+    out_props["templateHash"] = std::to_string(hash);
+    out_props["parameters"] = std::move(params);
+    out_props["mode"] = EqualsIgnoreCase(*mode, "Complete") ? "Complete" : "Incremental";
+    out_props["provisioningState"] = failure != nullptr ? "Failed" : "Succeeded";
+    out_props["timestamp"] = IsoNow();
+    out_props["duration"] = "PT0S";
+    out_props["correlationId"] =
+        GuidFrom(Fnv1a64(dep_id), Fnv1a64(out_props["timestamp"].as_string().c_str(), hash));
+    out_props["providers"] = json::array();
+    out_props["dependencies"] = json::array();
+    if (!outputs.empty()) out_props["outputs"] = std::move(outputs);
+    json::array out_resources;
+    for (const auto& rid : resources) out_resources.push_back(json::object{{"id", rid}});
+    out_props["outputResources"] = std::move(out_resources);
+    if (failure != nullptr) {
+      json::object detail{{"code", failure->code}, {"message", failure->message}};
+      out_props["error"] = json::object{
+          {"code", "DeploymentFailed"},
+          {"message",
+           "At least one resource deployment operation failed. Please list deployment operations "
+           "for details. Please see https://aka.ms/arm-deployment-operations for usage details."},
+          {"details", json::array{detail}}};
+    }
+    json::object out;
+    out["id"] = dep_id;
+    out["name"] = dep_name;
+    out["type"] = "Microsoft.Resources/deployments";
+    if (const auto* loc = Find(root, "location")) out["location"] = *loc;
+    if (const auto* tags = Find(root, "tags")) out["tags"] = *tags;
+    out["properties"] = std::move(out_props);
+    return json::serialize(out);
+  };
+  std::string resource;
+  if (outcome) {
+    const DeploymentError* failure = outcome->error ? &*outcome->error : nullptr;
+    if (failure == nullptr) {
+      for (const auto& nested : outcome->nested) {
+        deployments_->Put(
+            nested.id,
+            StoredDeployment{deployment_body(nested.id, nested.name, nested.parameters,
+                                             nested.output_resources, {}, nullptr),
+                             json::serialize(json::object{
+                                 {"properties", json::object{{"mode", "Incremental"},
+                                                             {"template", nested.template_}}}})});
+      }
+    }
+    resource = deployment_body(id, name, outcome->parameters, outcome->output_resources,
+                               failure ? json::object() : outcome->outputs, failure);
+    bool created =
+        deployments_->Put(id, StoredDeployment{resource, stored_request(&outcome->parameters)});
+    return JsonText(created ? 201 : 200, std::move(resource));
+  }
+  json::object params;
+  if (const auto* given = FindObject(props, "parameters")) params = *given;
+  json::object outputs;
+  if (const auto* tmpl_outputs = FindObject(tmpl, "outputs")) {
+    for (const auto& kv : *tmpl_outputs) {
       json::object o;
       auto type = FindString(kv.value().if_object(), "type");
       o["type"] = type ? json::value(*type) : json::value("String");
       if (const auto* v = FindIgnoreCase(kv.value().if_object(), "value")) o["value"] = *v;
-      vals[kv.key()] = std::move(o);
+      outputs[kv.key()] = std::move(o);
     }
-    out_props["outputs"] = std::move(vals);
   }
-  out_props["outputResources"] = json::array();
-  json::object out;
-  out["id"] = id;
-  out["name"] = name;
-  out["type"] = "Microsoft.Resources/deployments";
-  if (const auto* loc = Find(root, "location")) out["location"] = *loc;
-  if (const auto* tags = Find(root, "tags")) out["tags"] = *tags;
-  out["properties"] = std::move(out_props);
-  std::string resource = json::serialize(out);
+  resource = deployment_body(id, name, std::move(params), {}, std::move(outputs), nullptr);
   bool created = deployments_->Put(id, StoredDeployment{resource, req.body});
   return JsonText(created ? 201 : 200, std::move(resource));
 }

@@ -7,7 +7,8 @@
 // Tokens, throttling, latency and faults are the front door's job: Handle() never sees them.
 //
 // Thread-safety: Handle() may be called concurrently from any number of threads.
-// Ownership: the TenantIndex (and a DeploymentStore passed in) must outlive the ArmApi.
+// Ownership: the TenantIndex (and a DeploymentStore or DeploymentRunner passed in) must outlive
+// the ArmApi.
 #ifndef ATG_SIM_ARM_API_H_
 #define ATG_SIM_ARM_API_H_
 
@@ -20,9 +21,19 @@
 #include "net/http_message.h"
 #include "sim/api_common.h"
 #include "sim/deployment_store.h"
+#include "sim/template_deployment.h"
 #include "sim/tenant_index.h"
 
 namespace atg::sim {
+
+// Applies template deployments to the tenant behind an ArmApi (the simulator swaps in a new
+// index afterwards). Run() may be called concurrently; the implementation serializes
+// deployments.
+class DeploymentRunner {
+ public:
+  virtual ~DeploymentRunner() = default;
+  virtual DeploymentOutcome Run(const DeploymentTarget& target, const json::object& properties) = 0;
+};
 
 class ArmApi {
  public:
@@ -32,6 +43,11 @@ class ArmApi {
   ArmApi(const TenantIndex& index, ApiOptions options);
   // Shares `deployments` (not owned) with others, e.g. to inspect what was deployed.
   ArmApi(const TenantIndex& index, ApiOptions options, DeploymentStore* deployments);
+  // With a runner, a PUT deployment validates its template and creates its resources through
+  // `runner` (not owned; must outlive the ArmApi); without one it is only validated in shape
+  // and stored.
+  ArmApi(const TenantIndex& index, ApiOptions options, DeploymentStore* deployments,
+         DeploymentRunner* runner);
   ~ArmApi();
 
   // True when the path belongs to ARM (subscriptions, providers, tenants, resource ids), but
@@ -65,6 +81,7 @@ class ArmApi {
   ApiOptions options_;
   std::unique_ptr<DeploymentStore> owned_deployments_;
   DeploymentStore* deployments_;
+  DeploymentRunner* runner_ = nullptr;
   // Every location the tenant uses: (name, display name), e.g. ("eastus", "East US").
   std::vector<std::pair<std::string, std::string>> locations_;
 };

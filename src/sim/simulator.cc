@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <set>
 
 #include "common/log.h"
@@ -74,19 +75,31 @@ std::string DerivedUuid(uint64_t seed, std::string_view label) {
          "-" + h.substr(20, 12);
 }
 
-struct Simulator::Impl {
-  SimulatorOptions options;
-  Tenant tenant;
-  SimulatorCredentials credentials;
-
+// One version of the served tenant with the handlers answering from it. A deployment builds a
+// new one and swaps it in; requests in flight keep the version they started with.
+struct SimulatorSnapshot {
+  std::shared_ptr<const Tenant> tenant;
   std::unique_ptr<TenantIndex> index;
+  std::unique_ptr<ArmApi> arm;
+  std::unique_ptr<ResourceGraphApi> resource_graph;
+  std::unique_ptr<GraphApi> graph;
+};
+
+struct Simulator::Impl : DeploymentRunner {
+  SimulatorOptions options;
+  std::shared_ptr<const Tenant> initial_tenant;
+  SimulatorCredentials credentials;
+  ApiOptions api;
+  DeploymentStore deployments;
+
+  mutable std::mutex served_mu;  // guards `served` (the pointer, not what it points to)
+  std::shared_ptr<const SimulatorSnapshot> served;
+  std::mutex deploy_mu;  // one deployment at a time
+
   std::unique_ptr<TokenService> tokens;
   std::unique_ptr<Throttle> throttle;
   std::unique_ptr<FaultInjector> faults;
   std::unique_ptr<KeyVaultApi> key_vault;
-  std::unique_ptr<ArmApi> arm;
-  std::unique_ptr<ResourceGraphApi> resource_graph;
-  std::unique_ptr<GraphApi> graph;
   std::unique_ptr<FrontDoor> door;
   // Set once the APIs know the server's URL; requests before that (none can know the port yet)
   // get a 503.
@@ -94,6 +107,33 @@ struct Simulator::Impl {
   std::unique_ptr<net::HttpServer> server;
   uint16_t port = 0;
   bool started = false;
+
+  std::shared_ptr<const SimulatorSnapshot> Current() const {
+    std::lock_guard<std::mutex> lock(served_mu);
+    return served;
+  }
+
+  std::shared_ptr<const SimulatorSnapshot> Build(std::shared_ptr<const Tenant> tenant) {
+    auto s = std::make_shared<SimulatorSnapshot>();
+    s->tenant = std::move(tenant);
+    s->index = std::make_unique<TenantIndex>(*s->tenant);
+    s->arm = std::make_unique<ArmApi>(*s->index, api, &deployments, this);
+    s->resource_graph = std::make_unique<ResourceGraphApi>(*s->index, api);
+    s->graph = std::make_unique<GraphApi>(*s->index, api);
+    return s;
+  }
+
+  DeploymentOutcome Run(const DeploymentTarget& target, const json::object& properties) override {
+    std::lock_guard<std::mutex> deploying(deploy_mu);
+    auto current = Current();
+    auto next = std::make_shared<Tenant>(*current->tenant);
+    DeploymentOutcome outcome = DeployTemplate(*next, target, properties);
+    if (outcome.error || (outcome.created == 0 && outcome.updated == 0)) return outcome;
+    auto built = Build(std::move(next));
+    std::lock_guard<std::mutex> lock(served_mu);
+    served = std::move(built);
+    return outcome;
+  }
 
   net::HttpResponse Serve(net::HttpRequest& request) const {
     const FrontDoor* d = live_door.load(std::memory_order_acquire);
@@ -118,18 +158,18 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options) {
   }
   auto impl = std::make_unique<Impl>();
   if (options.tenant) {
-    impl->tenant = std::move(*options.tenant);
+    impl->initial_tenant = std::make_shared<const Tenant>(std::move(*options.tenant));
     options.tenant.reset();
   } else if (!options.tenant_file.empty()) {
     auto loaded = LoadTenantFile(options.tenant_file);
     if (!loaded.ok()) return loaded.status();
-    impl->tenant = std::move(loaded.value());
+    impl->initial_tenant = std::make_shared<const Tenant>(std::move(loaded.value()));
   } else {
     auto generated = GenerateTenant(options.generator);
     if (!generated.ok()) return generated.status();
-    impl->tenant = std::move(generated.value());
+    impl->initial_tenant = std::make_shared<const Tenant>(std::move(generated.value()));
   }
-  const Tenant& tenant = impl->tenant;
+  const Tenant& tenant = *impl->initial_tenant;
 
   SimulatorCredentials& c = impl->credentials;
   c.tenant_id = tenant.tenant_id;
@@ -205,7 +245,6 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options) {
   impl->throttle = std::make_unique<Throttle>(options.throttle, options.throttle_limits);
   impl->faults = std::make_unique<FaultInjector>(options.fault_rate, options.seed);
   impl->key_vault = std::make_unique<KeyVaultApi>(options.key_vault_secrets);
-  impl->index = std::make_unique<TenantIndex>(impl->tenant);
   impl->options = std::move(options);
   return std::unique_ptr<Simulator>(new Simulator(std::move(impl)));
 }
@@ -225,29 +264,31 @@ Status Simulator::Start() {
   s.port = s.server->port();
   s.started = true;
 
-  ApiOptions api;
+  ApiOptions& api = s.api;
   api.forbidden_subscriptions = std::set<std::string>(s.options.forbidden_subscriptions.begin(),
                                                       s.options.forbidden_subscriptions.end());
   api.resource_graph_forbidden = s.options.resource_graph_forbidden;
   api.arm_base_url = base_url();
   api.graph_base_url = base_url();
-  s.arm = std::make_unique<ArmApi>(*s.index, api);
-  s.resource_graph = std::make_unique<ResourceGraphApi>(*s.index, api);
-  s.graph = std::make_unique<GraphApi>(*s.index, api);
+  {
+    auto built = s.Build(s.initial_tenant);
+    std::lock_guard<std::mutex> lock(s.served_mu);
+    s.served = std::move(built);
+  }
 
   auto context = [](const Caller& c) { return CallerContext{c.principal_id, c.tenant_id}; };
   std::vector<Route> routes;
   routes.push_back({ApiSurface::kResourceGraph, &ResourceGraphApi::Claims,
                     [raw, context](const net::HttpRequest& r, const Caller& c) {
-                      return raw->resource_graph->Handle(r, context(c));
+                      return raw->Current()->resource_graph->Handle(r, context(c));
                     }});
   routes.push_back({ApiSurface::kArm, &ArmApi::Claims,
                     [raw, context](const net::HttpRequest& r, const Caller& c) {
-                      return raw->arm->Handle(r, context(c));
+                      return raw->Current()->arm->Handle(r, context(c));
                     }});
   routes.push_back({ApiSurface::kGraph, &GraphApi::Claims,
                     [raw, context](const net::HttpRequest& r, const Caller& c) {
-                      return raw->graph->Handle(r, context(c));
+                      return raw->Current()->graph->Handle(r, context(c));
                     }});
   routes.push_back(
       {ApiSurface::kKeyVault, &KeyVaultApi::Claims,
@@ -273,7 +314,12 @@ std::string Simulator::base_url() const {
   return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(impl_->port);
 }
 
-const Tenant& Simulator::tenant() const { return impl_->tenant; }
+const Tenant& Simulator::tenant() const { return *impl_->initial_tenant; }
+
+std::shared_ptr<const Tenant> Simulator::CurrentTenant() const {
+  auto served = impl_->Current();
+  return served ? served->tenant : impl_->initial_tenant;
+}
 const SimulatorCredentials& Simulator::credentials() const { return impl_->credentials; }
 const SimulatorOptions& Simulator::options() const { return impl_->options; }
 

@@ -90,7 +90,12 @@ class Simulator {
 
   uint16_t port() const;
   std::string base_url() const;  // "http://HOST:PORT"
+  // The tenant as created (generated, loaded or given); template deployments do not change it.
   const Tenant& tenant() const;
+  // The tenant as served now, template deployments included. Each deployment swaps in a new
+  // snapshot (copy-on-write: the tenant is copied and re-indexed, so a deployment into a large
+  // tenant costs about as much as building it); the returned one stays valid while held.
+  std::shared_ptr<const Tenant> CurrentTenant() const;
   const SimulatorCredentials& credentials() const;
   const SimulatorOptions& options() const;
 
