@@ -39,7 +39,7 @@ struct ExpectedGraph {
   std::set<EdgeKey> edges;
 };
 
-namespace expected_internal {
+// Helpers (test-only).
 
 inline std::string Lower(std::string_view s) { return ToLower(s); }
 
@@ -123,13 +123,10 @@ inline std::string Parent(const std::string& key) {
   return join(provider);  // the scope: a resource, a resource group, a subscription or ""
 }
 
-}  // namespace expected_internal
-
 // The bodies the simulator serves: the tenant's, with child resources inlined into their
 // parents where ARM inlines them (a VNet's subnets, an NSG's security rules) unless the tenant's
 // body already holds them.
 inline std::map<std::string, json::object> ServedBodies(const sim::Tenant& t) {
-  using namespace expected_internal;
   std::map<std::string, json::object> served;
   std::map<std::string, std::map<std::string, json::array>> children;  // parent -> prop -> items
   const std::map<std::string, std::string> inlined = {
@@ -160,7 +157,6 @@ inline std::map<std::string, json::object> ServedBodies(const sim::Tenant& t) {
 // Builds the expected graph of a scan (default scope, directory included, diagnostic settings
 // read wherever the tenant has them) of `t`.
 inline ExpectedGraph BuildExpectedGraph(const sim::Tenant& t) {
-  using namespace expected_internal;
   ExpectedGraph g;
   const std::string tenant_key = "/tenants/" + Lower(t.tenant_id);
   g.nodes[tenant_key] = {"Tenant", "", ExpectedNode::Kind::kOther, {}};
@@ -432,7 +428,6 @@ inline bool SameJson(const json::value& a, const json::value& b) {
 // scanner selects properties, so each stored field equals the object's (null when absent).
 inline std::string BodyDifference(const ExpectedNode& e, const json::object& stored,
                                   const std::string& tenant_id) {
-  using namespace expected_internal;
   switch (e.kind) {
     case ExpectedNode::Kind::kOther:
       return "";
