@@ -19,10 +19,10 @@
 #include <regex>
 #include <string>
 
+#include "common/arm_id.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/strings.h"
-#include "sim/arm_id.h"
 #include "sim/catalog.h"
 #include "sim/simulator.h"
 
@@ -136,9 +136,9 @@ int main(int argc, char** argv) {
       const auto& o = v.as_object();
       std::string_view id = o.at("id").as_string();
       std::string_view type = o.at("type").as_string();
-      auto parsed = atg::sim::ParseArmId(id);
+      auto parsed = atg::ParseArmId(id);
       const atg::sim::ResourceTypeInfo* info = atg::sim::FindResourceType(type);
-      if (!parsed.ok() || !parsed->parent.empty() || parsed->scope_is_resource || !info ||
+      if (!parsed.ok() || !parsed->parent().empty() || parsed->is_extension() || !info ||
           info->extension || info->api_versions.empty())
         continue;
       lua << LuaString(std::string(id) + "?api-version=" + info->api_versions[0]) << ",\n";

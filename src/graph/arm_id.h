@@ -17,31 +17,16 @@
 #include <string_view>
 #include <vector>
 
+#include "common/arm_id.h"
 #include "common/json.h"
 
 namespace atg::graph {
 
-struct ArmId {
-  std::string subscription_id;  // as written; empty for tenant-level ids
-  std::string resource_group;   // as written; empty above resource-group level
-  // The full resource type as written, e.g. "Microsoft.Network/virtualNetworks/subnets";
-  // "Microsoft.Resources/subscriptions" and "Microsoft.Resources/resourceGroups" for those.
-  std::string type;
-  std::string name;                // the last name segment
-  std::vector<std::string> names;  // every name segment after the last "providers"
-  // The id of the resource this one sits directly below: the parent resource for a child
-  // resource, the extended resource (scope) for an extension resource, the resource group,
-  // the subscription, or "" (the tenant) for top-level ids. Original casing.
-  std::string parent_id;
-  // For an extension resource, the id it extends (same as parent_id); "" otherwise.
-  std::string extension_scope;
-};
-
-// Parses `id`. Fails (kInvalidArgument, naming the id) when it is not an ARM id path.
-Result<ArmId> ParseArmId(std::string_view id);
-
-// The node key of an ARM id: lower-cased, without a trailing '/'.
-std::string NormalizeArmId(std::string_view id);
+// The id grammar lives in common/arm_id.h (the simulator parses ids too); the graph uses it
+// under its own namespace.
+using ::atg::ArmId;
+using ::atg::NormalizeArmId;
+using ::atg::ParseArmId;
 
 // True when the whole of `s` is shaped like an ARM id: "/subscriptions/{x}/..." or
 // "/providers/{ns}/{type}/{name}...", without whitespace, query strings or empty segments.

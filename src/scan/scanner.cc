@@ -279,22 +279,33 @@ struct Scanner::Impl {
       if (c->in_resource_graph && using_resource_graph && !InArmMode(id)) continue;
       std::string url = arm + id + "/" + std::string(c->segment) +
                         "?api-version=" + ApiVersionFor(std::string(c->child_type));
-      SubmitArmList(url, id + "/" + std::string(c->segment), true);
+      ListOptions children;
+      children.follow = true;
+      SubmitArmList(url, id + "/" + std::string(c->segment), std::move(children));
     }
     if (WantsDiagnosticSettings(opts.diagnostic_settings, type)) {
       std::string scope = id + "/providers/Microsoft.Insights/diagnosticSettings";
       SubmitArmList(arm + scope + "?api-version=" + std::string(kDiagnosticSettingsApiVersion),
-                    scope, false);
+                    scope, {});
     }
   }
 
-  // Lists `url` (ARM paging) on the subscription's lane and emits every item.
-  void SubmitArmList(std::string url, std::string scope, bool follow,
-                     std::function<bool(const json::object&)> keep = nullptr) {
+  // What SubmitArmList does with the items of a list.
+  struct ListOptions {
+    bool follow = false;           // schedule what hangs below each item (EmitArm's `follow`)
+    bool counts_to_limit = false;  // items count against --resource-limit; stop once it is met
+    // A 404 means the parent disappeared since it was seen: nothing to report. Lists whose
+    // scope must exist (a subscription's per-type lists) say false.
+    bool not_found_is_ok = true;
+    std::function<bool(const json::object&)> keep;  // null: every item
+  };
+
+  // Lists `url` (ARM paging) on the subscription's lane and emits the items, a page at a time.
+  void SubmitArmList(std::string url, std::string scope, ListOptions o) {
     std::string lane = LaneOf(url);
-    pool->Submit(lane, [this, url = std::move(url), scope = std::move(scope), follow,
-                        keep = std::move(keep)] {
-      if (Stopped()) return;
+    pool->Submit(lane, [this, url = std::move(url), scope = std::move(scope), o = std::move(o)] {
+      auto done = [&] { return Stopped() || (o.counts_to_limit && limit_reached.load()); };
+      if (done()) return;
       Batch batch(this);
       auto r = azure::ForEachArmPage(
           client, url,
@@ -302,15 +313,16 @@ struct Scanner::Impl {
             CountArm(url);
             for (const auto& v : items) {
               if (!v.is_object()) continue;
-              if (keep && !keep(v.as_object())) continue;
-              EmitArm(v.as_object(), batch, follow, false);
+              if (o.keep && !o.keep(v.as_object())) continue;
+              EmitArm(v.as_object(), batch, o.follow, o.counts_to_limit);
             }
             batch.Flush();
-            return !Stopped();
+            return !done();
           },
           stop);
-      // A list under a resource that disappeared since it was seen has nothing to report.
-      if (!r.ok() && r.status().code() != StatusCode::kNotFound) Fail(scope, r.status());
+      if (!r.ok() && !(o.not_found_is_ok && r.status().code() == StatusCode::kNotFound)) {
+        Fail(scope, r.status());
+      }
     });
   }
 
@@ -550,13 +562,15 @@ struct Scanner::Impl {
   void ScanSubscriptionWithArm(const std::string& sub, bool groups_too) {
     std::string base = arm + "/subscriptions/" + sub;
     if (groups_too) {
-      SubmitArmList(
-          base + "/resourcegroups?api-version=" + std::string(kResourcesApiVersion),
-          "/subscriptions/" + sub + "/resourceGroups", false, [this](const json::object& rg) {
-            if (lower_groups.empty()) return true;
-            auto name = FindString(&rg, "name");
-            return name && std::count(lower_groups.begin(), lower_groups.end(), ToLower(*name)) > 0;
-          });
+      ListOptions groups;
+      if (!lower_groups.empty()) {
+        groups.keep = [this](const json::object& rg) {
+          auto name = FindString(&rg, "name");
+          return name && std::count(lower_groups.begin(), lower_groups.end(), ToLower(*name)) > 0;
+        };
+      }
+      SubmitArmList(base + "/resourcegroups?api-version=" + std::string(kResourcesApiVersion),
+                    "/subscriptions/" + sub + "/resourceGroups", std::move(groups));
     }
     // The generic list names the types present (its bodies are partial in Azure); each type's
     // own list then gives full bodies.
@@ -587,33 +601,18 @@ struct Scanner::Impl {
         }
         std::string list =
             arm + "/subscriptions/" + sub + "/providers/" + t + "?api-version=" + ApiVersionFor(t);
-        std::string lane = LaneOf(list);
-        pool->Submit(lane, [this, list, sub, t] {
-          if (Stopped() || limit_reached) return;
-          Batch batch(this);
-          auto lr = azure::ForEachArmPage(
-              client, list,
-              [&](const json::array& items, const json::object&) {
-                CountArm(list);
-                for (const auto& v : items) {
-                  if (!v.is_object()) continue;
-                  if (!lower_groups.empty()) {
-                    auto rg = FindString(&v.as_object(), "id");
-                    auto parsed = graph::ParseArmId(rg.value_or(""));
-                    if (!parsed.ok() ||
-                        std::find(lower_groups.begin(), lower_groups.end(),
-                                  ToLower(parsed->resource_group)) == lower_groups.end()) {
-                      continue;
-                    }
-                  }
-                  EmitArm(v.as_object(), batch, true, true);
-                }
-                batch.Flush();
-                return !Stopped() && !limit_reached;
-              },
-              stop);
-          if (!lr.ok()) Fail("/subscriptions/" + sub + "/providers/" + t, lr.status());
-        });
+        ListOptions full;
+        full.follow = true;
+        full.counts_to_limit = true;
+        full.not_found_is_ok = false;
+        if (!lower_groups.empty()) {
+          full.keep = [this](const json::object& v) {
+            auto parsed = graph::ParseArmId(FindString(&v, "id").value_or(""));
+            return parsed.ok() && std::find(lower_groups.begin(), lower_groups.end(),
+                                            ToLower(parsed->resource_group)) != lower_groups.end();
+          };
+        }
+        SubmitArmList(list, "/subscriptions/" + sub + "/providers/" + t, std::move(full));
       }
     });
   }
@@ -625,13 +624,13 @@ struct Scanner::Impl {
     if (!assignments) {
       SubmitArmList(base + "roleDefinitions?api-version=" + std::string(kRoleDefinitionsApiVersion),
                     "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleDefinitions",
-                    false);
+                    {});
       return;
     }
-    std::function<bool(const json::object&)> keep;
+    ListOptions o;
     if (opts.filtered()) {
       // Only the assignments on what this scan kept (or above it).
-      keep = [this](const json::object& ra) {
+      o.keep = [this](const json::object& ra) {
         auto id = FindString(&ra, "id");
         auto parsed = graph::ParseArmId(id.value_or(""));
         if (!parsed.ok()) return false;
@@ -643,7 +642,7 @@ struct Scanner::Impl {
     }
     SubmitArmList(base + "roleAssignments?api-version=" + std::string(kRoleAssignmentsApiVersion),
                   "/subscriptions/" + sub + "/providers/Microsoft.Authorization/roleAssignments",
-                  false, std::move(keep));
+                  std::move(o));
   }
 
   // ---- pulling in references (filtered scans) ----

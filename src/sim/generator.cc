@@ -5,8 +5,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
-#include "sim/arm_id.h"
 #include "sim/catalog.h"
 #include "sim/generator_impl.h"
 

@@ -5,7 +5,7 @@
 #include <regex>
 #include <set>
 
-#include "sim/arm_id.h"
+#include "common/arm_id.h"
 
 namespace atg::sim {
 namespace {

@@ -14,8 +14,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
-#include "sim/arm_id.h"
 #include "sim/catalog.h"
 
 namespace atg::sim {
@@ -193,11 +193,11 @@ TEST(GeneratorTest, EveryArmIdInABodyResolves) {
     for (;;) {
       if (resources.count(ToLower(cur))) return true;
       auto p = ParseArmId(cur);
-      if (FindResourceType(p->type) != nullptr || p->parent.empty()) {
+      if (FindResourceType(p->type) != nullptr || p->parent().empty()) {
         *why = "no entry " + cur;
         return false;
       }
-      cur = std::string(p->parent);  // a sub-resource: its parent must exist
+      cur = p->parent();  // a sub-resource: its parent must exist
     }
   };
   size_t checked = 0;
@@ -257,7 +257,7 @@ TEST(GeneratorTest, PrincipalsResolveAndIdentitiesHaveServicePrincipals) {
       EXPECT_EQ(it->second, S(p, "principalType")) << id;
       auto parsed = ParseArmId(id);
       ASSERT_TRUE(parsed.ok());
-      EXPECT_TRUE(EqualsIgnoreCase(parsed->scope, S(p, "scope"))) << id;
+      EXPECT_TRUE(EqualsIgnoreCase(parsed->parent_id, S(p, "scope"))) << id;
       const std::string scope_id = S(p, "scope");
       auto scope = ParseArmId(scope_id);
       scopes.insert(scope->is_subscription()     ? "subscription"
@@ -392,8 +392,8 @@ TEST(GeneratorTest, DiagnosticSettingsOnlyOnCommonTypesAndSendToAWorkspace) {
     std::string id = S(o, "id");
     auto parsed = ParseArmId(id);
     ASSERT_TRUE(parsed.ok());
-    ASSERT_TRUE(parsed->scope_is_resource) << id;
-    std::string scope = ToLower(parsed->scope);
+    ASSERT_TRUE(parsed->is_extension()) << id;
+    std::string scope = ToLower(parsed->parent_id);
     ASSERT_TRUE(type_of.count(scope)) << id;
     const ResourceTypeInfo* info = FindResourceType(type_of[scope]);
     ASSERT_NE(info, nullptr);
@@ -401,7 +401,7 @@ TEST(GeneratorTest, DiagnosticSettingsOnlyOnCommonTypesAndSendToAWorkspace) {
     std::string ws = ToLower(S(o.at("properties").as_object(), "workspaceId"));
     ASSERT_TRUE(type_of.count(ws)) << ws;
     EXPECT_EQ(type_of[ws], "Microsoft.OperationalInsights/workspaces");
-    targets.insert(ToLower(parsed->scope));
+    targets.insert(ToLower(parsed->parent_id));
   }
   EXPECT_GT(settings, 50u);
   EXPECT_EQ(targets.size(), settings) << "one setting per resource";

@@ -8,8 +8,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
-#include "sim/arm_id.h"
 
 namespace atg::sim {
 namespace {
@@ -95,6 +95,24 @@ Status CheckTags(const json::object& o, std::string_view path) {
     }
   }
   return Status::Ok();
+}
+
+// A resource group or resource id as a tenant file must spell it: the ARM grammar
+// (common/arm_id.h), below a subscription named by its GUID, without a trailing '/'.
+Result<ArmId> ParseTenantArmId(std::string_view id) {
+  auto parsed = ParseArmId(id);
+  if (!parsed.ok()) return parsed.status();
+  auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("'" + std::string(id) + "' is not a well-formed ARM id: " + why +
+                                   " (expected /subscriptions/{guid}[/resourceGroups/{name}]"
+                                   "[/providers/{Namespace}/{type}/{name}...])");
+  };
+  if (id.back() == '/') return bad("it ends with '/'");
+  if (parsed->subscription_id.empty()) return bad("it does not start with /subscriptions/{guid}");
+  if (!IsGuid(parsed->subscription_id)) {
+    return bad("'" + parsed->subscription_id + "' is not a subscription GUID");
+  }
+  return parsed;
 }
 
 const json::array* ArrayOrNull(const json::object& doc, std::string_view key) {
@@ -183,7 +201,7 @@ class Validator {
       auto id = NeedString(**o, "id", path,
                            "the resource group id /subscriptions/{guid}/resourceGroups/{name}");
       if (!id.ok()) return id.status();
-      auto parsed = ParseArmId(*id);
+      auto parsed = ParseTenantArmId(*id);
       if (!parsed.ok()) return Invalid(Field(path, "id"), parsed.status().message());
       if (!parsed->is_resource_group()) {
         return Invalid(Field(path, "id"), "'" + std::string(*id) +
@@ -236,9 +254,9 @@ class Validator {
       auto type = NeedString(r, "type", path,
                              "the ARM resource type, e.g. \"Microsoft.Network/virtualNetworks\"");
       if (!type.ok()) return type.status();
-      auto parsed = ParseArmId(*id);
+      auto parsed = ParseTenantArmId(*id);
       if (!parsed.ok()) return Invalid(Field(path, "id"), parsed.status().message());
-      if (parsed->type.empty()) {
+      if (parsed->is_subscription() || parsed->is_resource_group()) {
         return Invalid(Field(path, "id"),
                        "'" + std::string(*id) +
                            "' is a subscription or resource group id; list resource groups in "
@@ -260,8 +278,9 @@ class Validator {
       }
       ATG_RETURN_IF_ERROR(CheckSubscription(*parsed, Field(path, "id")));
       if (!parsed->resource_group.empty()) {
-        std::string rg_id(
-            *id, 0, parsed->resource_group.data() + parsed->resource_group.size() - id->data());
+        // "/subscriptions/" + sub + "/resourceGroups/" + rg, as the id spells it.
+        std::string rg_id(*id, 0,
+                          31 + parsed->subscription_id.size() + parsed->resource_group.size());
         if (!resource_groups_.count(ToLower(rg_id))) {
           return Invalid(Field(path, "id"), "resource group '" + rg_id +
                                                 "' is not in $.resource_groups; add it there or "
@@ -284,14 +303,14 @@ class Validator {
     for (size_t i = 0; i < res.size(); ++i) {
       std::string_view id = View(res[i].get_object().at("id").get_string());
       auto parsed = ParseArmId(id);
-      if (!parsed->parent.empty() && !resources_.count(ToLower(parsed->parent))) {
+      if (!parsed->parent().empty() && !resources_.count(ToLower(parsed->parent()))) {
         return Invalid(Field(At("$.resources", i), "id"),
-                       "parent resource '" + std::string(parsed->parent) +
+                       "parent resource '" + parsed->parent() +
                            "' is not in $.resources; add the parent or remove this child");
       }
-      if (parsed->scope_is_resource && !resources_.count(ToLower(parsed->scope))) {
+      if (parsed->is_extension() && !resources_.count(ToLower(parsed->parent_id))) {
         return Invalid(Field(At("$.resources", i), "id"),
-                       "extension resource's scope '" + std::string(parsed->scope) +
+                       "extension resource's scope '" + std::string(parsed->parent_id) +
                            "' is not in $.resources; add that resource or remove this entry");
       }
     }

@@ -37,10 +37,11 @@ struct Tenant {
 // present (`users`, `groups` and `service_principals` may be left out and then are empty) and no
 // other top-level field exists; every entry is an object with its required fields of the right
 // JSON kind; subscription and directory object ids are GUIDs; resource group and resource ids
-// are well-formed ARM ids (sim/arm_id.h) that agree with the entry's name and type; ids are
-// unique (ARM ids case-insensitively); every resource's subscription and resource group exist;
-// a child resource's parent and an extension resource's scope exist; group members name
-// existing users, groups or service principals. Resource types need not be in the catalog.
+// are well-formed ARM ids (common/arm_id.h, below a subscription GUID) that agree with the entry's
+// name and type; ids are unique (ARM ids case-insensitively); every resource's subscription and
+// resource group exist; a child resource's parent and an extension resource's scope exist; group
+// members name existing users, groups or service principals. Resource types need not be in the
+// catalog.
 Result<Tenant> TenantFromJson(const json::value& doc);
 // The same, moving the arrays out of `doc` instead of copying them (for large files).
 Result<Tenant> TenantFromJson(json::value&& doc);

@@ -10,8 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
-#include "sim/arm_id.h"
 #include "sim/generator.h"
 
 namespace atg::sim {
@@ -425,57 +425,22 @@ TEST(TenantTest, AcceptsRealFixtureBodies) {
       << rejected.status().message();
 }
 
-TEST(ArmIdTest, ParsesEveryShape) {
-  auto sub = ParseArmId("/subscriptions/11111111-2222-3333-4444-555555555555");
-  ASSERT_TRUE(sub.ok());
-  EXPECT_TRUE(sub->is_subscription());
-
-  auto rg = ParseArmId(kRg);
-  ASSERT_TRUE(rg.ok());
-  EXPECT_TRUE(rg->is_resource_group());
-  EXPECT_EQ(rg->resource_group, "rg1");
-
-  const std::string subnet_id = std::string(kVnet) + "/subnets/default";
-  auto subnet = ParseArmId(subnet_id);
-  ASSERT_TRUE(subnet.ok());
-  EXPECT_EQ(subnet->type, "Microsoft.Network/virtualNetworks/subnets");
-  EXPECT_EQ(subnet->name, "default");
-  EXPECT_EQ(subnet->parent, kVnet);
-  EXPECT_FALSE(subnet->scope_is_resource);
-
-  const std::string diag_id =
-      std::string(kVnet) + "/providers/Microsoft.Insights/diagnosticSettings/d";
-  auto diag = ParseArmId(diag_id);
-  ASSERT_TRUE(diag.ok());
-  EXPECT_EQ(diag->type, "Microsoft.Insights/diagnosticSettings");
-  EXPECT_EQ(diag->scope, kVnet);
-  EXPECT_TRUE(diag->scope_is_resource);
-  EXPECT_TRUE(diag->parent.empty());
-
-  auto rd = ParseArmId(
-      "/subscriptions/11111111-2222-3333-4444-555555555555/providers/"
-      "Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f6fba9bd9f6d");
-  ASSERT_TRUE(rd.ok());
-  EXPECT_EQ(rd->type, "Microsoft.Authorization/roleDefinitions");
-  EXPECT_TRUE(rd->resource_group.empty());
-  EXPECT_EQ(rd->scope, "/subscriptions/11111111-2222-3333-4444-555555555555");
-
-  // A resource may be named "providers".
-  const std::string odd_id = std::string(kRg) + "/providers/Microsoft.Web/sites/providers";
-  auto odd = ParseArmId(odd_id);
-  ASSERT_TRUE(odd.ok()) << odd.status().ToString();
-  EXPECT_EQ(odd->name, "providers");
-
-  for (const char* bad :
-       {"", "subscriptions/11111111-2222-3333-4444-555555555555", "/subscriptions/abc",
-        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups",
-        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg//x",
-        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Ns",
-        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Ns/t",
-        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/things/x"}) {
-    EXPECT_FALSE(ParseArmId(bad).ok()) << bad;
+}  // namespace
+TEST(TenantTest, ResourceIdsNameTheirSubscriptionByGuidWithoutATrailingSlash) {
+  for (const std::string& id :
+       {std::string("/subscriptions/abc/resourceGroups/rg1/providers/Microsoft.Network/"
+                    "virtualNetworks/vnet2"),
+        std::string(kVnet) + "2/",
+        std::string("/providers/Microsoft.Network/virtualNetworks/vnet2")}) {
+    json::object doc = ValidDoc();
+    std::string name = "vnet2";
+    doc["resources"].as_array().push_back(
+        json::object{{"id", id}, {"name", name}, {"type", "Microsoft.Network/virtualNetworks"}});
+    auto t = TenantFromJson(json::value(doc));
+    ASSERT_FALSE(t.ok()) << id;
+    EXPECT_NE(t.status().message().find("is not a well-formed ARM id"), std::string::npos)
+        << t.status().message();
   }
 }
 
-}  // namespace
 }  // namespace atg::sim

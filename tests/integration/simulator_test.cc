@@ -21,10 +21,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/arm_id.h"
 #include "common/config.h"
 #include "common/json.h"
 #include "common/strings.h"
-#include "sim/arm_id.h"
 #include "sim/catalog.h"
 
 extern char** environ;
@@ -115,8 +115,7 @@ bool IsTopLevel(std::string_view id_text, std::string_view type) {
   auto id = ParseArmId(id_text);
   if (!id.ok()) return false;
   const ResourceTypeInfo* info = FindResourceType(type);
-  return id->parent.empty() && !id->scope_is_resource &&
-         !(info && (info->extension || info->child));
+  return id->parent().empty() && !id->is_extension() && !(info && (info->extension || info->child));
 }
 
 std::set<std::string> TopLevelIds(const Tenant& t, const std::string& sub, bool arg_only) {

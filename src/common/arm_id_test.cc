@@ -1,0 +1,87 @@
+#include "common/arm_id.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace atg {
+namespace {
+
+constexpr const char* kRg = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg1";
+constexpr const char* kVnet =
+    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg1/providers/"
+    "Microsoft.Network/virtualNetworks/vnet1";
+
+TEST(ArmIdTest, ParsesEveryShape) {
+  auto sub = ParseArmId("/subscriptions/11111111-2222-3333-4444-555555555555");
+  ASSERT_TRUE(sub.ok());
+  EXPECT_TRUE(sub->is_subscription());
+  EXPECT_FALSE(sub->is_resource_group());
+
+  auto rg = ParseArmId(kRg);
+  ASSERT_TRUE(rg.ok());
+  EXPECT_TRUE(rg->is_resource_group());
+  EXPECT_EQ(rg->resource_group, "rg1");
+  EXPECT_EQ(rg->parent_id, "/subscriptions/11111111-2222-3333-4444-555555555555");
+
+  const std::string subnet_id = std::string(kVnet) + "/subnets/default";
+  auto subnet = ParseArmId(subnet_id);
+  ASSERT_TRUE(subnet.ok());
+  EXPECT_EQ(subnet->type, "Microsoft.Network/virtualNetworks/subnets");
+  EXPECT_EQ(subnet->name, "default");
+  EXPECT_TRUE(subnet->is_child());
+  EXPECT_EQ(subnet->parent(), kVnet);
+  EXPECT_FALSE(subnet->is_extension());
+
+  const std::string diag_id =
+      std::string(kVnet) + "/providers/Microsoft.Insights/diagnosticSettings/d";
+  auto diag = ParseArmId(diag_id);
+  ASSERT_TRUE(diag.ok());
+  EXPECT_EQ(diag->type, "Microsoft.Insights/diagnosticSettings");
+  EXPECT_EQ(diag->extension_scope, kVnet);
+  EXPECT_EQ(diag->parent_id, kVnet);
+  EXPECT_TRUE(diag->is_extension());
+  EXPECT_TRUE(diag->parent().empty());
+
+  auto rd = ParseArmId(
+      "/subscriptions/11111111-2222-3333-4444-555555555555/providers/"
+      "Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f6fba9bd9f6d");
+  ASSERT_TRUE(rd.ok());
+  EXPECT_EQ(rd->type, "Microsoft.Authorization/roleDefinitions");
+  EXPECT_TRUE(rd->resource_group.empty());
+  EXPECT_FALSE(rd->is_extension());
+  EXPECT_EQ(rd->parent_id, "/subscriptions/11111111-2222-3333-4444-555555555555");
+
+  auto tenant_level = ParseArmId("/providers/Microsoft.Authorization/roleDefinitions/x");
+  ASSERT_TRUE(tenant_level.ok());
+  EXPECT_TRUE(tenant_level->subscription_id.empty());
+  EXPECT_TRUE(tenant_level->parent_id.empty());
+
+  // A resource may be named "providers".
+  const std::string odd_id = std::string(kRg) + "/providers/Microsoft.Web/sites/providers";
+  auto odd = ParseArmId(odd_id);
+  ASSERT_TRUE(odd.ok()) << odd.status().ToString();
+  EXPECT_EQ(odd->name, "providers");
+  EXPECT_EQ(odd->type, "Microsoft.Web/sites");
+
+  for (const char* bad :
+       {"", "subscriptions/11111111-2222-3333-4444-555555555555",
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups",
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg//x",
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Ns",
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Ns/t",
+        "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/things/x"}) {
+    EXPECT_FALSE(ParseArmId(bad).ok()) << bad;
+  }
+}
+
+TEST(ArmIdTest, NormalizesAndRecognisesGuids) {
+  EXPECT_EQ(NormalizeArmId("/Subscriptions/ABC/resourceGroups/RG/"), "/subscriptions/abc/resourcegroups/rg");
+  EXPECT_TRUE(IsGuid("11111111-2222-3333-4444-55555555AAAA"));
+  EXPECT_FALSE(IsGuid("11111111-2222-3333-4444-55555555AAA"));
+  EXPECT_FALSE(IsGuid("11111111-2222-3333-4444x555555555555"));
+  EXPECT_FALSE(IsGuid("g1111111-2222-3333-4444-555555555555"));
+}
+
+}  // namespace
+}  // namespace atg
