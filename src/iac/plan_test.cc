@@ -225,8 +225,9 @@ TEST_F(PlanTest, ReferencesAndOrderPutDependenciesFirst) {
       EXPECT_TRUE(std::binary_search(r.depends_on.begin(), r.depends_on.end(), ref.target));
       EXPECT_NE(ref.target, i);
     }
-    if (r.parent)
+    if (r.parent) {
       EXPECT_TRUE(std::binary_search(r.depends_on.begin(), r.depends_on.end(), *r.parent));
+    }
   }
   // VM -> NIC -> subnet -> VNet, by references and parents.
   size_t checked = 0;
