@@ -1,18 +1,23 @@
 // `atg generate-iac`: builds the IaC plan from the stored graph, renders it with the chosen
 // emitter and writes the files plus the report README.md into --output, all or nothing.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/identity_map.h"
+#include "cli/remote_run.h"
+#include "client/remote_client.h"
+#include "client/remote_settings.h"
 #include "common/strings.h"
 #include "graph/open_graph_store.h"
 #include "iac/emit.h"
 #include "iac/output_writer.h"
 #include "iac/plan.h"
 #include "iac/report.h"
+#include "jobs/archive.h"
 
 namespace atg::cli {
 namespace {
@@ -29,6 +34,7 @@ struct GenerateOptions {
   std::vector<std::string> types;
   bool force = false;
   bool json = false;
+  bool remote = false;
 };
 
 int Fail(const Status& s) {
@@ -36,11 +42,87 @@ int Fail(const Status& s) {
   return s.code() == StatusCode::kInvalidArgument ? 2 : 1;
 }
 
-int Run(const CliContext& ctx, const GenerateOptions& o) {
+json::array StringArray(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+// Downloads the completed job's archive and unpacks it into `output`, all or nothing: the
+// archive is verified (SHA-256) and extracted next to `output`, then renamed into place.
+int FetchRemoteOutput(const CliContext& ctx, const std::string& job_id, const std::string& output,
+                      bool force) {
+  namespace fs = std::filesystem;
+  auto settings = client::RemoteSettings::Load(ctx.settings);
+  if (!settings.ok()) return Fail(settings.status());
+  azure::CurlTransport transport;
+  client::RemoteClient remote(*settings, &transport);
+  std::error_code ec;
+  if (fs::exists(output, ec) && !fs::is_empty(output, ec) && !force) {
+    return Fail(Status::AlreadyExists(output + " exists and is not empty; pass --force to replace "
+                                               "it or choose another --output"));
+  }
+  const std::string archive = output + ".download.tar.gz";
+  const std::string staging = output + ".extracting";
+  auto d = remote.DownloadArtifact(job_id, archive);
+  if (!d.ok()) return Fail(d.status());
+  fs::remove_all(staging, ec);
+  auto x = jobs::ExtractTarGz(archive, staging);
+  if (!x.ok()) {
+    fs::remove_all(staging, ec);
+    return Fail(x.status());
+  }
+  fs::remove_all(output, ec);
+  fs::rename(staging, output, ec);
+  if (ec)
+    return Fail(Status::IoError("cannot move " + staging + " to " + output + ": " + ec.message()));
+  fs::remove(archive, ec);
+  std::fprintf(stderr, "atg generate-iac: unpacked job %s's output (%llu files) into %s\n",
+               job_id.c_str(), static_cast<unsigned long long>(x->entries), output.c_str());
+  return 0;
+}
+
+int RunRemoteGenerate(CliContext& ctx, const GenerateOptions& o, const std::string& format) {
+  RemoteRun run;
+  run.kind = "generate-iac";
+  run.program = "atg generate-iac";
+  run.json = o.json;
+  run.body["format"] = format;
+  if (!o.tenant_id.empty()) run.body["tenant_id"] = o.tenant_id;
+  if (!o.target_subscription.empty()) run.body["target_subscription"] = o.target_subscription;
+  if (!o.target_tenant_id.empty()) run.body["target_tenant_id"] = o.target_tenant_id;
+  if (!o.identity_map.empty()) {
+    auto map = LoadIdentityMap(o.identity_map);
+    if (!map.ok()) return Fail(map.status());
+    json::object m;
+    for (const auto& [from, to] : *map) m[from] = to;
+    run.body["identity_map"] = std::move(m);
+  }
+  if (!o.subscriptions.empty()) run.body["subscriptions"] = StringArray(o.subscriptions);
+  if (!o.resource_groups.empty()) run.body["resource_groups"] = StringArray(o.resource_groups);
+  if (!o.types.empty()) run.body["types"] = StringArray(o.types);
+  const std::string output = o.output.empty() ? "iac-" + format : o.output;
+  run.on_completed = [&](const std::string& job_id, const json::object& result) {
+    int code = FetchRemoteOutput(ctx, job_id, output, o.force);
+    if (code == 0 && o.json) {
+      json::object summary = result;
+      summary["output"] = output;
+      std::printf("%s\n", json::serialize(summary).c_str());
+    }
+    return code;
+  };
+  return RunRemote(ctx, run);
+}
+
+int Run(CliContext& ctx, const GenerateOptions& o) {
   std::string format = ToLower(o.format);
   if (format != "terraform" && format != "bicep" && format != "arm") {
     return Fail(Status::InvalidArgument("--format must be terraform, bicep or arm, not '" +
                                         o.format + "'"));
+  }
+  if (client::WantsRemote(ctx.settings, o.remote)) {
+    int code = RunRemoteGenerate(ctx, o, format);
+    if (code != -1) return code;
   }
   std::string tenant = o.tenant_id;
   if (tenant.empty()) tenant = ctx.settings.GetString("AZURE_TENANT_ID", "");
@@ -122,6 +204,7 @@ void AddGenerateIacCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--type", o->types, "Only this ARM type (repeatable)");
   cmd->add_flag("--force", o->force, "Replace a non-empty output directory that atg did not write");
   cmd->add_flag("--json", o->json, "Print one JSON summary object on stdout");
+  cmd->add_flag("--remote", o->remote, "Generate on the ATG service and unpack its output here");
   cmd->callback([&ctx, o] {
     SetUpCliLogging(ctx);
     ctx.exit_code = Run(ctx, *o);

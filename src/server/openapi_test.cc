@@ -211,8 +211,8 @@ TEST(EndpointsTest, ValidatesRequestBodies) {
   EXPECT_EQ(s.message(), "body.subscriptions[1]: expected a string, got a number");
   s = check(scan, R"({"tenant":"x"})");
   EXPECT_NE(s.message().find("body.tenant: unknown field"), std::string::npos) << s.message();
-  s = check(scan, R"({"resource_limit":0})");
-  EXPECT_EQ(s.message(), "body.resource_limit: must be at least 1");
+  s = check(scan, R"({"resource_limit":-1})");
+  EXPECT_EQ(s.message(), "body.resource_limit: must be at least 0");
   s = check(scan, R"({"resource_limit":1.5})");
   EXPECT_EQ(s.message(), "body.resource_limit: expected an integer, got a number");
   s = check(scan, R"([])");

@@ -11,9 +11,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
 #include "sim/api_common.h"
-#include "sim/arm_id.h"
 #include "sim/arm_template_expression.h"
 #include "sim/catalog.h"
 

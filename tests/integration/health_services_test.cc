@@ -1,6 +1,8 @@
 // The /health checks against the real backing services tests/services starts: Redis (open and
 // with a password), Neo4j, and a Redis that goes down and comes back.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -97,17 +99,20 @@ TEST(HealthServicesTest, RedisDownThenUpThenDown) {
   }
   std::string dir = TempDir("updown");
   std::filesystem::create_directories(dir);
-  // A port that was free a moment ago.
+  // A port the kernel just handed out (so nothing else, such as another test service, holds it).
   int port = 0;
   {
-    ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");  // the services are running
-    std::string host;
-    testing::ParseServiceUrl(url, &host, &port);
-    port = port == 65535 ? 65534 : port + 1;
-    while (
-        server::CheckRedis("redis://127.0.0.1:" + std::to_string(port), milliseconds(200)).ok()) {
-      ++port;
-    }
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    socklen_t len = sizeof(addr);
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    port = ntohs(addr.sin_port);
+    ::close(fd);
   }
   UpJobStore store;
   server::HealthOptions o;
