@@ -1,6 +1,7 @@
 // `atg demo`: start the simulator in-process on a free port, scan it into a graph store (under
 // ATG_DATA_DIR, or a temporary directory removed afterwards), print the summary and compare it
-// with the simulated tenant's ground truth. Exit 0 only when every count matches exactly.
+// with the simulated tenant's ground truth, then generate Terraform, Bicep and ARM from the
+// graph into --output. Exit 0 only when every count matches exactly and the IaC was written.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,8 @@
 #include "cli/tenant_truth.h"
 #include "common/log.h"
 #include "graph/sqlite_graph_store.h"
+#include "iac/generate.h"
+#include "iac/plan.h"
 #include "scan/scan_client.h"
 #include "scan/scanner.h"
 #include "sim/faults.h"
@@ -29,6 +32,8 @@ struct DemoFlags {
   double fault_rate = 0;
   bool json = false;
   std::string diagnostic_settings = "common";
+  std::string output = "atg-demo-iac";
+  bool no_iac = false;
 };
 
 // A temporary directory removed when this goes out of scope.
@@ -40,6 +45,31 @@ struct TempDir {
     std::filesystem::remove_all(path, ec);
   }
 };
+
+// The three IaC formats of the scanned graph, one directory each under `output`.
+bool GenerateDemoIac(graph::GraphStore& store, const std::string& output, std::FILE* out) {
+  auto plan = iac::BuildPlan(store, iac::PlanOptions{});
+  if (!plan.ok()) {
+    std::fprintf(stderr, "atg demo: planning the IaC failed: %s\n",
+                 plan.status().message().c_str());
+    return false;
+  }
+  for (const char* format : {"terraform", "bicep", "arm"}) {
+    std::string dir = output + "/" + format;
+    auto summary = iac::GenerateFormat(*plan, format, dir, iac::WriteOptions{}, dir);
+    if (!summary.ok()) {
+      std::fprintf(stderr, "atg demo: writing %s failed: %s\n", format,
+                   summary.status().message().c_str());
+      return false;
+    }
+    const json::array* inputs = FindArray(&*summary, "inputs_required");
+    std::fprintf(out, "IaC (%s): %lld resources in %s/ (%zu inputs to provide; see README.md)\n",
+                 format,
+                 static_cast<long long>(FindInt(&*summary, "resources_emitted").value_or(0)),
+                 dir.c_str(), inputs != nullptr ? inputs->size() : size_t{0});
+  }
+  return true;
+}
 
 int RunDemo(CliContext& ctx, DemoFlags& f) {
   SetUpCliLogging(ctx);
@@ -115,13 +145,15 @@ int RunDemo(CliContext& ctx, DemoFlags& f) {
 
   std::FILE* out = f.json ? stderr : stdout;
   auto diffs = CompareCounts(CountSummary(*run.summary), CountTenant(tenant));
-  if (diffs.empty()) {
-    std::fprintf(out, "Ground truth: every count matches the simulated tenant exactly.\n");
-    return run.exit_code;
+  if (!diffs.empty()) {
+    std::fprintf(out, "Ground truth: %zu count(s) differ from the simulated tenant:\n",
+                 diffs.size());
+    for (const auto& d : diffs) std::fprintf(out, "  %s\n", d.c_str());
+    return run.exit_code == 0 ? 1 : run.exit_code;
   }
-  std::fprintf(out, "Ground truth: %zu count(s) differ from the simulated tenant:\n", diffs.size());
-  for (const auto& d : diffs) std::fprintf(out, "  %s\n", d.c_str());
-  return run.exit_code == 0 ? 1 : run.exit_code;
+  std::fprintf(out, "Ground truth: every count matches the simulated tenant exactly.\n");
+  if (f.no_iac) return run.exit_code;
+  return GenerateDemoIac(**store, f.output, out) ? run.exit_code : 1;
 }
 
 }  // namespace
@@ -149,6 +181,9 @@ void AddDemoCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--fault-rate", f->fault_rate, "Fraction of requests that fail (0..1)");
   cmd->add_option("--diagnostic-settings", f->diagnostic_settings, "none|common|all");
   cmd->add_flag("--json", f->json, "Print only the scan summary object (JSON) on stdout");
+  cmd->add_option("--output", f->output,
+                  "Where the Terraform, Bicep and ARM output goes (one directory each)");
+  cmd->add_flag("--no-iac", f->no_iac, "Only scan; do not generate IaC");
   cmd->callback([&ctx, f] { ctx.exit_code = RunDemo(ctx, *f); });
 }
 

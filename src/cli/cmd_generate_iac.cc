@@ -13,10 +13,9 @@
 #include "client/remote_settings.h"
 #include "common/strings.h"
 #include "graph/open_graph_store.h"
-#include "iac/emit.h"
+#include "iac/generate.h"
 #include "iac/output_writer.h"
 #include "iac/plan.h"
-#include "iac/report.h"
 #include "jobs/archive.h"
 
 namespace atg::cli {
@@ -166,22 +165,14 @@ int Run(CliContext& ctx, const GenerateOptions& o) {
   std::fprintf(stderr, "atg generate-iac: %zu resources, %zu principals, %zu skipped, %zu inputs\n",
                plan->resources.size(), plan->principals.size(), plan->skipped.size(),
                plan->inputs.size());
-  Result<iac::Emitted> emitted = format == "terraform" ? iac::EmitTerraform(*plan)
-                                 : format == "bicep"   ? iac::EmitBicep(*plan)
-                                                       : iac::EmitArm(*plan);
-  if (!emitted.ok()) return Fail(emitted.status());
-  std::vector<iac::OutputFile> files = emitted->files;
-  files.push_back({"README.md", iac::RenderReport(*plan, format, *emitted)});
   iac::WriteOptions wo;
   wo.force = o.force;
-  Status w = iac::WriteOutput(output, files, wo);
-  if (!w.ok()) return Fail(w);
-  if (o.json) {
-    std::printf("%s\n",
-                json::serialize(iac::ReportSummary(*plan, format, output, *emitted)).c_str());
-  }
+  auto summary = iac::GenerateFormat(*plan, format, output, wo, output);
+  if (!summary.ok()) return Fail(summary.status());
+  if (o.json) std::printf("%s\n", json::serialize(*summary).c_str());
+  const json::array* files = FindArray(&*summary, "files");
   std::fprintf(stderr, "atg generate-iac: wrote %zu files to %s (see README.md there)\n",
-               files.size(), output.c_str());
+               files != nullptr ? files->size() : size_t{0}, output.c_str());
   return 0;
 }
 

@@ -7,10 +7,9 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "graph/open_graph_store.h"
-#include "iac/emit.h"
+#include "iac/generate.h"
 #include "iac/output_writer.h"
 #include "iac/plan.h"
-#include "iac/report.h"
 #include "server/job_executor.h"
 
 namespace atg::server {
@@ -67,21 +66,19 @@ jobs::JobExecutor MakeGenerateIacExecutor(Settings settings, ArtifactWriter stor
         {"percent", 50},
         {"counters", json::object{{"resources", static_cast<int64_t>(plan->resources.size())}}},
         {"message", "emitting " + format}});
-    Result<iac::Emitted> emitted = format == "bicep" ? iac::EmitBicep(*plan)
-                                   : format == "arm" ? iac::EmitArm(*plan)
-                                                     : iac::EmitTerraform(*plan);
-    if (!emitted.ok()) return emitted.status();
-    if (stop.stop_requested()) return Status::Cancelled("cancelled");
-
     // The same files `atg generate-iac` writes: the emitter's, plus the README report.
     const std::filesystem::path out = std::filesystem::path(progress.data_dir()) / "work" / job.id;
     std::error_code ec;
     std::filesystem::create_directories(out.parent_path(), ec);
-    std::vector<iac::OutputFile> files = emitted->files;
-    files.push_back({"README.md", iac::RenderReport(*plan, format, *emitted)});
     iac::WriteOptions write_options;
     write_options.force = true;  // the work directory is ours
-    ATG_RETURN_IF_ERROR(iac::WriteOutput(out.string(), files, write_options));
+    auto summary =
+        iac::GenerateFormat(*plan, format, out.string(), write_options, job.id + ".tar.gz");
+    if (!summary.ok()) return summary.status();
+    if (stop.stop_requested()) {
+      std::filesystem::remove_all(out, ec);
+      return Status::Cancelled("cancelled");
+    }
     progress.Publish(json::object{{"phase", "archive"},
                                   {"percent", 90},
                                   {"counters", json::object{}},
@@ -94,7 +91,7 @@ jobs::JobExecutor MakeGenerateIacExecutor(Settings settings, ArtifactWriter stor
     auto artifact = store_artifact(job, out.string());
     std::filesystem::remove_all(out, ec);
     if (!artifact.ok()) return artifact.status();
-    json::object result = iac::ReportSummary(*plan, format, job.id + ".tar.gz", *emitted);
+    json::object result = std::move(*summary);
     result["artifact"] = *artifact;
     return jobs::JobOutcome{std::move(result), *artifact};
   };

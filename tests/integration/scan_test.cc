@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <set>
 #include <string>
 
@@ -117,13 +118,19 @@ AtgRun RunAtg(const std::string& args) {
 TEST(ScanIntegrationTest, DemoMatchesGroundTruth) {
   graph::testing::TempDir dir;
   setenv("ATG_DATA_DIR", dir.path().c_str(), 1);
-  AtgRun r = RunAtg("demo --resources 400 --users 80 --groups 10 --json");
+  const std::string iac = dir.path() + "/iac";
+  AtgRun r = RunAtg("demo --resources 400 --users 80 --groups 10 --json --output '" + iac + "'");
   unsetenv("ATG_DATA_DIR");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   auto doc = ParseJson(r.out);
   ASSERT_TRUE(doc.ok()) << r.out;
   EXPECT_EQ(doc->as_object().at("resources").as_int64(), 400);
   EXPECT_EQ(doc->as_object().at("users").as_int64(), 80);
+  // The demo also writes the three IaC formats, each with its report.
+  for (const char* f : {"terraform/providers.tf", "terraform/README.md", "bicep/main.bicep",
+                        "bicep/README.md", "arm/azuredeploy.json", "arm/README.md"}) {
+    EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(iac) / f)) << f;
+  }
 }
 
 TEST(ScanIntegrationTest, ScanCommandReportsAForbiddenSubscriptionWithExitCode3) {
