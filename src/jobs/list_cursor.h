@@ -1,5 +1,7 @@
-// The opaque cursor of JobStore::List: base64url of "<created_at_ms>:<job id>", the position of
-// the last job of the previous page. Both backends list newest first by (created_at_ms, id).
+// The cursor of JobStore::List: "<created_at_ms>.<job id>", the position of the last job of the
+// previous page. Clients treat it as opaque; its shape is simple enough to be checked by the
+// OpenAPI pattern, so every cursor the schema allows is one the store can decode. Both backends
+// list newest first by (created_at_ms, id).
 //
 // Thread-safety: reentrant.
 #ifndef ATG_JOBS_LIST_CURSOR_H_

@@ -122,9 +122,7 @@ net::HttpResponse ListJobs(Api::Impl& api, Call& call) {
   }
   json::array items;
   for (const jobs::Job& j : page->jobs) items.push_back(JobToJson(j));
-  json::object body{{"jobs", std::move(items)},
-                    {"next_cursor", page->next_cursor.empty() ? json::value(nullptr)
-                                                              : json::value(page->next_cursor)}};
+  json::object body{{"jobs", std::move(items)}, {"next_cursor", page->next_cursor}};
   return net::HttpResponse::Json(200, body);
 }
 

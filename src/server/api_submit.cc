@@ -18,7 +18,7 @@ const char* KindName(Kind k) {
     case Kind::kString:
       return "a string";
     case Kind::kStringArray:
-      return "an array of strings";
+      return "an array of non-empty strings";
     case Kind::kNonNegativeInt:
       return "a non-negative integer";
     case Kind::kBool:
@@ -161,7 +161,7 @@ net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
   Status s = api.deps.store->Create(job, api.options.max_queue_depth);
   if (s.code() == StatusCode::kResourceExhausted) {
     net::HttpResponse r =
-        call.Error(503, "QueueFull",
+        call.Error(429, "QueueFull",
                    "the job queue is full (ATG_MAX_QUEUE_DEPTH=" +
                        std::to_string(api.options.max_queue_depth) + "); retry later");
     r.SetHeader("Retry-After", "30");

@@ -18,10 +18,11 @@ json::object Str(std::string_view description, int max_length = 256) {
   return json::object{{"type", "string"}, {"maxLength", max_length}, {"description", description}};
 }
 json::object StrArray(std::string_view description, int max_items = 1000) {
-  return json::object{{"type", "array"},
-                      {"items", json::object{{"type", "string"}, {"maxLength", 1024}}},
-                      {"maxItems", max_items},
-                      {"description", description}};
+  return json::object{
+      {"type", "array"},
+      {"items", json::object{{"type", "string"}, {"minLength", 1}, {"maxLength", 1024}}},
+      {"maxItems", max_items},
+      {"description", description}};
 }
 json::object Int(std::string_view description, int64_t min, int64_t max) {
   return json::object{
@@ -107,11 +108,10 @@ json::object BuildSchemas() {
                   {"cancel_requested", Bool("A cancel was requested and the worker is stopping.")},
                   {"links", Ref("Links")}},
                  {"job_id", "type", "status", "created_at"}, false, "A job and its progress.");
-  s["JobList"] = Obj({{"jobs", json::object{{"type", "array"}, {"items", Ref("Job")}}},
-                      {"next_cursor", Str("Pass as cursor for the next page; absent or empty "
-                                          "at the end.",
-                                          512)}},
-                     {"jobs"}, false, "A page of the caller's jobs, newest first.");
+  s["JobList"] =
+      Obj({{"jobs", json::object{{"type", "array"}, {"items", Ref("Job")}}},
+           {"next_cursor", Str("Pass as cursor for the next page; empty at the end.", 512)}},
+          {"jobs"}, false, "A page of the caller's jobs, newest first.");
   s["JobResult"] = json::object{
       {"type", "object"},
       {"additionalProperties", true},
@@ -155,7 +155,9 @@ ResponseSpec Err(int status, std::string description, std::vector<std::string> h
 void AddAuthErrors(std::vector<ResponseSpec>* r) {
   r->push_back(Err(401, "Missing or unknown API key."));
   r->push_back(Err(403, "The key may not access this resource."));
-  r->push_back(Err(429, "Too many requests; retry after Retry-After seconds.",
+  r->push_back(Err(429,
+                   "Too many requests, or the job queue is full (ATG_MAX_QUEUE_DEPTH); retry "
+                   "after Retry-After seconds.",
                    {"Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}));
 }
 
@@ -204,16 +206,16 @@ std::vector<EndpointSpec> BuildEndpoints() {
                    "Queues a job and returns at once; follow links.self or links.events.",
                    true};
     s.request_schema = std::move(schema);
-    s.responses = {
-        {202,
-         "Job queued.",
-         "application/json",
-         Ref("JobAccepted"),
-         {"Location", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}},
-        Err(400, "The body is not valid JSON or does not match the schema."),
-        Err(413, "The body is too large."),
-        Err(415, "The body is not application/json."),
-        Err(503, "The job queue is full (ATG_MAX_QUEUE_DEPTH) or unavailable.", {"Retry-After"})};
+    s.responses = {{202,
+                    "Job queued.",
+                    "application/json",
+                    Ref("JobAccepted"),
+                    {"Location", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}},
+                   Err(400, "The body is not valid JSON or does not match the schema."),
+                   Err(413, "The body is too large."),
+                   Err(415, "The body is not application/json."),
+                   Err(503, "The job queue is unavailable (its backing store does not answer).",
+                       {"Retry-After"})};
     AddAuthErrors(&s.responses);
     e.push_back(std::move(s));
   };
@@ -233,7 +235,7 @@ std::vector<EndpointSpec> BuildEndpoints() {
          Enum("", {"pending", "running", "completed", "failed", "cancelled"})},
         {"type", "query", false, "Only jobs of this type.", Enum("", {"scan", "generate-iac"})},
         {"cursor", "query", false, "next_cursor of the previous page.",
-         json::object{{"type", "string"}, {"maxLength", 512}}},
+         json::object{{"type", "string"}, {"pattern", "^([0-9]{1,16}\\.job_[0-9a-f]{32})?$"}}},
         {"limit", "query", false, "Page size (default 50).",
          json::object{{"type", "integer"}, {"minimum", 1}, {"maximum", 200}}}};
     s.responses = {{200, "A page of jobs.", "application/json", Ref("JobList"), kRateHeaders},
@@ -333,11 +335,17 @@ std::vector<EndpointSpec> BuildEndpoints() {
                    true};
     s.parameters = {JobIdParam(),
                     {"Last-Event-ID", "header", false, "Resume after this event id.",
-                     json::object{{"type", "string"}, {"maxLength", 32}}}};
-    s.responses = {{200, "The event stream.", "text/event-stream", json::object{{"type", "string"}},
-                    kRateHeaders},
-                   Err(400, "The id or Last-Event-ID is malformed."),
-                   Err(404, "No job of the caller has this id.")};
+                     json::object{{"type", "string"}, {"pattern", "^[0-9]{0,18}$"}}}};
+    s.responses = {
+        {200, "The event stream.", "text/event-stream",
+         json::object{{"type", "object"},
+                      {"properties", json::object{{"id", json::object{{"type", "string"}}},
+                                                  {"event", json::object{{"type", "string"}}},
+                                                  {"data", json::object{{"type", "string"}}},
+                                                  {"retry", json::object{{"type", "integer"}}}}}},
+         kRateHeaders},
+        Err(400, "The id or Last-Event-ID is malformed."),
+        Err(404, "No job of the caller has this id.")};
     AddAuthErrors(&s.responses);
     e.push_back(std::move(s));
   }

@@ -347,12 +347,12 @@ TEST_F(ServeApiTest, ResultConflictsUntilDoneAndCancelPending) {
   EXPECT_EQ(r.ErrorCode(), "JobCancelled");
 }
 
-TEST_F(ServeApiTest, QueueFullAnswers503WithRetryAfter) {
+TEST_F(ServeApiTest, QueueFullAnswers429WithRetryAfter) {
   Start({{"ATG_MAX_QUEUE_DEPTH", "2"}});
   Submit(kKeyA);
   Submit(kKeyB);
   Reply r = Request(port_, "POST", "/api/v1/scan", kKeyA, "{}");
-  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.status, 429);
   EXPECT_EQ(r.ErrorCode(), "QueueFull");
   EXPECT_TRUE(r.Header("Retry-After"));
 }
