@@ -1,0 +1,1 @@
+# No Entra ID objects in this plan.
