@@ -406,6 +406,12 @@ Result<JobRunnerOptions> JobRunnerOptionsFromSettings(const Settings& settings) 
   auto timeout = settings.GetInt("ATG_JOB_TIMEOUT_SECONDS", 21600, 0, 604800);
   if (!timeout.ok()) return timeout.status();
   o.job_timeout = std::chrono::seconds(*timeout);
+  // How long a dead process holds its jobs: shorter recovers sooner, longer tolerates longer
+  // pauses (GC-free here, but a stalled host or network partition to Redis).
+  auto lease = settings.GetInt("ATG_JOB_LEASE_SECONDS", 30, 2, 3600);
+  if (!lease.ok()) return lease.status();
+  o.lease = std::chrono::seconds(*lease);
+  o.heartbeat_interval = o.lease / 3;
   auto dir = DataDir(settings);
   if (!dir.ok()) return dir.status();
   o.data_dir = *dir;
