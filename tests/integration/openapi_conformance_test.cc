@@ -70,7 +70,8 @@ TEST(OpenApiConformanceTest, SchemathesisFindsNoFailures) {
   ASSERT_FALSE(url.empty()) << Slurp(dir / "serve.err");
 
   // A fixed seed keeps the run reproducible; one worker keeps it within the machine.
-  std::string run = "'" + std::string(tool) + "' run '" + url +
+  // Run from the temporary directory: the tool leaves a `.schemathesis` cache where it runs.
+  std::string run = "cd '" + dir.string() + "' && '" + std::string(tool) + "' run '" + url +
                     "/openapi.json' -H 'Authorization: Bearer " + key +
                     "' --checks all --exclude-checks use_after_free --max-examples 6 "
                     "--seed 20261127 --workers 1 >'" +
