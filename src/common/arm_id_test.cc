@@ -7,7 +7,8 @@
 namespace atg {
 namespace {
 
-constexpr const char* kRg = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg1";
+constexpr const char* kRg =
+    "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg1";
 constexpr const char* kVnet =
     "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg1/providers/"
     "Microsoft.Network/virtualNetworks/vnet1";
@@ -76,7 +77,8 @@ TEST(ArmIdTest, ParsesEveryShape) {
 }
 
 TEST(ArmIdTest, NormalizesAndRecognisesGuids) {
-  EXPECT_EQ(NormalizeArmId("/Subscriptions/ABC/resourceGroups/RG/"), "/subscriptions/abc/resourcegroups/rg");
+  EXPECT_EQ(NormalizeArmId("/Subscriptions/ABC/resourceGroups/RG/"),
+            "/subscriptions/abc/resourcegroups/rg");
   EXPECT_TRUE(IsGuid("11111111-2222-3333-4444-55555555AAAA"));
   EXPECT_FALSE(IsGuid("11111111-2222-3333-4444-55555555AAA"));
   EXPECT_FALSE(IsGuid("11111111-2222-3333-4444x555555555555"));
