@@ -1,31 +1,31 @@
 #include "jobs/digest.h"
 
-#include <openssl/evp.h>
-
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
+#include "common/sha256.h"
+
 namespace atg::jobs {
 
+// The hashing and the encodings are common/sha256.h's; this adapts them to the byte-array
+// form the archive and artifact code works with.
 struct Sha256::Impl {
-  EVP_MD_CTX* ctx = nullptr;
+  Sha256Hasher hasher;
 };
 
-Sha256::Sha256() : impl_(std::make_unique<Impl>()) {
-  impl_->ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr);
-}
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {}
 
-Sha256::~Sha256() { EVP_MD_CTX_free(impl_->ctx); }
+Sha256::~Sha256() = default;
 
 void Sha256::Update(const void* data, size_t size) {
-  if (size) EVP_DigestUpdate(impl_->ctx, data, size);
+  if (size) impl_->hasher.Update(std::string_view(static_cast<const char*>(data), size));
 }
 
 std::array<uint8_t, 32> Sha256::Final() {
+  std::string digest = impl_->hasher.Finish();
   std::array<uint8_t, 32> out{};
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(impl_->ctx, out.data(), &len);
+  std::memcpy(out.data(), digest.data(), std::min(digest.size(), out.size()));
   return out;
 }
 
@@ -35,21 +35,11 @@ std::string Sha256::HexFinal() {
 }
 
 std::string ToHex(const uint8_t* bytes, size_t size) {
-  static const char kDigits[] = "0123456789abcdef";
-  std::string out(size * 2, '0');
-  for (size_t i = 0; i < size; ++i) {
-    out[2 * i] = kDigits[bytes[i] >> 4];
-    out[2 * i + 1] = kDigits[bytes[i] & 15];
-  }
-  return out;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(bytes), size));
 }
 
 std::string Base64(const uint8_t* bytes, size_t size) {
-  std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  int n =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), bytes, static_cast<int>(size));
-  out.resize(n);
-  return out;
+  return Base64Encode(std::string_view(reinterpret_cast<const char*>(bytes), size));
 }
 
 Result<std::array<uint8_t, 32>> FromHex32(std::string_view hex) {
