@@ -17,16 +17,12 @@
 #include "iac/generate.h"
 #include "iac/plan.h"
 #include "scan/testing/sim_scan.h"
+#include "service_env.h"
 
 namespace atg {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
 
 // The repository's tests/golden directory: found from this source file's location.
 fs::path GoldenDir() { return fs::path(__FILE__).parent_path().parent_path() / "golden" / "iac"; }
@@ -83,7 +79,7 @@ TEST(IacGoldenTest, FixtureSliceMatchesTheCheckedInOutputs) {
     EXPECT_EQ(got, FilesUnder(golden));
     for (const auto& f : got) {
       if (!fs::exists(golden / f)) continue;
-      EXPECT_EQ(Slurp(out / f), Slurp(golden / f))
+      EXPECT_EQ(testing::ReadWholeFile(out / f), testing::ReadWholeFile(golden / f))
           << f << " differs from tests/golden/iac/" << format << "/" << f
           << " (ATG_UPDATE_GOLDEN=1 accepts the new output)";
     }

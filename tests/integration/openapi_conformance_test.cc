@@ -22,11 +22,6 @@
 namespace atg {
 namespace {
 
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 TEST(OpenApiConformanceTest, SchemathesisFindsNoFailures) {
 #ifdef __SANITIZE_ADDRESS__
   // Minutes of fuzzing through the tool; the sanitizer build adds nothing the optimised build's
@@ -60,14 +55,14 @@ TEST(OpenApiConformanceTest, SchemathesisFindsNoFailures) {
   ASSERT_GT(pid, 0);
   std::string url;
   for (int i = 0; i < 500 && url.empty(); ++i) {
-    std::string text = Slurp(dir / "serve.out");
+    std::string text = testing::ReadWholeFile(dir / "serve.out");
     size_t at = text.find("listening on ");
     if (at != std::string::npos && text.find('\n', at) != std::string::npos)
       url = text.substr(at + 13, text.find('\n', at) - at - 13);
     else
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSERT_FALSE(url.empty()) << Slurp(dir / "serve.err");
+  ASSERT_FALSE(url.empty()) << testing::ReadWholeFile(dir / "serve.err");
 
   // A fixed seed keeps the run reproducible; one worker keeps it within the machine.
   // Run from the temporary directory: the tool leaves a `.schemathesis` cache where it runs.
@@ -79,11 +74,11 @@ TEST(OpenApiConformanceTest, SchemathesisFindsNoFailures) {
   int status = std::system(run.c_str());
   ::kill(pid, SIGTERM);
   ::waitpid(pid, nullptr, 0);
-  std::string report = Slurp(dir / "report.txt");
+  std::string report = testing::ReadWholeFile(dir / "report.txt");
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << report;
   EXPECT_NE(report.find("passed"), std::string::npos) << report;
   // The key is redacted by the tool in what it prints, and never in the service's log.
-  EXPECT_EQ(Slurp(dir / "serve.err").find(key), std::string::npos);
+  EXPECT_EQ(testing::ReadWholeFile(dir / "serve.err").find(key), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

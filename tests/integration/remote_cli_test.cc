@@ -16,6 +16,7 @@
 #include "common/json.h"
 #include "common/subprocess.h"
 #include "serve_testing.h"
+#include "service_env.h"
 #include "sim/simulator.h"
 
 namespace atg {
@@ -29,11 +30,6 @@ struct CliRun {
   std::string out;
   std::string err;
 };
-
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
 
 class RemoteCliTest : public ::testing::Test {
  protected:
@@ -66,7 +62,7 @@ class RemoteCliTest : public ::testing::Test {
     if (fgets(buf, sizeof buf, f) != nullptr) serve_pid_ = std::atoi(buf);
     pclose(f);
     for (int i = 0; i < 500; ++i) {
-      std::string text = Slurp(out);
+      std::string text = testing::ReadWholeFile(out);
       size_t at = text.find("listening on ");
       if (at != std::string::npos && text.find('\n', at) != std::string::npos) {
         std::string url = text.substr(at + 13, text.find('\n', at) - at - 13);
@@ -74,7 +70,7 @@ class RemoteCliTest : public ::testing::Test {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    ADD_FAILURE() << "atg serve did not start: " << Slurp(dir_ / "serve.err");
+    ADD_FAILURE() << "atg serve did not start: " << testing::ReadWholeFile(dir_ / "serve.err");
     return "";
   }
 
@@ -93,7 +89,7 @@ class RemoteCliTest : public ::testing::Test {
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) r.out.append(buf, n);
     int status = pclose(f);
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = Slurp(dir_ / "client.err");
+    r.err = testing::ReadWholeFile(dir_ / "client.err");
     return r;
   }
 
@@ -113,7 +109,7 @@ TEST_F(RemoteCliTest, ScanAndGenerateIacRunOnTheServiceAndJobsCommandsSeeThem) {
   ASSERT_TRUE((*sim)->Start().ok());
   const auto env_file = dir_ / "sim.env";
   ASSERT_TRUE((*sim)->WriteEnvFile(env_file.string()).ok());
-  auto sim_env = ParseDotEnv(Slurp(env_file), "sim.env");
+  auto sim_env = ParseDotEnv(testing::ReadWholeFile(env_file), "sim.env");
   ASSERT_TRUE(sim_env.ok());
   std::map<std::string, std::string> env = *sim_env;
   const std::string tenant = (*sim)->credentials().tenant_id;
@@ -189,7 +185,7 @@ TEST_F(RemoteCliTest, ScanAndGenerateIacRunOnTheServiceAndJobsCommandsSeeThem) {
     EXPECT_EQ(r->err.find(kKeyA), std::string::npos);
     EXPECT_EQ(r->out.find(kKeyA), std::string::npos);
   }
-  EXPECT_EQ(Slurp(dir_ / "serve.err").find(kKeyA), std::string::npos);
+  EXPECT_EQ(testing::ReadWholeFile(dir_ / "serve.err").find(kKeyA), std::string::npos);
 }
 
 TEST_F(RemoteCliTest, UnreachableServiceFailsOrFallsBackToLocal) {

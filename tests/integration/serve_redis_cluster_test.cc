@@ -28,11 +28,6 @@ namespace {
 using testing::kKeyA;
 using testing::Request;
 
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 struct Serve {
   pid_t pid = -1;
   uint16_t port = 0;
@@ -52,7 +47,7 @@ Serve StartServe(const std::filesystem::path& dir, const std::string& name,
   if (fgets(buf, sizeof buf, f) != nullptr) s.pid = std::atoi(buf);
   pclose(f);
   for (int i = 0; i < 500 && s.port == 0; ++i) {
-    std::string text = Slurp(out);
+    std::string text = testing::ReadWholeFile(out);
     size_t at = text.find("listening on ");
     size_t nl = at == std::string::npos ? at : text.find('\n', at);
     if (nl != std::string::npos) {
@@ -83,7 +78,7 @@ TEST(ServeRedisClusterTest, TwoServersShareTheQueueAndSurviveAKill9) {
   ASSERT_TRUE(sim.ok());
   ASSERT_TRUE((*sim)->Start().ok());
   ASSERT_TRUE((*sim)->WriteEnvFile((dir / "sim.env").string()).ok());
-  auto sim_env = ParseDotEnv(Slurp(dir / "sim.env"), "sim.env");
+  auto sim_env = ParseDotEnv(testing::ReadWholeFile(dir / "sim.env"), "sim.env");
   ASSERT_TRUE(sim_env.ok());
 
   std::map<std::string, std::string> env = *sim_env;
@@ -99,8 +94,8 @@ TEST(ServeRedisClusterTest, TwoServersShareTheQueueAndSurviveAKill9) {
   Serve a = StartServe(dir, "a", env);
   env["ATG_DATA_DIR"] = (dir / "b").string();
   Serve b = StartServe(dir, "b", env);
-  ASSERT_NE(a.port, 0) << Slurp(dir / "a.err");
-  ASSERT_NE(b.port, 0) << Slurp(dir / "b.err");
+  ASSERT_NE(a.port, 0) << testing::ReadWholeFile(dir / "a.err");
+  ASSERT_NE(b.port, 0) << testing::ReadWholeFile(dir / "b.err");
 
   std::vector<std::string> ids;
   for (int i = 0; i < 6; ++i) {
@@ -147,7 +142,8 @@ TEST(ServeRedisClusterTest, TwoServersShareTheQueueAndSurviveAKill9) {
   }
   int max_attempts = 0;
   for (const auto& id : ids) {
-    EXPECT_EQ(state[id], "completed") << id << "\n" << Slurp(dir / "b.err").substr(0, 4000);
+    EXPECT_EQ(state[id], "completed") << id << "\n"
+                                      << testing::ReadWholeFile(dir / "b.err").substr(0, 4000);
     auto o = Request(b.port, "GET", "/api/v1/jobs/" + id, kKeyA).Json();
     max_attempts = std::max<int>(max_attempts, FindInt(&o, "attempts").value_or(0));
     auto r = Request(b.port, "GET", "/api/v1/jobs/" + id + "/result", kKeyA);

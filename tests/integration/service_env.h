@@ -8,6 +8,9 @@
 #define ATG_TESTS_INTEGRATION_SERVICE_ENV_H_
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -17,6 +20,12 @@ namespace atg::testing {
 inline std::string ServiceEnv(const char* name) {
   const char* v = std::getenv(name);
   return v ? std::string(v) : std::string();
+}
+
+// The whole content of a file the test (or a child process) wrote; "" when it is missing.
+inline std::string ReadWholeFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
 inline bool ServicesOptional() { return ServiceEnv("ATG_TEST_SERVICES_OPTIONAL") == "1"; }
