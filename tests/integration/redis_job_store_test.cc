@@ -12,6 +12,7 @@
 
 #include "common/config.h"
 #include "jobs/job.h"
+#include "jobs/testing/job_retention_conformance.h"
 #include "jobs/testing/job_runner_conformance.h"
 #include "jobs/testing/job_store_conformance.h"
 #include "jobs/testing/store_backend.h"
@@ -38,6 +39,8 @@ StoreBackend RedisBackend() {
 INSTANTIATE_TEST_SUITE_P(Redis, JobStoreConformance, ::testing::Values(RedisBackend()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Redis, JobRunnerConformance, ::testing::Values(RedisBackend()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Redis, JobRetentionConformance, ::testing::Values(RedisBackend()),
                          [](const auto& info) { return info.param.name; });
 
 // Runs one command on a separate connection (test set-up only).
@@ -95,6 +98,50 @@ TEST(RedisJobStoreTest, SurvivesScriptFlushAndKilledConnections) {
   ASSERT_TRUE(claimed->has_value());
   EXPECT_EQ((*claimed)->id, a.id);
   EXPECT_TRUE(store->Ping().ok());
+}
+
+// Jobs finished by an atg from before retention are not in P finished; the first purge of a
+// process indexes them with a SCAN, and then removes them like any other.
+TEST(RedisJobStoreTest, PurgeIndexesJobsFinishedBeforeRetentionExisted) {
+  ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+  // Glob characters in the prefix must not widen the SCAN to other deployments' keys.
+  const std::string unique = "atgtest:" + NewJobId().substr(4, 12);
+  const std::string prefix = unique + ":[x]*:";
+  auto store = OpenWithPrefix(url, prefix);
+  ASSERT_NE(store, nullptr);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    Job j = NewJob();
+    ASSERT_TRUE(store->Create(j, 0).ok());
+    auto claimed = store->ClaimNext("w", std::chrono::milliseconds(10000));
+    ASSERT_TRUE(claimed.ok() && claimed->has_value());
+    ASSERT_TRUE(
+        store->Finish(j.id, "w", JobState::kCompleted, {}, "art_" + std::string(32, 'b'), "", "")
+            .ok());
+    ids.push_back(j.id);
+  }
+  Job pending = NewJob();
+  ASSERT_TRUE(store->Create(pending, 0).ok());
+  RedisDo(url, {"DEL", prefix + "finished", prefix + "finished_indexed"});  // the old layout
+  // A key of another prefix that the prefix would match as a glob: it must not be indexed
+  // (it would take the first place of the batch below).
+  const std::string stranger = unique + ":x1:job:" + NewJobId();
+  RedisDo(url, {"HSET", stranger, "id", NewJobId(), "state", "completed", "finished_at_ms", "1"});
+
+  auto fresh = OpenWithPrefix(url, prefix);  // a process that has not indexed yet
+  ASSERT_NE(fresh, nullptr);
+  auto b = fresh->PurgeFinishedBefore(int64_t{1} << 62, 3);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->purged, 3);
+  EXPECT_EQ(b->artifacts.size(), 3u);
+  b = fresh->PurgeFinishedBefore(int64_t{1} << 62, 3);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->purged, 0);
+  EXPECT_FALSE(b->more);
+  for (const auto& id : ids) EXPECT_FALSE(fresh->Get(id)->has_value()) << id;
+  EXPECT_TRUE(fresh->Get(pending.id)->has_value());
+  EXPECT_EQ(*fresh->QueueDepth(), 1);
+  RedisDo(url, {"DEL", stranger});
 }
 
 TEST(RedisJobStoreTest, PasswordFromTheUrl) {
