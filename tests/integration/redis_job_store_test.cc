@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/config.h"
@@ -64,6 +65,31 @@ void RedisDo(const std::string& url, const std::vector<std::string>& args) {
     freeReplyObject(r);
   }
   redisFree(c);
+}
+
+// The string elements of one command's array reply (test inspection only).
+std::vector<std::string> RedisList(const std::string& url, const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  std::string host;
+  int port = 0;
+  if (!::atg::testing::ParseServiceUrl(url, &host, &port)) return out;
+  redisContext* c = redisConnect(host.c_str(), port);
+  if (c == nullptr || c->err != 0) return out;
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const auto& a : args) {
+    argv.push_back(a.c_str());
+    lens.push_back(a.size());
+  }
+  auto* r = static_cast<redisReply*>(
+      redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()));
+  if (r != nullptr && r->type == REDIS_REPLY_ARRAY) {
+    for (size_t i = 0; i < r->elements; ++i)
+      out.emplace_back(r->element[i]->str, r->element[i]->len);
+  }
+  if (r != nullptr) freeReplyObject(r);
+  redisFree(c);
+  return out;
 }
 
 std::unique_ptr<JobStore> OpenWithPrefix(const std::string& url, const std::string& prefix) {
@@ -142,6 +168,14 @@ TEST(RedisJobStoreTest, PurgeIndexesJobsFinishedBeforeRetentionExisted) {
   EXPECT_TRUE(fresh->Get(pending.id)->has_value());
   EXPECT_EQ(*fresh->QueueDepth(), 1);
   RedisDo(url, {"DEL", stranger});
+  // Nothing of the purged jobs is left behind: no hash, no events, no index entry.
+  std::vector<std::string> keys = RedisList(url, {"KEYS", unique + ":\\[x\\]\\*:*"});
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      prefix + "events:" + pending.id, prefix + "finished_indexed",
+                      prefix + "job:" + pending.id, prefix + "owner:key-a", prefix + "pending"}));
+  EXPECT_EQ(RedisList(url, {"ZRANGE", prefix + "owner:key-a", "0", "-1"}),
+            std::vector<std::string>{pending.id});
 }
 
 TEST(RedisJobStoreTest, PasswordFromTheUrl) {
