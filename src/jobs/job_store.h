@@ -8,6 +8,8 @@
 //  * terminal states (completed, failed, cancelled) are final: such a job is never claimed again;
 //  * every state change and progress update is an event with a per-job sequence number, kept
 //    for replay (SSE history and Last-Event-ID).
+//  * retention: terminal jobs, with their events, are removed once PurgeFinishedBefore is asked
+//    to (atg serve does so ATG_JOB_RETENTION_DAYS after they finished; jobs/job_retention.h).
 //
 // Thread-safety: every method may be called from any thread at once.
 #ifndef ATG_JOBS_JOB_STORE_H_
