@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/sha256.h"
 #include "common/strings.h"
 #include "jobs/job.h"
 #include "jobs/list_cursor.h"
@@ -49,11 +50,7 @@ Script MakeScript(const char* body) {
   s.text = std::string(redis_scripts::kPrelude) + body;
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(s.text.data()), s.text.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char b : digest) {
-    s.sha.push_back(kHex[b >> 4]);
-    s.sha.push_back(kHex[b & 0xf]);
-  }
+  s.sha = HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
   return s;
 }
 
