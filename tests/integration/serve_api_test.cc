@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "common/config.h"
@@ -62,6 +63,10 @@ enum class Backend { kSqlite, kRedis };
 
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Redis";
+}
+
+void PrintTo(Backend backend, std::ostream* os) {
+  *os << (backend == Backend::kSqlite ? "Sqlite" : "Redis");
 }
 
 // Runs each test on both backends: SQLite in the test's data directory, and the test Redis
@@ -295,6 +300,93 @@ TEST_P(ServeApiTest, SubmitListShowAndFilters) {
     EXPECT_EQ(b.status, 400) << bad;
     EXPECT_EQ(b.ErrorCode(), "InvalidParameter");
   }
+}
+
+// Walks /api/v1/jobs with `query` page by page; the job ids in order, or a failure.
+std::vector<std::string> ListAll(uint16_t port, const std::string& key, const std::string& query,
+                                 int* pages) {
+  std::vector<std::string> ids;
+  std::string cursor;
+  *pages = 0;
+  for (;;) {
+    std::string target = "/api/v1/jobs?" + query;
+    if (!cursor.empty()) target += "&cursor=" + UrlEncode(cursor);
+    Reply r = Request(port, "GET", target, key);
+    EXPECT_EQ(r.status, 200) << target << " " << r.body;
+    if (r.status != 200 || ++*pages > 1000) break;
+    auto o = r.Json();
+    const json::array* jobs = FindArray(&o, "jobs");
+    if (jobs == nullptr) break;
+    for (const auto& j : *jobs) {
+      ids.emplace_back(FindString(&j.as_object(), "job_id").value_or(""));
+    }
+    cursor = std::string(FindString(&o, "next_cursor").value_or(""));
+    if (cursor.empty()) break;
+  }
+  return ids;
+}
+
+TEST_P(ServeApiTest, ListPagesThroughManyJobsWithFilters) {
+  Start({{"ATG_MAX_QUEUE_DEPTH", "0"}});  // no limit
+  // More jobs than one internal read batch, several per millisecond, two types, two states.
+  std::set<std::string> iac, cancelled;
+  int submitted = 0;
+  for (int i = 0; i < 120; ++i) {
+    const bool is_iac = i % 7 == 3;
+    Reply r = Request(port_, "POST", is_iac ? "/api/v1/generate-iac" : "/api/v1/scan", kKeyA, "{}");
+    ASSERT_EQ(r.status, 202) << r.body;
+    auto o = r.Json();
+    const std::string id(FindString(&o, "job_id").value_or(""));
+    ++submitted;
+    if (is_iac) iac.insert(id);
+    if (i % 11 == 5) {
+      ASSERT_EQ(Request(port_, "DELETE", "/api/v1/jobs/" + id, kKeyA).status, 202);
+      cancelled.insert(id);
+    }
+  }
+  Submit(kKeyB);  // never listed for key A
+
+  int pages = 0;
+  const std::vector<std::string> all = ListAll(port_, kKeyA, "limit=200", &pages);
+  EXPECT_EQ(pages, 1);
+  ASSERT_EQ(all.size(), static_cast<size_t>(submitted));
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size()) << "duplicates";
+
+  // Any page size gives the same sequence, without gaps or repeats.
+  for (int limit : {1, 7, 49, 50, 51, 119}) {
+    SCOPED_TRACE("limit=" + std::to_string(limit));
+    EXPECT_EQ(ListAll(port_, kKeyA, "limit=" + std::to_string(limit), &pages), all);
+    EXPECT_EQ(pages, (submitted + limit - 1) / limit);
+  }
+  // Filters keep that order and page the same way.
+  auto only = [&](const std::set<std::string>& keep) {
+    std::vector<std::string> out;
+    for (const auto& id : all) {
+      if (keep.count(id)) out.push_back(id);
+    }
+    return out;
+  };
+  for (int limit : {1, 4, 50}) {
+    SCOPED_TRACE("limit=" + std::to_string(limit));
+    EXPECT_EQ(ListAll(port_, kKeyA, "type=generate-iac&limit=" + std::to_string(limit), &pages),
+              only(iac));
+    EXPECT_EQ(ListAll(port_, kKeyA, "state=cancelled&limit=" + std::to_string(limit), &pages),
+              only(cancelled));
+    EXPECT_EQ(ListAll(port_, kKeyA,
+                      "state=cancelled&type=generate-iac&limit=" + std::to_string(limit), &pages),
+              only([&] {
+                std::set<std::string> both;
+                for (const auto& id : iac) {
+                  if (cancelled.count(id)) both.insert(id);
+                }
+                return both;
+              }()));
+  }
+  EXPECT_TRUE(ListAll(port_, kKeyA, "state=completed", &pages).empty());
+
+  Reply r = Request(port_, "GET", "/api/v1/jobs?cursor=not-a-cursor", kKeyA);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.ErrorCode(), "InvalidParameter");
 }
 
 TEST_P(ServeApiTest, ValidationNamesTheFieldAndStatusCodes) {
