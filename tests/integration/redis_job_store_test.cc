@@ -8,13 +8,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <set>
+#include <thread>
 
 #include "common/config.h"
 #include "jobs/job.h"
 #include "jobs/testing/job_runner_conformance.h"
 #include "jobs/testing/job_store_conformance.h"
 #include "jobs/testing/store_backend.h"
+#include "redis_testing.h"
 #include "service_env.h"
 
 namespace atg::jobs::testing {
@@ -95,6 +99,63 @@ TEST(RedisJobStoreTest, SurvivesScriptFlushAndKilledConnections) {
   ASSERT_TRUE(claimed->has_value());
   EXPECT_EQ((*claimed)->id, a.id);
   EXPECT_TRUE(store->Ping().ok());
+}
+
+// List reads the owner's index in batches. Jobs created between two batches (by any server
+// sharing the queue) must not shift the next batch back over jobs already returned: one page
+// never holds a job twice and never skips one.
+TEST(RedisJobStoreTest, ListPageIsConsistentWhileJobsAreCreated) {
+  ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+  const std::string prefix = "atgtest:" + NewJobId().substr(4, 12) + ":";
+  auto store = OpenWithPrefix(url, prefix);
+  ASSERT_NE(store, nullptr);
+  // Half of the jobs match the filter, so a page of 100 reads several batches.
+  std::set<std::string> matching;
+  for (int i = 0; i < 400; ++i) {
+    Job j = NewJob();
+    j.type = i % 2 ? "generate-iac" : "scan";
+    j.created_at_ms = 1'000'000 + i;
+    ASSERT_TRUE(store->Create(j, 0).ok());
+    if (j.type == "generate-iac") matching.insert(j.id);
+  }
+  // A bounded burst of newer, non-matching jobs (bounded so that each List, which reads past
+  // all of them, stays cheap). Joined when the test ends, however it ends.
+  std::atomic<bool> writing{true};
+  std::jthread writer([&](std::stop_token stop) {
+    auto other = OpenWithPrefix(url, prefix);
+    for (int i = 0; other && i < 2000 && !stop.stop_requested(); ++i) {
+      Job j = NewJob();
+      j.created_at_ms = 2'000'000 + i;
+      other->Create(j, 0).ok();
+    }
+    writing = false;
+  });
+  ListQuery q;
+  q.owner = "key-a";
+  q.type = "generate-iac";
+  q.limit = 100;
+  for (int round = 0; round < 3 || (writing && round < 200); ++round) {
+    auto page = store->List(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<std::string> ids;
+    for (const Job& j : page->jobs) {
+      EXPECT_TRUE(matching.count(j.id)) << "round " << round << ": " << j.type;
+      ids.push_back(j.id);
+    }
+    ASSERT_EQ(ids.size(), 100u);
+    EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size())
+        << "round " << round << ": a job appears twice in one page";
+    for (size_t i = 1; i < page->jobs.size(); ++i) {
+      ASSERT_GT(page->jobs[i - 1].created_at_ms, page->jobs[i].created_at_ms)
+          << "round " << round << ": not newest first, or a job was skipped";
+    }
+    EXPECT_EQ(page->jobs.front().created_at_ms, 1'000'399) << "round " << round;
+    EXPECT_EQ(page->jobs.back().created_at_ms, 1'000'201) << "round " << round;
+  }
+  writer.request_stop();
+  writer.join();
+  auto deleted = ::atg::testing::DeleteRedisKeysWithPrefix(url, prefix);
+  EXPECT_TRUE(deleted.ok()) << deleted.status().ToString();
 }
 
 TEST(RedisJobStoreTest, PasswordFromTheUrl) {
