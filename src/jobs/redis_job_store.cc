@@ -4,6 +4,7 @@
 #include <openssl/sha.h>
 
 #include <charconv>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -386,8 +387,10 @@ class RedisJobStore final : public JobStore {
     std::vector<JobEvent> events;
     if (!ValidJobId(id) || limit <= 0) return events;
     if (after_seq < 0) after_seq = 0;
-    auto r = Command({"LRANGE", Key("events:", id), std::to_string(after_seq),
-                      std::to_string(after_seq + limit - 1)});
+    // after_seq comes from the client (Last-Event-ID): keep the range end from overflowing.
+    const int64_t last = after_seq > INT64_MAX - limit ? INT64_MAX : after_seq + limit - 1;
+    auto r =
+        Command({"LRANGE", Key("events:", id), std::to_string(after_seq), std::to_string(last)});
     if (!r.ok()) return r.status();
     const redisReply* arr = r->get();
     for (size_t i = 0; arr->type == REDIS_REPLY_ARRAY && i < arr->elements; ++i) {

@@ -158,6 +158,26 @@ TEST(RedisJobStoreTest, ListPageIsConsistentWhileJobsAreCreated) {
   EXPECT_TRUE(deleted.ok()) << deleted.status().ToString();
 }
 
+// The sequence number comes from a client's Last-Event-ID; any int64 must be safe (the range
+// end once overflowed, which the sanitizer build aborts on).
+TEST(RedisJobStoreTest, EventsSinceAnyLargeSequenceNumberIsEmpty) {
+  ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+  const std::string prefix = "atgtest:" + NewJobId().substr(4, 12) + ":";
+  auto store = OpenWithPrefix(url, prefix);
+  ASSERT_NE(store, nullptr);
+  Job j = NewJob();
+  ASSERT_TRUE(store->Create(j, 0).ok());
+  for (int64_t after : {int64_t{1}, INT64_MAX - 200, INT64_MAX - 1, INT64_MAX}) {
+    auto events = store->EventsSince(j.id, after, 200);
+    ASSERT_TRUE(events.ok()) << events.status().ToString();
+    EXPECT_TRUE(events->empty()) << after;
+  }
+  auto all = store->EventsSince(j.id, 0, 200);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 1u);
+  EXPECT_TRUE(::atg::testing::DeleteRedisKeysWithPrefix(url, prefix).ok());
+}
+
 TEST(RedisJobStoreTest, PasswordFromTheUrl) {
   ATG_REQUIRE_SERVICE_ENV(auth_url, "ATG_TEST_REDIS_AUTH_URL");
   ATG_REQUIRE_SERVICE_ENV(password, "ATG_TEST_REDIS_PASSWORD");

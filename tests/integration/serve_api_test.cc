@@ -611,6 +611,35 @@ TEST_P(ServeApiTest, LiveStreamResumesAfterLastEventId) {
   EXPECT_NE(frames[3].data.find("completed"), std::string::npos) << body;
 }
 
+TEST_P(ServeApiTest, ResumingAFinishedJobsStreamAtOrPastItsEndEndsAtOnce) {
+  Start();
+  const std::string id = Submit(kKeyA);
+  ASSERT_EQ(Request(port_, "DELETE", "/api/v1/jobs/" + id, kKeyA).status, 202);
+  // Its events: 1 pending, 2 cancelled.
+  const std::string url = "/api/v1/jobs/" + id + "/events";
+  Reply r = Request(port_, "GET", url, kKeyA, "", {{"Last-Event-ID", "1"}});
+  ASSERT_EQ(r.status, 200);
+  auto frames = testing::ParseSse(r.body);
+  ASSERT_EQ(frames.size(), 1u) << r.body;
+  EXPECT_EQ(frames[0].id, "2");
+  EXPECT_NE(frames[0].data.find("cancelled"), std::string::npos);
+  // At or past the end (the largest id a client can send included: it must not overflow the
+  // store's range arithmetic) nothing will come: the stream ends at once instead of waiting.
+  for (const std::string last : {"2", "3", "9223372036854775807"}) {
+    SCOPED_TRACE(last);
+    Conn c(port_);
+    ASSERT_TRUE(c.Send("GET", url, kKeyA, "", {{"Last-Event-ID", last}}));
+    ASSERT_EQ(c.ReadHead().status, 200);
+    std::string body, chunk;
+    int rc;
+    while ((rc = c.ReadChunk(&chunk, std::chrono::seconds(3))) == 1) body += chunk;
+    EXPECT_EQ(rc, 0) << "the stream did not end: " << body;
+    EXPECT_TRUE(testing::ParseSse(body).empty()) << body;
+  }
+  r = Request(port_, "GET", url, kKeyA, "", {{"Last-Event-ID", "9223372036854775808"}});
+  EXPECT_EQ(r.status, 400);
+}
+
 TEST_P(ServeApiTest, ShutdownHandsTheRunningJobToTheNextServer) {
   // The first attempt works until it is stopped; the second completes.
   jobs::JobExecutor executor = [](const jobs::Job& job,
