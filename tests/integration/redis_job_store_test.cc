@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <set>
@@ -156,6 +157,41 @@ TEST(RedisJobStoreTest, ListPageIsConsistentWhileJobsAreCreated) {
   writer.join();
   auto deleted = ::atg::testing::DeleteRedisKeysWithPrefix(url, prefix);
   EXPECT_TRUE(deleted.ok()) << deleted.status().ToString();
+}
+
+// Many jobs created in the same millisecond: the cursor's position falls deep inside a run of
+// equal scores, longer than one read batch.
+TEST(RedisJobStoreTest, ListWalksALongRunOfEqualCreationTimes) {
+  ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+  const std::string prefix = "atgtest:" + NewJobId().substr(4, 12) + ":";
+  auto store = OpenWithPrefix(url, prefix);
+  ASSERT_NE(store, nullptr);
+  std::vector<std::string> want;
+  for (int i = 0; i < 130; ++i) {
+    Job j = NewJob();
+    j.created_at_ms = i < 5 ? 2'000'000 : 1'000'000;  // 5 newer, then a run of 125 ties
+    ASSERT_TRUE(store->Create(j, 0).ok());
+    want.push_back(j.id);
+  }
+  // Newest first, ties by id descending.
+  std::sort(want.begin(), want.begin() + 5, std::greater<>());
+  std::sort(want.begin() + 5, want.end(), std::greater<>());
+  for (int limit : {1, 3, 60}) {
+    SCOPED_TRACE(limit);
+    ListQuery q;
+    q.owner = "key-a";
+    q.limit = limit;
+    std::vector<std::string> got;
+    for (int pages = 0; pages < 200; ++pages) {
+      auto page = store->List(q);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      for (const Job& j : page->jobs) got.push_back(j.id);
+      q.cursor = page->next_cursor;
+      if (q.cursor.empty()) break;
+    }
+    EXPECT_EQ(got, want);
+  }
+  EXPECT_TRUE(::atg::testing::DeleteRedisKeysWithPrefix(url, prefix).ok());
 }
 
 // The sequence number comes from a client's Last-Event-ID; any int64 must be safe (the range
