@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <charconv>
+#include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -265,20 +267,29 @@ class RedisJobStore final : public JobStore {
     JobPage page;
     std::vector<Job> found;
     const int batch = std::max(query.limit + 1, 50);
-    for (int offset = 0;; offset += batch) {
+    // Each batch starts after the last entry examined (by score, then id), not at an offset:
+    // jobs created meanwhile, by this or another server, are newest and would shift offsets
+    // back over entries already returned. The offset only steps over a run of entries that
+    // share one score and were all examined already.
+    ListPosition examined = after;
+    int offset = 0;
+    for (;;) {
       auto r = Command({"ZREVRANGEBYSCORE", key, max, "-inf", "WITHSCORES", "LIMIT",
                         std::to_string(offset), std::to_string(batch)});
       if (!r.ok()) return r.status();
       const redisReply* arr = r->get();
       if (arr->type != REDIS_REPLY_ARRAY || arr->elements == 0) break;
       std::vector<std::string> ids;
+      std::optional<ListPosition> last;
       for (size_t i = 0; i + 1 < arr->elements; i += 2) {
         std::string id = ReplyString(arr->element[i]);
         int64_t score = ToInt(ReplyString(arr->element[i + 1]));
         // Same order as SQLite: (created_at_ms, id) descending, strictly after the cursor.
-        if (score > after.created_at_ms || (score == after.created_at_ms && id >= after.id)) {
+        if (score > examined.created_at_ms ||
+            (score == examined.created_at_ms && id >= examined.id)) {
           continue;
         }
+        last = ListPosition{score, id};
         ids.push_back(std::move(id));
       }
       auto jobs = GetMany(ids);
@@ -291,6 +302,13 @@ class RedisJobStore final : public JobStore {
       }
       if (static_cast<int>(found.size()) > query.limit) break;
       if (arr->elements < static_cast<size_t>(batch) * 2) break;
+      if (last) {
+        examined = *last;
+        max = std::to_string(examined.created_at_ms);
+        offset = 0;
+      } else {
+        offset += batch;
+      }
     }
     if (static_cast<int>(found.size()) > query.limit) {
       found.resize(query.limit);
@@ -369,8 +387,10 @@ class RedisJobStore final : public JobStore {
     std::vector<JobEvent> events;
     if (!ValidJobId(id) || limit <= 0) return events;
     if (after_seq < 0) after_seq = 0;
-    auto r = Command({"LRANGE", Key("events:", id), std::to_string(after_seq),
-                      std::to_string(after_seq + limit - 1)});
+    // after_seq comes from the client (Last-Event-ID): keep the range end from overflowing.
+    const int64_t last = after_seq > INT64_MAX - limit ? INT64_MAX : after_seq + limit - 1;
+    auto r =
+        Command({"LRANGE", Key("events:", id), std::to_string(after_seq), std::to_string(last)});
     if (!r.ok()) return r.status();
     const redisReply* arr = r->get();
     for (size_t i = 0; arr->type == REDIS_REPLY_ARRAY && i < arr->elements; ++i) {

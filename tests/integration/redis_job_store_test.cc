@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <set>
+#include <thread>
 
 #include "common/config.h"
 #include "jobs/job.h"
@@ -17,6 +20,7 @@
 #include "jobs/testing/job_runner_conformance.h"
 #include "jobs/testing/job_store_conformance.h"
 #include "jobs/testing/store_backend.h"
+#include "redis_testing.h"
 #include "service_env.h"
 
 namespace atg::jobs::testing {
@@ -176,6 +180,118 @@ TEST(RedisJobStoreTest, PurgeIndexesJobsFinishedBeforeRetentionExisted) {
                       prefix + "job:" + pending.id, prefix + "owner:key-a", prefix + "pending"}));
   EXPECT_EQ(RedisList(url, {"ZRANGE", prefix + "owner:key-a", "0", "-1"}),
             std::vector<std::string>{pending.id});
+}
+
+// List reads the owner's index in batches. Jobs created between two batches (by any server
+// sharing the queue) must not shift the next batch back over jobs already returned: one page
+// never holds a job twice and never skips one.
+TEST(RedisJobStoreTest, ListPageIsConsistentWhileJobsAreCreated) {
+  ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+  const std::string prefix = "atgtest:" + NewJobId().substr(4, 12) + ":";
+  auto store = OpenWithPrefix(url, prefix);
+  ASSERT_NE(store, nullptr);
+  // Half of the jobs match the filter, so a page of 100 reads several batches.
+  std::set<std::string> matching;
+  for (int i = 0; i < 400; ++i) {
+    Job j = NewJob();
+    j.type = i % 2 ? "generate-iac" : "scan";
+    j.created_at_ms = 1'000'000 + i;
+    ASSERT_TRUE(store->Create(j, 0).ok());
+    if (j.type == "generate-iac") matching.insert(j.id);
+  }
+  // A bounded burst of newer, non-matching jobs (bounded so that each List, which reads past
+  // all of them, stays cheap). Joined when the test ends, however it ends.
+  std::atomic<bool> writing{true};
+  std::jthread writer([&](std::stop_token stop) {
+    auto other = OpenWithPrefix(url, prefix);
+    for (int i = 0; other && i < 2000 && !stop.stop_requested(); ++i) {
+      Job j = NewJob();
+      j.created_at_ms = 2'000'000 + i;
+      other->Create(j, 0).ok();
+    }
+    writing = false;
+  });
+  ListQuery q;
+  q.owner = "key-a";
+  q.type = "generate-iac";
+  q.limit = 100;
+  for (int round = 0; round < 3 || (writing && round < 200); ++round) {
+    auto page = store->List(q);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<std::string> ids;
+    for (const Job& j : page->jobs) {
+      EXPECT_TRUE(matching.count(j.id)) << "round " << round << ": " << j.type;
+      ids.push_back(j.id);
+    }
+    ASSERT_EQ(ids.size(), 100u);
+    EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size())
+        << "round " << round << ": a job appears twice in one page";
+    for (size_t i = 1; i < page->jobs.size(); ++i) {
+      ASSERT_GT(page->jobs[i - 1].created_at_ms, page->jobs[i].created_at_ms)
+          << "round " << round << ": not newest first, or a job was skipped";
+    }
+    EXPECT_EQ(page->jobs.front().created_at_ms, 1'000'399) << "round " << round;
+    EXPECT_EQ(page->jobs.back().created_at_ms, 1'000'201) << "round " << round;
+  }
+  writer.request_stop();
+  writer.join();
+  auto deleted = ::atg::testing::DeleteRedisKeysWithPrefix(url, prefix);
+  EXPECT_TRUE(deleted.ok()) << deleted.status().ToString();
+}
+
+// Many jobs created in the same millisecond: the cursor's position falls deep inside a run of
+// equal scores, longer than one read batch.
+TEST(RedisJobStoreTest, ListWalksALongRunOfEqualCreationTimes) {
+  ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+  const std::string prefix = "atgtest:" + NewJobId().substr(4, 12) + ":";
+  auto store = OpenWithPrefix(url, prefix);
+  ASSERT_NE(store, nullptr);
+  std::vector<std::string> want;
+  for (int i = 0; i < 130; ++i) {
+    Job j = NewJob();
+    j.created_at_ms = i < 5 ? 2'000'000 : 1'000'000;  // 5 newer, then a run of 125 ties
+    ASSERT_TRUE(store->Create(j, 0).ok());
+    want.push_back(j.id);
+  }
+  // Newest first, ties by id descending.
+  std::sort(want.begin(), want.begin() + 5, std::greater<>());
+  std::sort(want.begin() + 5, want.end(), std::greater<>());
+  for (int limit : {1, 3, 60}) {
+    SCOPED_TRACE(limit);
+    ListQuery q;
+    q.owner = "key-a";
+    q.limit = limit;
+    std::vector<std::string> got;
+    for (int pages = 0; pages < 200; ++pages) {
+      auto page = store->List(q);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      for (const Job& j : page->jobs) got.push_back(j.id);
+      q.cursor = page->next_cursor;
+      if (q.cursor.empty()) break;
+    }
+    EXPECT_EQ(got, want);
+  }
+  EXPECT_TRUE(::atg::testing::DeleteRedisKeysWithPrefix(url, prefix).ok());
+}
+
+// The sequence number comes from a client's Last-Event-ID; any int64 must be safe (the range
+// end once overflowed, which the sanitizer build aborts on).
+TEST(RedisJobStoreTest, EventsSinceAnyLargeSequenceNumberIsEmpty) {
+  ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+  const std::string prefix = "atgtest:" + NewJobId().substr(4, 12) + ":";
+  auto store = OpenWithPrefix(url, prefix);
+  ASSERT_NE(store, nullptr);
+  Job j = NewJob();
+  ASSERT_TRUE(store->Create(j, 0).ok());
+  for (int64_t after : {int64_t{1}, INT64_MAX - 200, INT64_MAX - 1, INT64_MAX}) {
+    auto events = store->EventsSince(j.id, after, 200);
+    ASSERT_TRUE(events.ok()) << events.status().ToString();
+    EXPECT_TRUE(events->empty()) << after;
+  }
+  auto all = store->EventsSince(j.id, 0, 200);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 1u);
+  EXPECT_TRUE(::atg::testing::DeleteRedisKeysWithPrefix(url, prefix).ok());
 }
 
 TEST(RedisJobStoreTest, PasswordFromTheUrl) {

@@ -6,11 +6,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "common/config.h"
+#include "redis_testing.h"
 #include "serve_testing.h"
 #include "server/service.h"
+#include "service_env.h"
 
 namespace atg {
 namespace {
@@ -55,40 +58,76 @@ jobs::JobExecutor FakeJob(std::atomic<int>* runs) {
   };
 }
 
-class ServeApiTest : public ::testing::Test {
+// The JobStore backend a test runs `atg serve` on.
+enum class Backend { kSqlite, kRedis };
+
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Redis";
+}
+
+void PrintTo(Backend backend, std::ostream* os) {
+  *os << (backend == Backend::kSqlite ? "Sqlite" : "Redis");
+}
+
+// Runs each test on both backends: SQLite in the test's data directory, and the test Redis
+// (ATG_TEST_REDIS_URL) under a key prefix of its own, deleted in TearDown.
+class ServeApiTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
+    // "Name/Redis" for a parameterized test: keep it usable in a path and in a key prefix.
+    std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& ch : test) {
+      if (ch == '/') ch = '_';
+    }
     dir_ = std::filesystem::temp_directory_path() /
-           ("atg_serve_api_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("atg_serve_api_" + std::to_string(::getpid()) + "_" + test);
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
+    if (GetParam() == Backend::kRedis) {
+      ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+      redis_url_ = url;
+      redis_prefix_ = "atgtest:api:" + std::to_string(::getpid()) + ":" + test + ":";
+    }
   }
   void TearDown() override {
     if (service_) service_->Shutdown(std::chrono::milliseconds(2000));
     service_.reset();
     std::filesystem::remove_all(dir_);
+    if (!redis_prefix_.empty()) {
+      auto deleted = testing::DeleteRedisKeysWithPrefix(redis_url_, redis_prefix_);
+      EXPECT_TRUE(deleted.ok()) << deleted.status().ToString();
+    }
+  }
+
+  // What selects the backend, for a service's settings.
+  std::map<std::string, std::string> BackendEnv() {
+    if (GetParam() != Backend::kRedis) return {};
+    return {{"REDIS_URL", redis_url_}, {"ATG_REDIS_KEY_PREFIX", redis_prefix_}};
   }
 
   std::map<std::string, std::string> BaseEnv() {
-    return {{"ATG_API_KEYS", kKeyA + "," + kKeyB},
-            {"ATG_TARGET_TENANT_ID", kTenant},
-            {"ATG_DATA_DIR", dir_.string()},
-            {"ATG_SERVER_HOST", "127.0.0.1"},
-            {"ATG_SERVER_PORT", "0"},
-            {"ATG_SERVER_WORKERS", "2"},
-            {"ATG_MAX_CONCURRENT_JOBS", "0"},
-            {"ATG_AUDIT_LOG_FILE", (dir_ / "audit.log").string()},
-            {"ATG_RATE_LIMIT_PER_MINUTE", "100000"},
-            {"ATG_MAX_REQUEST_BODY_BYTES", "4096"},
-            {"ATG_SSE_HEARTBEAT_SECONDS", "1"}};
+    std::map<std::string, std::string> env = {{"ATG_API_KEYS", kKeyA + "," + kKeyB},
+                                              {"ATG_TARGET_TENANT_ID", kTenant},
+                                              {"ATG_DATA_DIR", dir_.string()},
+                                              {"ATG_SERVER_HOST", "127.0.0.1"},
+                                              {"ATG_SERVER_PORT", "0"},
+                                              {"ATG_SERVER_WORKERS", "2"},
+                                              {"ATG_MAX_CONCURRENT_JOBS", "0"},
+                                              {"ATG_AUDIT_LOG_FILE", (dir_ / "audit.log").string()},
+                                              {"ATG_RATE_LIMIT_PER_MINUTE", "100000"},
+                                              {"ATG_MAX_REQUEST_BODY_BYTES", "4096"},
+                                              {"ATG_SSE_HEARTBEAT_SECONDS", "1"}};
+    env.merge(BackendEnv());
+    return env;
   }
 
-  void Start(std::map<std::string, std::string> overrides = {}) {
+  // Starts the service on BaseEnv() + `overrides`; scan jobs run `executor` (FakeJob when null).
+  void Start(std::map<std::string, std::string> overrides = {},
+             jobs::JobExecutor executor = nullptr) {
     auto env = BaseEnv();
     for (auto& [k, v] : overrides) env[k] = v;
     server::ServiceOverrides o;
-    o.executors["scan"] = FakeJob(&runs_);
+    o.executors["scan"] = executor ? std::move(executor) : FakeJob(&runs_);
     auto s = server::Service::Create(Settings::FromMaps(env, {}), std::move(o));
     ASSERT_TRUE(s.ok()) << s.status().message();
     service_ = std::move(*s);
@@ -115,12 +154,14 @@ class ServeApiTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  std::string redis_url_;
+  std::string redis_prefix_;  // "" on SQLite
   std::unique_ptr<server::Service> service_;
   uint16_t port_ = 0;
   std::atomic<int> runs_{0};
 };
 
-TEST_F(ServeApiTest, HealthNeedsNoKeyAndEveryResponseHasARequestId) {
+TEST_P(ServeApiTest, HealthNeedsNoKeyAndEveryResponseHasARequestId) {
   Start();
   Reply r = Request(port_, "GET", "/health", "");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -143,7 +184,7 @@ TEST_F(ServeApiTest, HealthNeedsNoKeyAndEveryResponseHasARequestId) {
   EXPECT_EQ(r.Header("X-Request-ID").value_or(""), "rid-404");
 }
 
-TEST_F(ServeApiTest, AuthMatrixOnEveryRoute) {
+TEST_P(ServeApiTest, AuthMatrixOnEveryRoute) {
   Start();
   const std::string id = Submit(kKeyA);
   struct Route {
@@ -195,7 +236,7 @@ TEST_F(ServeApiTest, AuthMatrixOnEveryRoute) {
   EXPECT_EQ(FindString(&o, "status").value_or(""), "pending");
 }
 
-TEST_F(ServeApiTest, SubmitListShowAndFilters) {
+TEST_P(ServeApiTest, SubmitListShowAndFilters) {
   Start();
   Reply r = Request(port_, "POST", "/api/v1/scan", kKeyA,
                     R"({"subscriptions":["s1"],"types":["Microsoft.Compute/virtualMachines"],)"
@@ -261,7 +302,94 @@ TEST_F(ServeApiTest, SubmitListShowAndFilters) {
   }
 }
 
-TEST_F(ServeApiTest, ValidationNamesTheFieldAndStatusCodes) {
+// Walks /api/v1/jobs with `query` page by page; the job ids in order, or a failure.
+std::vector<std::string> ListAll(uint16_t port, const std::string& key, const std::string& query,
+                                 int* pages) {
+  std::vector<std::string> ids;
+  std::string cursor;
+  *pages = 0;
+  for (;;) {
+    std::string target = "/api/v1/jobs?" + query;
+    if (!cursor.empty()) target += "&cursor=" + UrlEncode(cursor);
+    Reply r = Request(port, "GET", target, key);
+    EXPECT_EQ(r.status, 200) << target << " " << r.body;
+    if (r.status != 200 || ++*pages > 1000) break;
+    auto o = r.Json();
+    const json::array* jobs = FindArray(&o, "jobs");
+    if (jobs == nullptr) break;
+    for (const auto& j : *jobs) {
+      ids.emplace_back(FindString(&j.as_object(), "job_id").value_or(""));
+    }
+    cursor = std::string(FindString(&o, "next_cursor").value_or(""));
+    if (cursor.empty()) break;
+  }
+  return ids;
+}
+
+TEST_P(ServeApiTest, ListPagesThroughManyJobsWithFilters) {
+  Start({{"ATG_MAX_QUEUE_DEPTH", "0"}});  // no limit
+  // More jobs than one internal read batch, several per millisecond, two types, two states.
+  std::set<std::string> iac, cancelled;
+  int submitted = 0;
+  for (int i = 0; i < 120; ++i) {
+    const bool is_iac = i % 7 == 3;
+    Reply r = Request(port_, "POST", is_iac ? "/api/v1/generate-iac" : "/api/v1/scan", kKeyA, "{}");
+    ASSERT_EQ(r.status, 202) << r.body;
+    auto o = r.Json();
+    const std::string id(FindString(&o, "job_id").value_or(""));
+    ++submitted;
+    if (is_iac) iac.insert(id);
+    if (i % 11 == 5) {
+      ASSERT_EQ(Request(port_, "DELETE", "/api/v1/jobs/" + id, kKeyA).status, 202);
+      cancelled.insert(id);
+    }
+  }
+  Submit(kKeyB);  // never listed for key A
+
+  int pages = 0;
+  const std::vector<std::string> all = ListAll(port_, kKeyA, "limit=200", &pages);
+  EXPECT_EQ(pages, 1);
+  ASSERT_EQ(all.size(), static_cast<size_t>(submitted));
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size()) << "duplicates";
+
+  // Any page size gives the same sequence, without gaps or repeats.
+  for (int limit : {1, 7, 49, 50, 51, 119}) {
+    SCOPED_TRACE("limit=" + std::to_string(limit));
+    EXPECT_EQ(ListAll(port_, kKeyA, "limit=" + std::to_string(limit), &pages), all);
+    EXPECT_EQ(pages, (submitted + limit - 1) / limit);
+  }
+  // Filters keep that order and page the same way.
+  auto only = [&](const std::set<std::string>& keep) {
+    std::vector<std::string> out;
+    for (const auto& id : all) {
+      if (keep.count(id)) out.push_back(id);
+    }
+    return out;
+  };
+  for (int limit : {1, 4, 50}) {
+    SCOPED_TRACE("limit=" + std::to_string(limit));
+    EXPECT_EQ(ListAll(port_, kKeyA, "type=generate-iac&limit=" + std::to_string(limit), &pages),
+              only(iac));
+    EXPECT_EQ(ListAll(port_, kKeyA, "state=cancelled&limit=" + std::to_string(limit), &pages),
+              only(cancelled));
+    EXPECT_EQ(ListAll(port_, kKeyA,
+                      "state=cancelled&type=generate-iac&limit=" + std::to_string(limit), &pages),
+              only([&] {
+                std::set<std::string> both;
+                for (const auto& id : iac) {
+                  if (cancelled.count(id)) both.insert(id);
+                }
+                return both;
+              }()));
+  }
+  EXPECT_TRUE(ListAll(port_, kKeyA, "state=completed", &pages).empty());
+
+  Reply r = Request(port_, "GET", "/api/v1/jobs?cursor=not-a-cursor", kKeyA);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.ErrorCode(), "InvalidParameter");
+}
+
+TEST_P(ServeApiTest, ValidationNamesTheFieldAndStatusCodes) {
   Start();
   Reply r = Request(port_, "POST", "/api/v1/scan", kKeyA, R"({"subscription":["x"]})");
   EXPECT_EQ(r.status, 400);
@@ -332,7 +460,7 @@ TEST_F(ServeApiTest, ValidationNamesTheFieldAndStatusCodes) {
   EXPECT_TRUE(r.Header("Allow"));
 }
 
-TEST_F(ServeApiTest, ResultConflictsUntilDoneAndCancelPending) {
+TEST_P(ServeApiTest, ResultConflictsUntilDoneAndCancelPending) {
   Start();
   const std::string id = Submit(kKeyA);
   Reply r = Request(port_, "GET", "/api/v1/jobs/" + id + "/result", kKeyA);
@@ -354,7 +482,7 @@ TEST_F(ServeApiTest, ResultConflictsUntilDoneAndCancelPending) {
   EXPECT_EQ(r.ErrorCode(), "JobCancelled");
 }
 
-TEST_F(ServeApiTest, QueueFullAnswers429WithRetryAfter) {
+TEST_P(ServeApiTest, QueueFullAnswers429WithRetryAfter) {
   Start({{"ATG_MAX_QUEUE_DEPTH", "2"}});
   Submit(kKeyA);
   Submit(kKeyB);
@@ -364,7 +492,7 @@ TEST_F(ServeApiTest, QueueFullAnswers429WithRetryAfter) {
   EXPECT_TRUE(r.Header("Retry-After"));
 }
 
-TEST_F(ServeApiTest, RateLimitPerKeyWithHeaders) {
+TEST_P(ServeApiTest, RateLimitPerKeyWithHeaders) {
   Start({{"ATG_RATE_LIMIT_PER_MINUTE", "60"}, {"ATG_RATE_LIMIT_BURST", "3"}});
   Conn c(port_);
   for (int i = 0; i < 3; ++i) {
@@ -385,7 +513,7 @@ TEST_F(ServeApiTest, RateLimitPerKeyWithHeaders) {
   EXPECT_EQ(c.Do("GET", "/health", "").status, 200);
 }
 
-TEST_F(ServeApiTest, WorkerRunsJobEventsReplayAndResume) {
+TEST_P(ServeApiTest, WorkerRunsJobEventsReplayAndResume) {
   Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}});
   const std::string id = Submit(kKeyA);
   ASSERT_EQ(WaitForState(id, kKeyA, "completed"), "completed");
@@ -428,7 +556,7 @@ TEST_F(ServeApiTest, WorkerRunsJobEventsReplayAndResume) {
   EXPECT_NE(r.ErrorMessage().find("did not answer"), std::string::npos);
 }
 
-TEST_F(ServeApiTest, LiveEventsHeartbeatAndCancelRunningJob) {
+TEST_P(ServeApiTest, LiveEventsHeartbeatAndCancelRunningJob) {
   Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}});
   // no_aad=true makes the fake job block until stopped.
   const std::string id = Submit(kKeyA, R"({"no_aad":true})");
@@ -463,7 +591,127 @@ TEST_F(ServeApiTest, LiveEventsHeartbeatAndCancelRunningJob) {
   EXPECT_NE(frames.back().data.find("cancelled"), std::string::npos) << body;
 }
 
-TEST_F(ServeApiTest, AuditLogHasOneLinePerAuthenticatedRequestAndNoKey) {
+TEST_P(ServeApiTest, LiveStreamResumesAfterLastEventId) {
+  Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}});
+  const std::string id = Submit(kKeyA);
+  ASSERT_EQ(WaitForState(id, kKeyA, "running"), "running");
+  // A client that saw "pending" and "running" reconnects while the job still works: it gets
+  // every later event exactly once, live, up to the terminal one, and then the stream ends.
+  Conn events(port_);
+  ASSERT_TRUE(
+      events.Send("GET", "/api/v1/jobs/" + id + "/events", kKeyA, "", {{"Last-Event-ID", "2"}}));
+  ASSERT_EQ(events.ReadHead().status, 200);
+  std::string body, chunk;
+  int rc;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while ((rc = events.ReadChunk(&chunk, std::chrono::seconds(3))) == 1 &&
+         std::chrono::steady_clock::now() < deadline) {
+    body += chunk;
+  }
+  EXPECT_EQ(rc, 0) << body;
+  auto frames = testing::ParseSse(body);
+  ASSERT_EQ(frames.size(), 4u) << body;  // 3 progress events, then "completed"
+  for (size_t i = 0; i < frames.size(); ++i) EXPECT_EQ(frames[i].id, std::to_string(i + 3));
+  EXPECT_EQ(frames[0].event, "progress");
+  EXPECT_EQ(frames[2].event, "progress");
+  EXPECT_EQ(frames[3].event, "state");
+  EXPECT_NE(frames[3].data.find("completed"), std::string::npos) << body;
+}
+
+TEST_P(ServeApiTest, ResumingAFinishedJobsStreamAtOrPastItsEndEndsAtOnce) {
+  Start();
+  const std::string id = Submit(kKeyA);
+  ASSERT_EQ(Request(port_, "DELETE", "/api/v1/jobs/" + id, kKeyA).status, 202);
+  // Its events: 1 pending, 2 cancelled.
+  const std::string url = "/api/v1/jobs/" + id + "/events";
+  Reply r = Request(port_, "GET", url, kKeyA, "", {{"Last-Event-ID", "1"}});
+  ASSERT_EQ(r.status, 200);
+  auto frames = testing::ParseSse(r.body);
+  ASSERT_EQ(frames.size(), 1u) << r.body;
+  EXPECT_EQ(frames[0].id, "2");
+  EXPECT_NE(frames[0].data.find("cancelled"), std::string::npos);
+  // At or past the end (the largest id a client can send included: it must not overflow the
+  // store's range arithmetic) nothing will come: the stream ends at once instead of waiting.
+  for (const std::string last : {"2", "3", "9223372036854775807"}) {
+    SCOPED_TRACE(last);
+    Conn c(port_);
+    ASSERT_TRUE(c.Send("GET", url, kKeyA, "", {{"Last-Event-ID", last}}));
+    ASSERT_EQ(c.ReadHead().status, 200);
+    std::string body, chunk;
+    int rc;
+    while ((rc = c.ReadChunk(&chunk, std::chrono::seconds(3))) == 1) body += chunk;
+    EXPECT_EQ(rc, 0) << "the stream did not end: " << body;
+    EXPECT_TRUE(testing::ParseSse(body).empty()) << body;
+  }
+  r = Request(port_, "GET", url, kKeyA, "", {{"Last-Event-ID", "9223372036854775808"}});
+  EXPECT_EQ(r.status, 400);
+}
+
+TEST_P(ServeApiTest, ShutdownHandsTheRunningJobToTheNextServer) {
+  // The first attempt works until it is stopped; the second completes.
+  jobs::JobExecutor executor = [](const jobs::Job& job,
+                                  jobs::JobContext& ctx) -> Result<jobs::JobOutcome> {
+    if (job.attempts > 1) return jobs::JobOutcome{json::object{{"attempt", job.attempts}}, ""};
+    while (!ctx.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return Status::Cancelled("stopped");
+  };
+  Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}}, executor);
+  const std::string id = Submit(kKeyA);
+  ASSERT_EQ(WaitForState(id, kKeyA, "running"), "running");
+  service_->Shutdown(std::chrono::milliseconds(2000));
+  service_.reset();
+
+  // A new server on the same queue runs it again from the start.
+  Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}}, executor);
+  ASSERT_EQ(WaitForState(id, kKeyA, "completed"), "completed");
+  Reply r = Request(port_, "GET", "/api/v1/jobs/" + id, kKeyA);
+  auto o = r.Json();
+  EXPECT_EQ(FindInt(&o, "attempts").value_or(0), 2) << r.body;
+  r = Request(port_, "GET", "/api/v1/jobs/" + id + "/result", kKeyA);
+  auto res = r.Json();
+  EXPECT_EQ(FindInt(FindObject(&res, "result"), "attempt").value_or(0), 2) << r.body;
+  r = Request(port_, "GET", "/api/v1/jobs/" + id + "/events", kKeyA);
+  std::vector<std::string> states;
+  for (const auto& f : testing::ParseSse(r.body)) {
+    auto d = ParseJson(f.data);
+    if (f.event == "state" && d.ok() && d->is_object()) {
+      states.emplace_back(FindString(&d->as_object(), "state").value_or(""));
+    }
+  }
+  EXPECT_EQ(states,
+            (std::vector<std::string>{"pending", "running", "pending", "running", "completed"}))
+      << r.body;
+}
+
+TEST_P(ServeApiTest, JobOverItsTimeLimitFailsAndFreesTheWorker) {
+  Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}, {"ATG_JOB_TIMEOUT_SECONDS", "1"}});
+  // no_aad=true makes the fake job block until stopped: only the time limit ends it.
+  const std::string id = Submit(kKeyA, R"({"no_aad":true})");
+  ASSERT_EQ(WaitForState(id, kKeyA, "failed"), "failed");
+  Reply r = Request(port_, "GET", "/api/v1/jobs/" + id, kKeyA);
+  auto o = r.Json();
+  EXPECT_EQ(FindString(&o, "error_type").value_or(""), "timeout") << r.body;
+  r = Request(port_, "GET", "/api/v1/jobs/" + id + "/result", kKeyA);
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.ErrorCode(), "JobFailed");
+  EXPECT_NE(r.ErrorMessage().find("ATG_JOB_TIMEOUT_SECONDS"), std::string::npos)
+      << r.ErrorMessage();
+  // The stream's history ends with the failure, and the stream ends.
+  r = Request(port_, "GET", "/api/v1/jobs/" + id + "/events", kKeyA);
+  auto frames = testing::ParseSse(r.body);
+  ASSERT_FALSE(frames.empty()) << r.body;
+  EXPECT_EQ(frames.back().event, "state");
+  EXPECT_NE(frames.back().data.find("failed"), std::string::npos) << r.body;
+  // The single worker is free again: the next job runs to completion.
+  const std::string next = Submit(kKeyA);
+  EXPECT_EQ(WaitForState(next, kKeyA, "completed"), "completed");
+  r = Request(port_, "GET", "/metrics", kKeyA);
+  EXPECT_NE(r.body.find("atg_job_failures_total{job_type=\"scan\",error_type=\"timeout\"} 1"),
+            std::string::npos)
+      << r.body;
+}
+
+TEST_P(ServeApiTest, AuditLogHasOneLinePerAuthenticatedRequestAndNoKey) {
   Start();
   const std::string id = Submit(kKeyA);
   Request(port_, "GET", "/api/v1/jobs/" + id, kKeyA, "", {{"X-Request-ID", "audit-1"}});
@@ -493,7 +741,7 @@ TEST_F(ServeApiTest, AuditLogHasOneLinePerAuthenticatedRequestAndNoKey) {
   }
 }
 
-TEST_F(ServeApiTest, DocsOpenApiAndMetrics) {
+TEST_P(ServeApiTest, DocsOpenApiAndMetrics) {
   Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}});
   Reply r = Request(port_, "GET", "/docs", "");
   EXPECT_EQ(r.status, 200);
@@ -529,12 +777,15 @@ TEST_F(ServeApiTest, DocsOpenApiAndMetrics) {
   }
 }
 
-TEST_F(ServeApiTest, MetricsCanBeTurnedOff) {
+TEST_P(ServeApiTest, MetricsCanBeTurnedOff) {
   Start({{"ENABLE_METRICS", "false"}});
   Reply r = Request(port_, "GET", "/metrics", kKeyA);
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(Request(port_, "GET", "/metrics", "").status, 401);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ServeApiTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kRedis), BackendName);
 
 TEST(ServeConfigTest, RefusesToStartWithoutKeysOrWithWeakOnes) {
   std::map<std::string, std::string> env = {{"ATG_TARGET_TENANT_ID", kTenant},
@@ -560,21 +811,16 @@ namespace atg {
 namespace {
 
 // The artifact route over a file the test wrote: ETag, digests, ranges, conditional requests.
-TEST(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
-  auto dir =
-      std::filesystem::temp_directory_path() / ("atg_serve_artifact_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+// The job that names the artifact goes through the JobStore of the backend under test.
+class ServeArtifactTest : public ServeApiTest {};
+
+TEST_P(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
+  const std::filesystem::path dir = dir_;
   const std::string content = "0123456789abcdefghij";  // 20 bytes
   const auto file = dir / "a.tar.gz";
   std::ofstream(file) << content;
   // sha256("0123456789abcdefghij")
   const std::string sha = server::HexEncode(server::Sha256(content));
-  std::map<std::string, std::string> env = {{"ATG_API_KEYS", kKeyA + "," + kKeyB},
-                                            {"ATG_TARGET_TENANT_ID", kTenant},
-                                            {"ATG_DATA_DIR", dir.string()},
-                                            {"ATG_SERVER_HOST", "127.0.0.1"},
-                                            {"ATG_SERVER_PORT", "0"},
-                                            {"ATG_MAX_CONCURRENT_JOBS", "1"}};
   // The artifact goes through the same filesystem ArtifactStore the service opens.
   auto store = jobs::OpenFilesystemArtifactStore((dir / "artifacts").string());
   ASSERT_TRUE(store.ok()) << store.status().message();
@@ -582,15 +828,11 @@ TEST(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
   ASSERT_TRUE(stored.ok()) << stored.status().message();
   EXPECT_EQ(stored->sha256, sha);
   const std::string artifact_id = stored->id;
-  server::ServiceOverrides o;
-  o.executors["scan"] = [artifact_id](const jobs::Job&,
-                                      jobs::JobContext&) -> Result<jobs::JobOutcome> {
-    return jobs::JobOutcome{json::object{{"ok", true}}, artifact_id};
-  };
-  auto service = server::Service::Create(Settings::FromMaps(env, {}), std::move(o));
-  ASSERT_TRUE(service.ok()) << service.status().message();
-  ASSERT_TRUE((*service)->Start().ok());
-  const uint16_t port = (*service)->port();
+  Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}},
+        [artifact_id](const jobs::Job&, jobs::JobContext&) -> Result<jobs::JobOutcome> {
+          return jobs::JobOutcome{json::object{{"ok", true}}, artifact_id};
+        });
+  const uint16_t port = port_;
   Reply r = Request(port, "POST", "/api/v1/scan", kKeyA, "{}");
   ASSERT_EQ(r.status, 202);
   auto created = r.Json();
@@ -638,9 +880,10 @@ TEST(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.ErrorCode(), "ArtifactNotFound");
   EXPECT_EQ(Request(port, "GET", "/api/v1/jobs/" + id + "/result", kKeyA).status, 200);
-  (*service)->Shutdown(std::chrono::seconds(2));
-  std::filesystem::remove_all(dir);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ServeArtifactTest,
+                         ::testing::Values(Backend::kSqlite, Backend::kRedis), BackendName);
 
 }  // namespace
 }  // namespace atg
