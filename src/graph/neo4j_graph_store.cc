@@ -64,6 +64,12 @@ std::string Text(const Value& v) {
 
 Value Params(std::vector<MapEntry> entries) { return Value::Map(std::move(entries)); }
 
+// Field `i` of a record, or null when the server sent fewer (it is input from the network).
+const Value& At(const std::vector<Value>& record, size_t i) {
+  static const Value kNull;
+  return i < record.size() ? record[i] : kNull;
+}
+
 std::string NowUtc() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -105,17 +111,17 @@ constexpr const char* kNodeReturn =
     "n.key, n.label, n.type, n.name, n.original_id, n.subscription_id, n.resource_group, "
     "n.location, n.properties";
 
-Node ReadNode(std::vector<Value>& r) {
+Node ReadNode(const std::vector<Value>& r) {
   Node n;
-  n.key = Text(r[0]);
-  n.label = Text(r[1]);
-  n.type = Text(r[2]);
-  n.name = Text(r[3]);
-  n.original_id = Text(r[4]);
-  n.subscription_id = Text(r[5]);
-  n.resource_group = Text(r[6]);
-  n.location = Text(r[7]);
-  n.properties = r[8].type() == Value::Type::kString ? Text(r[8]) : "{}";
+  n.key = Text(At(r, 0));
+  n.label = Text(At(r, 1));
+  n.type = Text(At(r, 2));
+  n.name = Text(At(r, 3));
+  n.original_id = Text(At(r, 4));
+  n.subscription_id = Text(At(r, 5));
+  n.resource_group = Text(At(r, 6));
+  n.location = Text(At(r, 7));
+  n.properties = At(r, 8).type() == Value::Type::kString ? Text(At(r, 8)) : "{}";
   return n;
 }
 
@@ -217,7 +223,7 @@ struct Shared {
   ConnectionPool pool;
 };
 
-// Runs a query whose single record holds integers (or nothing); returns the first row.
+// Runs a query and returns its first record (empty when there is none).
 Result<std::vector<Value>> RunOne(BoltConnection& c, const std::string& q, Value params) {
   auto r = c.Run(q, std::move(params));
   if (!r.ok()) return r.status();
@@ -241,9 +247,9 @@ Status DeleteGeneration(BoltConnection& c, const std::string& tenant, int64_t ge
                               {"after", Str(after)},
                               {"limit", Value::Int(static_cast<int64_t>(batch))}}));
     if (!row.ok()) return row.status();
-    if (row->size() < 2 || (*row)[1].as_int() == 0) break;
-    after = Text((*row)[0]);
-    if ((*row)[1].as_int() < static_cast<int64_t>(batch)) break;
+    if (row->size() < 2 || At(*row, 1).as_int() == 0) break;
+    after = Text(At(*row, 0));
+    if (At(*row, 1).as_int() < static_cast<int64_t>(batch)) break;
   }
   while (true) {
     auto row = RunOne(
@@ -254,7 +260,7 @@ Status DeleteGeneration(BoltConnection& c, const std::string& tenant, int64_t ge
                 {"gen", Value::Int(gen)},
                 {"limit", Value::Int(static_cast<int64_t>(batch))}}));
     if (!row.ok()) return row.status();
-    if (row->empty() || (*row)[0].as_int() < static_cast<int64_t>(batch)) break;
+    if (row->empty() || At(*row, 0).as_int() < static_cast<int64_t>(batch)) break;
   }
   return Status::Ok();
 }
@@ -281,9 +287,10 @@ class Neo4jScanSession : public ScanSession {
     // Generations that an aborted or killed scan (or an interrupted cleanup) left behind.
     for (int64_t g : stale_gens_) {
       Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
-      if (!s.ok())
+      if (!s.ok()) {
         return s.WithContext("deleting generation " + std::to_string(g) +
                              " that an interrupted scan of tenant " + sh_->tenant + " left behind");
+      }
     }
     ATG_RETURN_IF_ERROR(
         SetGens(prev_ > 0 ? std::vector<int64_t>{prev_, gen_} : std::vector<int64_t>{gen_}));
@@ -405,8 +412,8 @@ class Neo4jScanSession : public ScanSession {
                       Params({{"tenant", Str(sh_->tenant)}}));
     if (!row.ok()) return fail(row.status());
     if (row->size() < 5) return fail(Status::Internal("the scan lock query returned no row"));
-    const std::string holder = Text((*row)[0]);
-    const int64_t remaining = (*row)[1].as_int();
+    const std::string holder = Text(At(*row, 0));
+    const int64_t remaining = At(*row, 1).as_int();
     if (!holder.empty() && remaining > 0) {
       return fail(Status::FailedPrecondition(fmt::format(
           "another scan of tenant {} is writing to Neo4j at {} (held by {}, lease renewed "
@@ -417,10 +424,10 @@ class Neo4jScanSession : public ScanSession {
       LogWarning("taking over the scan lock of tenant {} from {}, which stopped renewing it",
                  sh_->tenant, holder);
     }
-    prev_ = (*row)[2].type() == Value::Type::kInt ? (*row)[2].as_int() : 0;
-    gen_ = std::max<int64_t>((*row)[3].as_int(), 1);
+    prev_ = At(*row, 2).type() == Value::Type::kInt ? At(*row, 2).as_int() : 0;
+    gen_ = std::max<int64_t>(At(*row, 3).as_int(), 1);
     std::vector<int64_t> gens;
-    for (const Value& g : (*row)[4].items()) {
+    for (const Value& g : At(*row, 4).items()) {
       if (g.as_int() != prev_) stale_gens_.push_back(g.as_int());
       gens.push_back(g.as_int());
     }
@@ -494,7 +501,7 @@ class Neo4jScanSession : public ScanSession {
           LogDebug("renewing the scan lock of tenant {} failed: {}", sh_->tenant,
                    row.status().message());
           c.reset();
-        } else if (!row->empty() && (*row)[0].as_int() == 0) {
+        } else if (!row->empty() && At(*row, 0).as_int() == 0) {
           std::lock_guard elk(mu_);
           if (error_.ok()) {
             error_ = Status::Aborted("the scan of tenant " + sh_->tenant +
@@ -724,9 +731,9 @@ class Neo4jScanSession : public ScanSession {
                                      {"limit", Value::Int(static_cast<int64_t>(kPageRows))}}));
       if (!row.ok()) return row.status();
       if (row->size() < 3) return total;
-      total += (*row)[2].as_int();
-      if ((*row)[1].as_int() < static_cast<int64_t>(kPageRows)) return total;
-      after = Text((*row)[0]);
+      total += At(*row, 2).as_int();
+      if (At(*row, 1).as_int() < static_cast<int64_t>(kPageRows)) return total;
+      after = Text(At(*row, 0));
     }
   }
 
@@ -801,7 +808,7 @@ class Neo4jScanSession : public ScanSession {
         "MATCH (p:AtgNode {tenant: $tenant, gen: $gen}) WHERE p.key >= '' AND p.placeholder = true "
         "RETURN p.key",
         Base(), [&](std::vector<Value>&& r) {
-          placeholders.push_back(Text(r[0]));
+          placeholders.push_back(Text(At(r, 0)));
           return Status::Ok();
         }));
     constexpr size_t kChunk = 1000;
@@ -818,8 +825,8 @@ class Neo4jScanSession : public ScanSession {
           "WITH DISTINCT r "
           "RETURN elementId(r), startNode(r).key, type(r), endNode(r).key, r.properties, r.gen",
           Params(std::move(entries)), [&](std::vector<Value>&& r) {
-            loose.push_back(
-                {Text(r[0]), Text(r[1]), Text(r[2]), Text(r[3]), Text(r[4]), r[5].as_int()});
+            loose.push_back({Text(At(r, 0)), Text(At(r, 1)), Text(At(r, 2)), Text(At(r, 3)),
+                             Text(At(r, 4)), At(r, 5).as_int()});
             return Status::Ok();
           }));
       ATG_RETURN_IF_ERROR(SettleChunk(std::move(loose), sum));
@@ -863,7 +870,7 @@ class Neo4jScanSession : public ScanSession {
           conn_->RunEach("UNWIND $keys AS k MATCH (n:AtgNode {tenant: $tenant, gen: $gen, key: k}) "
                          "WHERE n.placeholder IS NULL RETURN n.key",
                          Params(std::move(entries)), [&](std::vector<Value>&& r) {
-                           exists.insert(Text(r[0]));
+                           exists.insert(Text(At(r, 0)));
                            return Status::Ok();
                          }));
     }
@@ -935,7 +942,7 @@ class Neo4jScanSession : public ScanSession {
                  "WITH n LIMIT $limit DETACH DELETE n RETURN count(*)",
                  Params(std::move(entries)));
       if (!row.ok()) return row.status();
-      int64_t n = row->empty() ? 0 : (*row)[0].as_int();
+      int64_t n = row->empty() ? 0 : At(*row, 0).as_int();
       total += n;
       if (n < static_cast<int64_t>(kDeleteBatch)) return total;
     }
@@ -1000,7 +1007,7 @@ class Neo4jScanSession : public ScanSession {
                       "RETURN count(*)",
                       Params(std::move(entries)));
     if (!row.ok()) return row.status();
-    if (row->empty() || (*row)[0].as_int() != 1) {
+    if (row->empty() || At(*row, 0).as_int() != 1) {
       lock_held_ = false;
       return Status::Aborted("the scan of tenant " + sh_->tenant +
                              " lost its lock before it could commit (its lease expired and "
@@ -1015,7 +1022,7 @@ class Neo4jScanSession : public ScanSession {
     if (!c.ok()) return false;
     auto row = RunOne(**c, "MATCH (s:AtgTenant {tenant: $tenant}) RETURN s.current",
                       Params({{"tenant", Str(sh_->tenant)}}));
-    if (!row.ok() || row->empty() || (*row)[0].as_int() != gen_) return false;
+    if (!row.ok() || row->empty() || At(*row, 0).as_int() != gen_) return false;
     conn_ = std::move(c.value());
     return true;
   }
@@ -1093,8 +1100,8 @@ class Neo4jGraphStore : public GraphStore {
           c.Check(c->RunEach("MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' "
                              "RETURN n.label, n.type, count(*)",
                              p, [&](std::vector<Value>&& r) {
-                               const std::string l = Text(r[0]), t = Text(r[1]);
-                               const int64_t n = r[2].as_int();
+                               const std::string l = Text(At(r, 0)), t = Text(At(r, 1));
+                               const int64_t n = At(r, 2).as_int();
                                stats.by_label[l] += n;
                                if (!t.empty() && l != label::kSubscription &&
                                    l != label::kResourceGroup && l != label::kTenant) {
@@ -1107,7 +1114,7 @@ class Neo4jGraphStore : public GraphStore {
             c->RunEach("MATCH (n:AtgNode {tenant: $tenant, gen: $gen})-[r]->() WHERE n.key >= '' "
                        "RETURN type(r), count(*)",
                        p, [&](std::vector<Value>&& r) {
-                         stats.edges_by_type[Text(r[0])] += r[1].as_int();
+                         stats.edges_by_type[Text(At(r, 0))] += At(r, 1).as_int();
                          return Status::Ok();
                        }));
       }
@@ -1116,12 +1123,12 @@ class Neo4jGraphStore : public GraphStore {
             c.Check(c->RunEach("MATCH (s:AtgScan {tenant: $tenant, gen: $gen}) "
                                "RETURN s.scope, s.started_at, s.finished_at, s.summary",
                                p, [&](std::vector<Value>&& r) {
-                                 auto scope = ParseJson(Text(r[0]));
-                                 auto summary = ParseJson(Text(r[3]));
+                                 auto scope = ParseJson(Text(At(r, 0)));
+                                 auto summary = ParseJson(Text(At(r, 3)));
                                  stats.last_scan["scope"] =
                                      scope.ok() ? std::move(scope.value()) : json::value();
-                                 stats.last_scan["started_at"] = Text(r[1]);
-                                 stats.last_scan["finished_at"] = Text(r[2]);
+                                 stats.last_scan["started_at"] = Text(At(r, 1));
+                                 stats.last_scan["finished_at"] = Text(At(r, 2));
                                  if (summary.ok() && summary->is_object()) {
                                    json::object commit = std::move(summary->get_object());
                                    if (json::value* report = commit.if_contains("report")) {
@@ -1228,7 +1235,7 @@ class Neo4jGraphStore : public GraphStore {
     }
     q += " RETURN a.key, type(r), b.key, r.properties ORDER BY a.key, type(r), b.key";
     Status s = c.Check(c->RunEach(q, Params(std::move(params)), [&](std::vector<Value>&& r) {
-      return visit(Edge{Text(r[0]), Text(r[2]), Text(r[1]), Text(r[3])});
+      return visit(Edge{Text(At(r, 0)), Text(At(r, 2)), Text(At(r, 1)), Text(At(r, 3))});
     }));
     if (!s.ok()) return s;
     return StillCurrent(c, *gen);
