@@ -1,27 +1,21 @@
 #include "azure/client_secret_credential.h"
 
+#include "azure/token_request.h"
 #include "azure/token_response.h"
 #include "common/log.h"
-#include "common/strings.h"
 
 namespace atg::azure {
 
 Result<std::unique_ptr<ClientSecretCredential>> ClientSecretCredential::Create(
     ClientSecretCredentialOptions options, std::shared_ptr<HttpTransport> transport, Clock* clock) {
   RegisterSecret(options.client_secret);
-  auto missing = [](std::string_view variable, std::string_view what) {
-    return Status::InvalidArgument(std::string(variable) +
-                                   " is not set: the client secret "
-                                   "credential needs the " +
-                                   std::string(what) +
-                                   ". Set it in the environment or the .env file.");
-  };
-  if (Trim(options.tenant_id).empty()) return missing("AZURE_TENANT_ID", "tenant id");
-  if (Trim(options.client_id).empty()) return missing("AZURE_CLIENT_ID", "application id");
-  if (options.client_secret.empty()) return missing("AZURE_CLIENT_SECRET", "client secret");
-  auto authority = NormalizeEndpoint("AZURE_AUTHORITY_HOST", options.authority);
-  if (!authority.ok()) return authority.status();
-  options.authority = *authority;
+  ATG_RETURN_IF_ERROR(CheckClientCredentialsSettings("client secret credential", options.tenant_id,
+                                                     options.client_id, &options.authority));
+  if (options.client_secret.empty()) {
+    return Status::InvalidArgument(
+        "AZURE_CLIENT_SECRET is not set: the client secret credential needs the client secret. "
+        "Set it in the environment or the .env file.");
+  }
 
   AzureEndpoints endpoints;
   endpoints.authority = options.authority;
@@ -43,11 +37,13 @@ Result<AccessToken> ClientSecretCredential::GetToken(const std::string& scope) {
 }
 
 Result<AccessToken> ClientSecretCredential::Fetch(const std::string& scope) {
-  const std::string what = "getting a token for scope " + scope + " as client " +
-                           options_.client_id + " in tenant " + options_.tenant_id;
-  return RequestClientCredentialsToken(
-      *client_, clock_, options_.authority, options_.tenant_id, options_.client_id,
-      "client_secret=" + UrlEncode(options_.client_secret), scope, what);
+  ClientCredentialsRequest request;
+  request.authority = options_.authority;
+  request.tenant_id = options_.tenant_id;
+  request.client_id = options_.client_id;
+  request.scope = scope;
+  request.client_secret = options_.client_secret;
+  return RequestClientCredentialsToken(*client_, clock_, request);
 }
 
 }  // namespace atg::azure

@@ -14,9 +14,6 @@
 
 namespace atg::azure {
 
-// Base64url (RFC 4648 §5, padding optional) to bytes; nullopt for invalid input.
-std::optional<std::string> DecodeBase64Url(std::string_view text);
-
 // The payload of a JWT ("header.payload.signature") as a JSON object. kInvalidArgument when the
 // token is not a JWT (opaque tokens are legal); the message never holds the token.
 Result<json::object> DecodeJwtClaims(std::string_view token);

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "common/strings.h"
+#include "common/time_format.h"
 
 namespace atg::azure {
 
@@ -34,16 +35,6 @@ int MonthIndex(std::string_view m) {
     if (EqualsIgnoreCase(m, kMonths[i])) return i;
   }
   return -1;
-}
-
-// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 }  // namespace

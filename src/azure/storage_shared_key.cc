@@ -1,15 +1,16 @@
 #include "azure/storage_shared_key.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <map>
 
+#include "common/base64.h"
+#include "common/sha256.h"
 #include "common/strings.h"
+#include "common/time_format.h"
 
 namespace atg::azure {
 namespace {
@@ -50,39 +51,21 @@ std::string CanonicalHeaderValue(std::string_view value) {
   return out;
 }
 
-Result<std::string> Base64Decode(std::string_view in) {
+// The account key as Azure shows it may be pasted with line breaks or spaces; those are not part
+// of the key.
+Result<std::string> DecodeAccountKey(std::string_view text) {
   std::string clean;
-  for (char c : in) {
+  for (char c : text) {
     if (!std::isspace(static_cast<unsigned char>(c))) clean.push_back(c);
   }
-  if (clean.size() % 4 != 0) {
+  auto key = Base64Decode(clean);
+  if (!key) {
     return Status::InvalidArgument(
-        "the storage account key is not valid base64 (length is not a multiple of 4); copy the "
-        "key again from the storage account's access keys");
+        "the storage account key is not valid base64" +
+        std::string(clean.size() % 4 != 0 ? " (length is not a multiple of 4)" : "") +
+        "; copy the key again from the storage account's access keys");
   }
-  std::string out(clean.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(clean.data()),
-                          static_cast<int>(clean.size()));
-  if (n < 0) {
-    return Status::InvalidArgument(
-        "the storage account key is not valid base64; copy the key again from the storage "
-        "account's access keys");
-  }
-  // EVP_DecodeBlock counts padding as zero bytes.
-  size_t pad = 0;
-  if (!clean.empty() && clean.back() == '=') ++pad;
-  if (clean.size() >= 2 && clean[clean.size() - 2] == '=') ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
-
-std::string Base64Encode(const unsigned char* data, size_t size) {
-  std::string out(4 * ((size + 2) / 3) + 1, '\0');
-  int n =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-  out.resize(static_cast<size_t>(n));
-  return out;
+  return std::move(*key);
 }
 
 }  // namespace
@@ -122,20 +105,13 @@ std::string SharedKeyStringToSign(std::string_view account, const SharedKeyReque
 
 Result<std::string> SharedKeySignature(std::string_view account_key,
                                        std::string_view string_to_sign) {
-  Result<std::string> key = Base64Decode(account_key);
+  Result<std::string> key = DecodeAccountKey(account_key);
   if (!key.ok()) return key.status();
   if (key->empty()) {
     return Status::InvalidArgument(
         "the storage account key is empty; set it from the storage account's access keys");
   }
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  if (HMAC(EVP_sha256(), key->data(), static_cast<int>(key->size()),
-           reinterpret_cast<const unsigned char*>(string_to_sign.data()), string_to_sign.size(),
-           mac, &mac_len) == nullptr) {
-    return Status::Internal("OpenSSL HMAC-SHA256 failed while signing a storage request");
-  }
-  return Base64Encode(mac, mac_len);
+  return Base64Encode(HmacSha256(*key, string_to_sign));
 }
 
 Result<std::string> SharedKeyAuthorization(std::string_view account, std::string_view account_key,
@@ -146,16 +122,6 @@ Result<std::string> SharedKeyAuthorization(std::string_view account, std::string
   return fmt::format("SharedKey {}:{}", account, signature.value());
 }
 
-std::string StorageDate(std::chrono::system_clock::time_point when) {
-  std::time_t t = std::chrono::system_clock::to_time_t(when);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  // Fixed English names: strftime's %a/%b would follow the process locale.
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  return fmt::format("{}, {:02d} {} {} {:02d}:{:02d}:{:02d} GMT", kDays[tm.tm_wday], tm.tm_mday,
-                     kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
+std::string StorageDate(std::chrono::system_clock::time_point when) { return FormatHttpDate(when); }
 
 }  // namespace atg::azure

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "common/time_format.h"
 
 namespace atg::azure {
 
@@ -17,16 +18,6 @@ bool AllDigits(std::string_view s) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 WallTime FromUtcFields(int y, int mo, int d, int h, int mi, int s, int offset_minutes) {
@@ -140,31 +131,6 @@ Result<AccessToken> ParseTokenResponse(std::string_view body, WallTime requested
     out.expires_on = *when;
   }
   return out;
-}
-
-Result<AccessToken> RequestClientCredentialsToken(
-    AzureHttpClient& client, Clock* clock, std::string_view authority, std::string_view tenant_id,
-    std::string_view client_id, std::string_view credential_form, const std::string& scope,
-    const std::string& what) {
-  AzureRequest request;
-  request.method = "POST";
-  request.url = std::string(authority) + "/" + UrlEncode(tenant_id) + "/oauth2/v2.0/token";
-  request.kind = ApiKind::kIdentity;
-  request.authenticate = false;
-  request.headers.Set("Content-Type", "application/x-www-form-urlencoded");
-  request.body = "grant_type=client_credentials&client_id=" + UrlEncode(client_id) + "&" +
-                 std::string(credential_form) + "&scope=" + UrlEncode(scope);
-  const WallTime requested_at = clock->WallNow();
-  auto response = client.Send(request);
-  if (!response.ok()) {
-    Status s = response.status();
-    // Entra ID answers refused credentials with 400/401 invalid_client: say so plainly.
-    if (s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kUnauthenticated) {
-      return Status::Unauthenticated(RedactSecrets(what + ": " + s.message()));
-    }
-    return Status(s.code(), RedactSecrets(what + ": " + s.message()));
-  }
-  return ParseTokenResponse(response->body, requested_at, what);
 }
 
 std::unique_ptr<AzureHttpClient> NewTokenClient(std::shared_ptr<HttpTransport> transport,

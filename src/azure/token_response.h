@@ -32,16 +32,6 @@ std::optional<WallTime> ParseExpiresOn(std::string_view text);
 Result<AccessToken> ParseTokenResponse(std::string_view body, WallTime requested_at,
                                        std::string_view what);
 
-// POSTs an OAuth 2.0 client-credentials request to {authority}/{tenant}/oauth2/v2.0/token.
-// `credential_form` is the already-encoded proof of identity ("client_secret=..." or
-// "client_assertion_type=...&client_assertion=..."). Errors: kUnauthenticated when Entra ID
-// refuses the credentials (400/401), else the transport's or Azure's code; messages begin with
-// `what` and have every registered secret redacted.
-Result<AccessToken> RequestClientCredentialsToken(
-    AzureHttpClient& client, Clock* clock, std::string_view authority, std::string_view tenant_id,
-    std::string_view client_id, std::string_view credential_form, const std::string& scope,
-    const std::string& what);
-
 // The small unauthenticated client a credential asks for its tokens with: the credential's
 // endpoints (authority or IMDS), its retry options, a few requests in flight at most.
 std::unique_ptr<AzureHttpClient> NewTokenClient(std::shared_ptr<HttpTransport> transport,
@@ -49,7 +39,8 @@ std::unique_ptr<AzureHttpClient> NewTokenClient(std::shared_ptr<HttpTransport> t
                                                 Clock* clock);
 
 // The resource URI for a v2 scope ("https://management.azure.com/.default" →
-// "https://management.azure.com"), as IMDS, App Service and the Azure CLI want it.
+// "https://management.azure.com"), as IMDS, App Service and the Azure CLI want it. The inverse
+// is ScopeForAudience (token_request.h).
 std::string ResourceForScope(std::string_view scope);
 
 }  // namespace atg::azure

@@ -1,27 +1,22 @@
 #include "azure/workload_identity_credential.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
+#include "azure/token_request.h"
 #include "azure/token_response.h"
+#include "common/file.h"
 #include "common/log.h"
 #include "common/strings.h"
 
 namespace atg::azure {
 
 Result<std::string> ReadFederatedToken(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto text = ReadFile(path);
+  if (!text.ok()) {
     return Status::FailedPrecondition(
-        "cannot read the federated token file " + path +
-        " (AZURE_FEDERATED_TOKEN_FILE): " + std::strerror(errno) +
-        ". Check that the workload identity token volume is mounted and readable.");
+        text.status().message() +
+        " (AZURE_FEDERATED_TOKEN_FILE). Check that the workload identity token volume is mounted "
+        "and readable.");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string token(Trim(text.str()));
+  std::string token(Trim(*text));
   if (token.empty()) {
     return Status::FailedPrecondition("the federated token file " + path +
                                       " (AZURE_FEDERATED_TOKEN_FILE) is empty. Check that the "
@@ -34,19 +29,13 @@ Result<std::string> ReadFederatedToken(const std::string& path) {
 Result<std::unique_ptr<WorkloadIdentityCredential>> WorkloadIdentityCredential::Create(
     WorkloadIdentityCredentialOptions options, std::shared_ptr<HttpTransport> transport,
     Clock* clock) {
-  auto missing = [](std::string_view variable, std::string_view what) {
-    return Status::InvalidArgument(
-        std::string(variable) + " is not set: the workload identity credential needs the " +
-        std::string(what) + ". Set it in the environment or the .env file.");
-  };
-  if (Trim(options.tenant_id).empty()) return missing("AZURE_TENANT_ID", "tenant id");
-  if (Trim(options.client_id).empty()) return missing("AZURE_CLIENT_ID", "application id");
+  ATG_RETURN_IF_ERROR(CheckClientCredentialsSettings(
+      "workload identity credential", options.tenant_id, options.client_id, &options.authority));
   if (Trim(options.token_file).empty()) {
-    return missing("AZURE_FEDERATED_TOKEN_FILE", "path of the federated token file");
+    return Status::InvalidArgument(
+        "AZURE_FEDERATED_TOKEN_FILE is not set: the workload identity credential needs the path "
+        "of the federated token file. Set it in the environment or the .env file.");
   }
-  auto authority = NormalizeEndpoint("AZURE_AUTHORITY_HOST", options.authority);
-  if (!authority.ok()) return authority.status();
-  options.authority = *authority;
 
   AzureEndpoints endpoints;
   endpoints.authority = options.authority;
@@ -71,15 +60,13 @@ Result<AccessToken> WorkloadIdentityCredential::Fetch(const std::string& scope) 
   // Read on every request: the platform rotates the file.
   auto assertion = ReadFederatedToken(options_.token_file);
   if (!assertion.ok()) return assertion.status();
-  const std::string what = "getting a token for scope " + scope +
-                           " with the federated token of client " + options_.client_id +
-                           " in tenant " + options_.tenant_id;
-  return RequestClientCredentialsToken(
-      *client_, clock_, options_.authority, options_.tenant_id, options_.client_id,
-      "client_assertion_type=" +
-          UrlEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
-          "&client_assertion=" + UrlEncode(*assertion),
-      scope, what);
+  ClientCredentialsRequest request;
+  request.authority = options_.authority;
+  request.tenant_id = options_.tenant_id;
+  request.client_id = options_.client_id;
+  request.scope = scope;
+  request.client_assertion = std::move(*assertion);
+  return RequestClientCredentialsToken(*client_, clock_, request);
 }
 
 }  // namespace atg::azure

@@ -21,6 +21,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "common/time_format.h"
 
 namespace atg::cli {
 
@@ -31,12 +32,7 @@ struct DoctorFlags {
   int timeout_seconds = 5;
 };
 
-std::string IsoUtc(azure::WallTime t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", tm);
-}
+std::string IsoUtc(azure::WallTime t) { return FormatRfc3339(t); }
 
 class Report {
  public:

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "common/base64.h"
 #include "common/sha256.h"
 #include "common/strings.h"
 
@@ -65,10 +66,7 @@ std::optional<std::string> AnnouncedSha256(const azure::HttpHeaders& headers) {
     }
   }
   if (auto hex = headers.Get("X-Content-SHA256"); hex && hex->size() == 64) {
-    std::string raw;
-    for (size_t i = 0; i < 64; i += 2)
-      raw.push_back(static_cast<char>(std::stoi(std::string(hex->substr(i, 2)), nullptr, 16)));
-    return raw;
+    if (auto raw = HexDecode(*hex)) return raw;
   }
   return std::nullopt;
 }

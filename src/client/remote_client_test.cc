@@ -12,6 +12,7 @@
 #include <string>
 
 #include "azure/http_transport.h"
+#include "common/base64.h"
 #include "common/sha256.h"
 #include "net/http_server.h"
 #include "net/router.h"

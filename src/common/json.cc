@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/file.h"
 #include "common/strings.h"
 
 namespace atg {
@@ -20,11 +21,9 @@ Result<json::value> ParseJson(std::string_view text) {
 }
 
 Result<json::value> ReadJsonFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open " + path + ": no such file or not readable");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  auto r = ParseJson(ss.str());
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  auto r = ParseJson(*text);
   if (!r.ok()) return r.status().WithContext(path);
   return r;
 }
@@ -85,24 +84,7 @@ std::string PrettyJson(const json::value& v) {
 }
 
 Status WriteJsonFile(const std::string& path, const json::value& v, bool pretty) {
-  std::string tmp = path + ".tmp";
-  {
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return Status::IoError("cannot write " + tmp);
-    std::string text = pretty ? PrettyJson(v) : json::serialize(v);
-    size_t n = std::fwrite(text.data(), 1, text.size(), f);
-    bool bad = n != text.size();
-    if (std::fclose(f) != 0) bad = true;
-    if (bad) {
-      std::remove(tmp.c_str());
-      return Status::IoError("short write to " + tmp + " (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return Status::IoError("cannot rename " + tmp + " to " + path);
-  }
-  return Status::Ok();
+  return WriteFileAtomically(path, pretty ? PrettyJson(v) : json::serialize(v));
 }
 
 const json::value* Find(const json::object* obj, std::string_view key) {

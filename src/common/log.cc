@@ -9,6 +9,7 @@
 #include <set>
 
 #include "common/strings.h"
+#include "common/time_format.h"
 
 namespace atg {
 namespace {
@@ -45,18 +46,7 @@ const char* LevelName(LogLevel l) {
   return "info";
 }
 
-std::string NowIso8601() {
-  using namespace std::chrono;
-  auto now = system_clock::now();
-  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::time_t t = system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
+std::string NowIso8601() { return FormatRfc3339(std::chrono::system_clock::now(), 3); }
 
 }  // namespace
 

@@ -1,4 +1,5 @@
-// SHA-256 digests (OpenSSL), one-shot or incremental, as raw bytes, lower-case hex or base64.
+// SHA-256 digests and HMAC-SHA256 (OpenSSL), one-shot or incremental, as raw bytes, and the hex
+// encoding they are usually shown in (base64 is common/base64.h).
 //
 // Thread-safety: Sha256Hasher is a value used by one thread at a time; the functions are
 // reentrant.
@@ -28,11 +29,13 @@ class Sha256Hasher {
   std::unique_ptr<Impl> impl_;
 };
 
-std::string Sha256(std::string_view data);         // 32 raw bytes
-std::string HexEncode(std::string_view bytes);     // lower-case
-std::string Base64Encode(std::string_view bytes);  // standard alphabet, padded
-// nullopt when `text` is not padded standard base64.
-std::optional<std::string> Base64Decode(std::string_view text);
+std::string Sha256(std::string_view data);  // 32 raw bytes
+// The raw 32-byte HMAC-SHA256 of `data` under `key` (any key length).
+std::string HmacSha256(std::string_view key, std::string_view data);
+
+std::string HexEncode(std::string_view bytes);  // lower-case
+// The bytes of an even number of hex digits (either case); nullopt for anything else.
+std::optional<std::string> HexDecode(std::string_view hex);
 
 }  // namespace atg
 

@@ -22,19 +22,31 @@ TEST(Sha256Test, IncrementalEqualsOneShot) {
   EXPECT_EQ(h.Finish(), Sha256("abc"));
 }
 
-TEST(Sha256Test, Base64RoundTripsAndRejectsGarbage) {
-  const std::vector<std::string> samples = {"",     "f",     "fo",     "foo",
-                                            "foob", "fooba", "foobar", std::string("\0\xff", 2)};
-  for (const std::string& s : samples) {
-    auto back = Base64Decode(Base64Encode(s));
-    ASSERT_TRUE(back.has_value()) << s;
-    EXPECT_EQ(*back, s);
-  }
-  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
-  EXPECT_FALSE(Base64Decode("Zm9").has_value());
-  EXPECT_FALSE(Base64Decode("Zm$v").has_value());
-  EXPECT_FALSE(Base64Decode("Z=9v").has_value());
+TEST(Sha256Test, HmacMatchesRfc4231) {
+  // RFC 4231 test cases 1 and 2.
+  EXPECT_EQ(HexEncode(HmacSha256(std::string(20, '\x0b'), "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // Test case 6: a key longer than the block size is hashed first.
+  EXPECT_EQ(HexEncode(HmacSha256(std::string(131, '\xaa'),
+                                 "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  // An empty key is a key, not a missing one.
+  EXPECT_EQ(HexEncode(HmacSha256("", "")),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+TEST(Sha256Test, HexRoundTripsAndRejectsGarbage) {
+  const std::string bytes("\x00\x01\x7f\x80\xfe\xff", 6);
+  EXPECT_EQ(HexEncode(bytes), "00017f80feff");
+  EXPECT_EQ(HexDecode("00017f80feff"), bytes);
+  EXPECT_EQ(HexDecode("00017F80FEFF"), bytes);
+  EXPECT_EQ(HexDecode(""), "");
+  EXPECT_FALSE(HexDecode("abc"));
+  EXPECT_FALSE(HexDecode("0g"));
+  EXPECT_FALSE(HexDecode("-1"));
+  EXPECT_FALSE(HexDecode(" 0"));
 }
 
 }  // namespace

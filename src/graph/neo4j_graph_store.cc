@@ -5,17 +5,17 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <ctime>
 #include <deque>
 #include <map>
 #include <mutex>
-#include <random>
 #include <set>
 #include <thread>
 #include <unordered_set>
 
 #include "common/log.h"
+#include "common/random.h"
 #include "common/strings.h"
+#include "common/time_format.h"
 #include "graph/bolt_connection.h"
 #include "graph/edge_settling.h"
 
@@ -70,14 +70,7 @@ const Value& At(const std::vector<Value>& record, size_t i) {
   return i < record.size() ? record[i] : kNull;
 }
 
-std::string NowUtc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string NowUtc() { return FormatRfc3339(std::chrono::system_clock::now()); }
 
 // Cypher that gives node `v` the Neo4j label its `label` property names (one of kModelLabels).
 std::string SetModelLabel(std::string_view v) {
@@ -142,13 +135,6 @@ size_t NodeBytes(const Node& n) {
 }
 size_t EdgeBytes(const Edge& e) {
   return sizeof(Edge) + e.from.size() + e.to.size() + e.properties.size();
-}
-
-std::string RandomHex(int bytes) {
-  std::random_device rd;
-  std::string s;
-  for (int i = 0; i < bytes; ++i) s += fmt::format("{:02x}", rd() & 0xFF);
-  return s;
 }
 
 // Connections to one Neo4j server for one store: readers borrow one per call, so a visitor may

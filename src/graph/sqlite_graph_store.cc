@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "common/time_format.h"
 #include "graph/edge_settling.h"
 #include "graph/sqlite_db.h"
 
@@ -67,14 +68,7 @@ constexpr int kSchemaVersion = 1;
 constexpr const char* kNodeColumns =
     "key, label, type, name, original_id, subscription_id, resource_group, location, properties";
 
-std::string NowUtc() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string NowUtc() { return FormatRfc3339(std::chrono::system_clock::now()); }
 
 Node ReadNode(const SqliteStmt& s) {
   Node n;

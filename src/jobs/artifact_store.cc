@@ -1,7 +1,6 @@
 #include "jobs/artifact_store.h"
 
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,8 +11,10 @@
 #include "common/data_dir.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/random.h"
 #include "jobs/azure_blob_artifact_store.h"
 #include "jobs/digest.h"
+#include "jobs/job.h"
 
 namespace atg::jobs {
 namespace {
@@ -24,24 +25,6 @@ constexpr std::string_view kPrefix = "art_";
 constexpr std::string_view kDataSuffix = ".tar.gz";
 constexpr std::string_view kMetaSuffix = ".json";
 constexpr std::string_view kTempPrefix = ".tmp-";
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string NewArtifactId() {
-  uint8_t bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) {
-    // OpenSSL's generator failing is not recoverable here; fall back to the OS directly.
-    int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    ssize_t n = fd >= 0 ? ::read(fd, bytes, sizeof bytes) : -1;
-    if (fd >= 0) ::close(fd);
-    if (n != static_cast<ssize_t>(sizeof bytes)) std::abort();
-  }
-  return std::string(kPrefix) + ToHex(bytes, sizeof bytes);
-}
 
 json::object ToJson(const Artifact& a) {
   return json::object{{"id", a.id},
@@ -238,7 +221,7 @@ class FilesystemArtifactStore : public ArtifactStore {
       struct stat st {};
       if (::stat(p.c_str(), &st) != 0) return 0;
       // File times are real time, whatever clock the store was given.
-      return SystemNowMs() - static_cast<int64_t>(st.st_mtime) * 1000;
+      return NowMs() - static_cast<int64_t>(st.st_mtime) * 1000;
     };
     for (const fs::path& p : entries) {
       std::string name = p.filename().string();
@@ -284,6 +267,8 @@ class FilesystemArtifactStore : public ArtifactStore {
 
 }  // namespace
 
+std::string NewArtifactId() { return std::string(kPrefix) + RandomHex(16); }
+
 bool IsValidArtifactId(std::string_view id) {
   if (id.size() != kPrefix.size() + 32 || id.substr(0, kPrefix.size()) != kPrefix) return false;
   for (char c : id.substr(kPrefix.size())) {
@@ -300,7 +285,7 @@ Result<std::unique_ptr<ArtifactStore>> OpenFilesystemArtifactStore(
     return Status::IoError("cannot create the artifact directory " + dir + ": " + ec.message() +
                            "; check ATG_DATA_DIR");
   }
-  if (!now_ms) now_ms = SystemNowMs;
+  if (!now_ms) now_ms = NowMs;
   return std::unique_ptr<ArtifactStore>(new FilesystemArtifactStore(dir, std::move(now_ms)));
 }
 

@@ -36,7 +36,10 @@ struct Artifact {
   int64_t created_at_ms = 0;
 };
 
-// True for "art_" + 32 lower-case hex digits.
+// A fresh artifact id: "art_" + 32 lower-case hex digits from the CSPRNG (unguessable, like
+// job ids), for every ArtifactStore implementation.
+std::string NewArtifactId();
+// True for exactly that shape.
 bool IsValidArtifactId(std::string_view id);
 
 // Random-access reads of one stored artifact (for Range requests).

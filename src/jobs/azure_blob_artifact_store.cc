@@ -1,32 +1,20 @@
 #include "jobs/azure_blob_artifact_store.h"
 
-#include <openssl/rand.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 
 #include "azure/storage_shared_key.h"
+#include "common/base64.h"
 #include "common/strings.h"
 #include "jobs/digest.h"
+#include "jobs/job.h"
 
 namespace atg::jobs {
 namespace {
 
 constexpr const char* kVersion = "2021-08-06";
 constexpr std::string_view kSuffix = ".tar.gz";
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string RandomHex(size_t bytes) {
-  std::vector<uint8_t> b(bytes);
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) std::abort();
-  return ToHex(b.data(), b.size());
-}
 
 // The text of the first <tag>...</tag> in `xml` after `from`; "" when absent.
 std::string XmlText(std::string_view xml, std::string_view tag, size_t from = 0,
@@ -119,7 +107,7 @@ class BlobStore : public ArtifactStore {
       return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
     }
     Artifact a;
-    a.id = "art_" + RandomHex(16);
+    a.id = NewArtifactId();
     a.job_id = std::string(job_id);
     std::string blob = "/" + a.id + std::string(kSuffix);
     Sha256 sha;
@@ -134,7 +122,7 @@ class BlobStore : public ArtifactStore {
       a.size += n;
       char id[16];
       std::snprintf(id, sizeof id, "blk%08d", index++);
-      std::string block_id = Base64(reinterpret_cast<const uint8_t*>(id), std::strlen(id));
+      std::string block_id = Base64Encode(id);
       auto r = Send("PUT", blob, {{"comp", "block"}, {"blockid", block_id}}, {}, buf.substr(0, n));
       if (!r.ok()) {
         failure = r.status();
@@ -286,7 +274,7 @@ Result<std::unique_ptr<ArtifactStore>> OpenAzureBlobArtifactStore(
                                    "' is not valid: 3-63 lower-case letters, digits, '-'");
   }
   if (!options.transport) options.transport = std::make_shared<azure::CurlTransport>();
-  if (!options.now_ms) options.now_ms = SystemNowMs;
+  if (!options.now_ms) options.now_ms = NowMs;
   auto store = std::make_unique<BlobStore>(std::move(options), origin, base);
   ATG_RETURN_IF_ERROR(store->EnsureContainer());
   return std::unique_ptr<ArtifactStore>(std::move(store));

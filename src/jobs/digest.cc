@@ -38,24 +38,12 @@ std::string ToHex(const uint8_t* bytes, size_t size) {
   return HexEncode(std::string_view(reinterpret_cast<const char*>(bytes), size));
 }
 
-std::string Base64(const uint8_t* bytes, size_t size) {
-  return Base64Encode(std::string_view(reinterpret_cast<const char*>(bytes), size));
-}
-
 Result<std::array<uint8_t, 32>> FromHex32(std::string_view hex) {
-  std::array<uint8_t, 32> out{};
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   if (hex.size() != 64) return Status::InvalidArgument("a SHA-256 digest has 64 hex digits");
-  for (size_t i = 0; i < 32; ++i) {
-    int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return Status::InvalidArgument("a SHA-256 digest is hex digits only");
-    out[i] = static_cast<uint8_t>(hi << 4 | lo);
-  }
+  auto bytes = HexDecode(hex);
+  if (!bytes) return Status::InvalidArgument("a SHA-256 digest is hex digits only");
+  std::array<uint8_t, 32> out{};
+  std::memcpy(out.data(), bytes->data(), out.size());
   return out;
 }
 

@@ -34,8 +34,6 @@ class Sha256 {
 
 // Lower-case hex of `bytes`.
 std::string ToHex(const uint8_t* bytes, size_t size);
-// Standard base64 (with padding), e.g. for the Repr-Digest header.
-std::string Base64(const uint8_t* bytes, size_t size);
 // "a1b2..." (64 hex) -> the 32 bytes; kInvalidArgument when not 64 hex digits.
 Result<std::array<uint8_t, 32>> FromHex32(std::string_view hex);
 

@@ -1,10 +1,10 @@
 #include "jobs/job.h"
 
-#include <openssl/rand.h>
-
 #include <array>
 #include <chrono>
 #include <cstdlib>
+
+#include "common/random.h"
 
 namespace atg::jobs {
 
@@ -57,21 +57,7 @@ std::optional<JobState> ParseJobState(std::string_view name) {
   return std::nullopt;
 }
 
-std::string NewJobId() {
-  std::array<unsigned char, kIdHexDigits / 2> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    // Without a working CSPRNG no id can be unguessable; continuing would hand out predictable
-    // ids, so this is treated like memory exhaustion.
-    std::abort();
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(kIdPrefix);
-  for (unsigned char b : bytes) {
-    id.push_back(kHex[b >> 4]);
-    id.push_back(kHex[b & 0xf]);
-  }
-  return id;
-}
+std::string NewJobId() { return std::string(kIdPrefix) + RandomHex(kIdHexDigits / 2); }
 
 bool ValidJobId(std::string_view id) {
   if (id.size() != kIdPrefix.size() + kIdHexDigits || id.substr(0, kIdPrefix.size()) != kIdPrefix) {

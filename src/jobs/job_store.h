@@ -8,6 +8,8 @@
 //  * terminal states (completed, failed, cancelled) are final: such a job is never claimed again;
 //  * every state change and progress update is an event with a per-job sequence number, kept
 //    for replay (SSE history and Last-Event-ID).
+//  * retention: terminal jobs, with their events, are removed once PurgeFinishedBefore is asked
+//    to (atg serve does so ATG_JOB_RETENTION_DAYS after they finished; jobs/job_retention.h).
 //
 // Thread-safety: every method may be called from any thread at once.
 #ifndef ATG_JOBS_JOB_STORE_H_
@@ -74,6 +76,16 @@ struct JobPage {
   std::string next_cursor;  // "" when there are no more
 };
 
+// What one JobStore::PurgeFinishedBefore call removed.
+struct PurgeBatch {
+  int64_t purged = 0;  // job records removed by this call
+  // The artifact ids of the removed jobs, which only this caller saw; the caller deletes them
+  // from its ArtifactStore.
+  std::vector<std::string> artifacts;
+  // The batch was full: more jobs may be due, call again.
+  bool more = false;
+};
+
 class JobStore {
  public:
   virtual ~JobStore() = default;
@@ -126,6 +138,18 @@ class JobStore {
 
   // Pending jobs (the queue depth of the metrics and of ATG_MAX_QUEUE_DEPTH).
   virtual Result<int64_t> QueueDepth() = 0;
+
+  // Job retention: removes up to `limit` (>= 1) terminal jobs (completed, failed, cancelled)
+  // whose finished_at_ms is before `cutoff_ms` (Unix ms), oldest finish first, together with
+  // their events and every index entry, so Get, List (and its cursors) and EventsSince no
+  // longer see them. Pending and running jobs are never removed, however old; the queue depth
+  // is unchanged. Each call is one atomic step of bounded size (one transaction, one script),
+  // so a large backlog is cleared in batches while other operations interleave between them.
+  // Several processes may purge the same store at once: each job is removed, counted and its
+  // artifact reported by exactly one call. Artifacts are not deleted here (the store does not
+  // own them): the caller deletes PurgeBatch::artifacts; PurgeFinishedJobs in
+  // jobs/job_retention.h does both. kInvalidArgument when `limit` < 1.
+  virtual Result<PurgeBatch> PurgeFinishedBefore(int64_t cutoff_ms, int64_t limit) = 0;
 
   // Cheap liveness check of the backing service, for /health.
   virtual Status Ping() = 0;

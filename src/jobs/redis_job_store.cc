@@ -3,6 +3,7 @@
 #include <hiredis/hiredis.h>
 #include <openssl/sha.h>
 
+#include <atomic>
 #include <charconv>
 #include <map>
 #include <mutex>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/sha256.h"
 #include "common/strings.h"
 #include "jobs/job.h"
 #include "jobs/list_cursor.h"
@@ -48,11 +50,7 @@ Script MakeScript(const char* body) {
   s.text = std::string(redis_scripts::kPrelude) + body;
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(s.text.data()), s.text.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char b : digest) {
-    s.sha.push_back(kHex[b >> 4]);
-    s.sha.push_back(kHex[b & 0xf]);
-  }
+  s.sha = HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
   return s;
 }
 
@@ -196,6 +194,8 @@ class RedisJobStore final : public JobStore {
     release_ = MakeScript(redis_scripts::kRelease);
     cancel_ = MakeScript(redis_scripts::kCancel);
     depth_ = MakeScript(redis_scripts::kDepth);
+    purge_ = MakeScript(redis_scripts::kPurge);
+    index_finished_ = MakeScript(redis_scripts::kIndexFinished);
   }
 
   std::string_view backend() const override { return "redis"; }
@@ -388,6 +388,27 @@ class RedisJobStore final : public JobStore {
     return static_cast<int64_t>((*r)->integer);
   }
 
+  Result<PurgeBatch> PurgeFinishedBefore(int64_t cutoff_ms, int64_t limit) override {
+    if (limit < 1) {
+      return Status::InvalidArgument("PurgeFinishedBefore needs a batch limit of at least 1, not " +
+                                     std::to_string(limit));
+    }
+    ATG_RETURN_IF_ERROR(IndexFinishedOnce());
+    auto r = Eval(purge_, "", {std::to_string(cutoff_ms), std::to_string(limit)});
+    if (!r.ok()) return r.status();
+    const redisReply* arr = r->get();
+    if (arr->type != REDIS_REPLY_ARRAY || arr->elements < 2) {
+      return Status::Internal("unexpected reply from the purge script");
+    }
+    PurgeBatch batch;
+    batch.purged = arr->element[0]->integer;
+    batch.more = arr->element[1]->integer >= limit;
+    for (size_t i = 2; i < arr->elements; ++i) {
+      batch.artifacts.push_back(ReplyString(arr->element[i]));
+    }
+    return batch;
+  }
+
   Status Ping() override {
     auto r = Command({"PING"});
     return r.ok() ? Status::Ok() : r.status();
@@ -538,6 +559,29 @@ class RedisJobStore final : public JobStore {
     return Command(argv);
   }
 
+  // Jobs that finished before P finished existed (stored by an older atg) are indexed by one
+  // SCAN of the keyspace, in bounded steps, the first time this process purges; the marker key
+  // the last step sets spares every later process the scan.
+  Status IndexFinishedOnce() {
+    if (finished_indexed_.load()) return Status::Ok();
+    std::lock_guard lock(index_mu_);
+    if (finished_indexed_.load()) return Status::Ok();
+    std::string pattern;
+    for (char ch : options_.key_prefix) {
+      if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') pattern.push_back('\\');
+      pattern.push_back(ch);
+    }
+    pattern += "job:*";
+    std::string cursor = "0";
+    do {
+      auto r = Eval(index_finished_, "", {cursor, pattern, "1000"});
+      if (!r.ok()) return r.status().WithContext("indexing finished jobs for retention");
+      cursor = ReplyString(r->get());
+    } while (cursor != "0");
+    finished_indexed_.store(true);
+    return Status::Ok();
+  }
+
   Result<std::vector<Job>> GetMany(const std::vector<std::string>& ids) {
     std::vector<Job> out;
     if (ids.empty()) return out;
@@ -573,8 +617,11 @@ class RedisJobStore final : public JobStore {
 
   RedisUrl url_;
   RedisJobStoreOptions options_;
-  Script create_, claim_, heartbeat_, progress_, finish_, release_, cancel_, depth_;
+  Script create_, claim_, heartbeat_, progress_, finish_, release_, cancel_, depth_, purge_,
+      index_finished_;
   std::mutex mu_;
+  std::mutex index_mu_;  // one IndexFinishedOnce at a time
+  std::atomic<bool> finished_indexed_{false};
   std::vector<Context> idle_;
 };
 

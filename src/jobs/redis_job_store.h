@@ -6,7 +6,9 @@
 //
 // Data layout under the key prefix P (default "atg:"): P job:<id> (HASH), P pending (LIST,
 // front = next to claim), P running (ZSET id -> lease expiry ms), P events:<id> (LIST of JSON
-// events, index = seq - 1), P owner:<owner> (ZSET id -> created_at_ms).
+// events, index = seq - 1), P owner:<owner> (ZSET id -> created_at_ms), P finished (ZSET of
+// terminal jobs, id -> finished_at_ms, for retention), P finished_indexed (set once the jobs
+// finished before P finished existed were indexed).
 //
 // Thread-safety: all methods may be called from any thread; each call borrows a connection
 // from a small pool (one per concurrent caller). After fork(), the child must open its own.

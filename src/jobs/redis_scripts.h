@@ -29,6 +29,7 @@ local function cancel_now(id, now)
              'error_type', 'cancelled', 'finished_at_ms', int(now), 'worker', '',
              'lease_until', '0', 'cancel_requested', '1')
   redis.call('ZREM', P .. 'running', id)
+  redis.call('ZADD', P .. 'finished', int(now), id)
   state_event(id, 'cancelled', 'cancelled by request', now)
 end
 local function requeue(id, reason, now)
@@ -125,6 +126,7 @@ redis.call('HSET', jkey(id), 'state', ARGV[4], 'result', ARGV[5], 'artifact', AR
            'error', ARGV[7], 'error_type', ARGV[8], 'finished_at_ms', int(now), 'worker', '',
            'lease_until', '0')
 redis.call('ZREM', P .. 'running', id)
+redis.call('ZADD', P .. 'finished', int(now), id)
 state_event(id, ARGV[4], ARGV[7], now)
 return 1
 )lua";
@@ -157,6 +159,47 @@ return 'terminal:' .. state
 // ARGV: P. Pending jobs plus running jobs whose lease has expired.
 inline constexpr const char* kDepth = R"lua(
 return depth(now_ms())
+)lua";
+
+// ARGV: P, cutoff_ms, limit. Job retention: removes up to `limit` terminal jobs that finished
+// before cutoff_ms (P finished holds them by finish time) with their events and index entries.
+// UNLINK frees the memory off Redis' main thread. Returns {purged, examined, artifact ids...};
+// an index entry whose job is gone or not terminal is dropped without counting.
+inline constexpr const char* kPurge = R"lua(
+local ids = redis.call('ZRANGEBYSCORE', P .. 'finished', '-inf', '(' .. ARGV[2], 'LIMIT', 0,
+                       tonumber(ARGV[3]))
+local out = {0, #ids}
+for _, id in ipairs(ids) do
+  local v = redis.call('HMGET', jkey(id), 'state', 'owner', 'artifact')
+  if v[1] == 'completed' or v[1] == 'failed' or v[1] == 'cancelled' then
+    redis.call('UNLINK', jkey(id), P .. 'events:' .. id)
+    if v[2] then redis.call('ZREM', P .. 'owner:' .. v[2], id) end
+    redis.call('ZREM', P .. 'running', id)
+    out[1] = out[1] + 1
+    if v[3] and v[3] ~= '' then out[#out + 1] = v[3] end
+  end
+  redis.call('ZREM', P .. 'finished', id)
+end
+return out
+)lua";
+
+// ARGV: P, SCAN cursor, MATCH pattern for P job:*, COUNT. One step of indexing, in P finished,
+// the terminal jobs stored before that index existed (an upgrade). Returns the next cursor;
+// "0" once the whole keyspace was seen, which also sets P finished_indexed so no process
+// scans again.
+inline constexpr const char* kIndexFinished = R"lua(
+if redis.call('EXISTS', P .. 'finished_indexed') == 1 then return '0' end
+local r = redis.call('SCAN', ARGV[2], 'MATCH', ARGV[3], 'COUNT', tonumber(ARGV[4]))
+for _, k in ipairs(r[2]) do
+  if redis.call('TYPE', k)['ok'] == 'hash' then
+    local v = redis.call('HMGET', k, 'id', 'state', 'finished_at_ms')
+    if v[1] and (v[2] == 'completed' or v[2] == 'failed' or v[2] == 'cancelled') then
+      redis.call('ZADD', P .. 'finished', 'NX', tonumber(v[3]) or 0, v[1])
+    end
+  end
+end
+if r[1] == '0' then redis.call('SET', P .. 'finished_indexed', '1') end
+return r[1]
 )lua";
 
 }  // namespace atg::jobs::redis_scripts

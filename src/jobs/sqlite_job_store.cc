@@ -58,6 +58,14 @@ CREATE TABLE IF NOT EXISTS job_events (
 ) WITHOUT ROWID;
 )sql";
 
+// Job retention's index: terminal jobs by finish time. Created on every open rather than through
+// a schema version bump, because an extra index is invisible to older atg versions, which can
+// still open (and roll back to) the same file. The query in PurgeFinishedBefore repeats this
+// WHERE term verbatim so SQLite can use the partial index.
+constexpr const char* kRetentionIndex =
+    "CREATE INDEX IF NOT EXISTS jobs_finished ON jobs(finished_at_ms) "
+    "WHERE state IN ('completed', 'failed', 'cancelled')";
+
 constexpr const char* kJobColumns =
     "id, type, owner, tenant_id, state, request, progress, result, error, error_type, artifact, "
     "created_at_ms, started_at_ms, finished_at_ms, attempts, cancel_requested";
@@ -175,9 +183,11 @@ class SqliteJobStore final : public JobStore {
             ", newer than this atg supports (" + std::to_string(kSchemaVersion) +
             "); upgrade atg or point ATG_DATA_DIR elsewhere");
       }
-      if (version == kSchemaVersion) return Status::Ok();
-      ATG_RETURN_IF_ERROR(Exec(kSchema));
-      return Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+      if (version < kSchemaVersion) {
+        ATG_RETURN_IF_ERROR(Exec(kSchema));
+        ATG_RETURN_IF_ERROR(Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion)));
+      }
+      return Exec(kRetentionIndex);
     });
   }
 
@@ -424,6 +434,52 @@ class SqliteJobStore final : public JobStore {
   Result<int64_t> QueueDepth() override {
     std::lock_guard lock(mu_);
     return DepthLocked(NowMs());
+  }
+
+  Result<PurgeBatch> PurgeFinishedBefore(int64_t cutoff_ms, int64_t limit) override {
+    if (limit < 1) {
+      return Status::InvalidArgument("PurgeFinishedBefore needs a batch limit of at least 1, not " +
+                                     std::to_string(limit));
+    }
+    std::lock_guard lock(mu_);
+    PurgeBatch batch;
+    Status s = InTx([&]() -> Status {
+      std::vector<std::pair<std::string, std::string>> due;  // id, artifact
+      {
+        auto q = Prep(
+            "SELECT id, artifact FROM jobs "
+            "WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at_ms < ?1 "
+            "ORDER BY finished_at_ms LIMIT ?2");
+        if (!q.ok()) return q.status();
+        (*q)->Bind(1, cutoff_ms).Bind(2, limit);
+        while (true) {
+          auto row = (*q)->Step();
+          if (!row.ok()) return row.status();
+          if (!*row) break;
+          due.emplace_back((*q)->Text(0), (*q)->Text(1));
+        }
+      }
+      for (const auto& [id, artifact] : due) {
+        {
+          auto q = Prep("DELETE FROM job_events WHERE job_id = ?");
+          if (!q.ok()) return q.status();
+          (*q)->Bind(1, id);
+          ATG_RETURN_IF_ERROR((*q)->Run());
+        }
+        auto q = Prep("DELETE FROM jobs WHERE id = ?");
+        if (!q.ok()) return q.status();
+        (*q)->Bind(1, id);
+        ATG_RETURN_IF_ERROR((*q)->Run());
+      }
+      batch.purged = static_cast<int64_t>(due.size());
+      batch.more = batch.purged == limit;
+      for (auto& [id, artifact] : due) {
+        if (!artifact.empty()) batch.artifacts.push_back(std::move(artifact));
+      }
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return batch;
   }
 
   Status Ping() override {

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "jobs/job.h"
+#include "jobs/testing/job_retention_conformance.h"
 #include "jobs/testing/job_store_conformance.h"
 #include "jobs/testing/store_backend.h"
 
@@ -11,6 +12,8 @@ namespace atg::jobs::testing {
 namespace {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, JobStoreConformance, ::testing::Values(SqliteBackend()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Sqlite, JobRetentionConformance, ::testing::Values(SqliteBackend()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(SqliteJobStoreTest, SurvivesReopenAndUsesWal) {
@@ -48,6 +51,39 @@ TEST(SqliteJobStoreTest, RefusesANewerSchema) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.status().message().find("schema version 99"), std::string::npos);
+  b.cleanup(dir);
+}
+
+// Retention must not scan the whole table each hour: its query uses the partial index of
+// terminal jobs by finish time, which also exists in files made before retention did.
+TEST(SqliteJobStoreTest, PurgeUsesTheFinishedIndex) {
+  StoreBackend b = SqliteBackend();
+  std::string dir = b.new_namespace();
+  const std::string path = dir + "/jobs.db";
+  { ASSERT_TRUE(b.open(dir).ok()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  // As a file from before retention: no such index.
+  ASSERT_EQ(sqlite3_exec(db, "DROP INDEX jobs_finished", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  { ASSERT_TRUE(b.open(dir).ok()); }
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string plan;
+  auto collect = [](void* out, int n, char** values, char**) -> int {
+    for (int i = 0; i < n; ++i) {
+      if (values[i] != nullptr) *static_cast<std::string*>(out) += std::string(values[i]) + " ";
+    }
+    return 0;
+  };
+  ASSERT_EQ(sqlite3_exec(db,
+                         "EXPLAIN QUERY PLAN SELECT id, artifact FROM jobs "
+                         "WHERE state IN ('completed', 'failed', 'cancelled') AND "
+                         "finished_at_ms < 5 ORDER BY finished_at_ms LIMIT 10",
+                         collect, &plan, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_NE(plan.find("jobs_finished"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
   b.cleanup(dir);
 }
 

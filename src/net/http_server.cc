@@ -28,6 +28,7 @@
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "common/time_format.h"
 
 namespace atg::net {
 namespace {
@@ -53,20 +54,13 @@ constexpr uint64_t kMaxRejecting = 64;
 // RFC 9110 IMF-fixdate, formatted once per second per thread (no locale involved).
 std::string_view HttpDate() {
   thread_local time_t cached = -1;
-  thread_local char buf[32];
+  thread_local std::string text;
   time_t now = std::time(nullptr);
   if (now != cached) {
-    static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    std::snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
-                  tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                  tm.tm_sec);
+    text = FormatHttpDate(std::chrono::system_clock::from_time_t(now));
     cached = now;
   }
-  return std::string_view(buf, 29);
+  return text;
 }
 
 bool IsHttpParseError(const error_code& ec) {

@@ -1,11 +1,11 @@
 #include "server/api.h"
 
-#include <openssl/rand.h>
-
 #include <chrono>
 
 #include "common/log.h"
+#include "common/random.h"
 #include "common/strings.h"
+#include "common/time_format.h"
 #include "server/api_internal.h"
 #include "server/endpoints.h"
 #include "server/openapi.h"
@@ -14,12 +14,6 @@ namespace atg::server {
 namespace {
 
 constexpr char kRequestIdHeader[] = "X-Request-ID";
-
-std::string RandomHex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
-  return HexEncode(raw);
-}
 
 // An incoming request id is kept when it is short and made of safe characters, so that it can
 // be logged and echoed without escaping; anything else is replaced.
@@ -58,16 +52,10 @@ std::optional<std::string_view> BearerToken(const net::HttpRequest& req) {
   return Trim(v.substr(7));
 }
 
+// A job time (milliseconds since the epoch) as the API writes it; "" for unset.
 std::string Rfc3339(int64_t ms) {
   if (ms <= 0) return "";
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
+  return FormatRfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)), 3);
 }
 
 }  // namespace
@@ -78,16 +66,6 @@ net::HttpResponse ApiError(int status, std::string_view code, std::string_view m
   net::HttpResponse r = net::HttpResponse::Json(status, json::object{{"error", std::move(err)}});
   r.SetHeader(kRequestIdHeader, std::string(request_id));
   return r;
-}
-
-std::string NewJobId() { return "job_" + RandomHex(16); }
-
-bool IsValidJobId(std::string_view id) {
-  if (id.size() != 36 || !id.starts_with("job_")) return false;
-  for (char c : id.substr(4)) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
 }
 
 std::string RequestIdOf(const net::HttpRequest& req) {
@@ -104,7 +82,7 @@ json::object JobLinks(const std::string& id) {
                       {"cancel", self}};
 }
 
-json::object JobToJson(const jobs::Job& job) {
+json::object ApiJobJson(const jobs::Job& job) {
   json::object o;
   o["job_id"] = job.id;
   o["type"] = job.type;

@@ -94,11 +94,6 @@ class Api {
 net::HttpResponse ApiError(int status, std::string_view code, std::string_view message,
                            std::string_view request_id);
 
-// A fresh job id: "job_" + 32 lower-case hex digits from a CSPRNG.
-std::string NewJobId();
-// True for ids of that shape.
-bool IsValidJobId(std::string_view id);
-
 }  // namespace atg::server
 
 #endif  // ATG_SERVER_API_H_

@@ -53,8 +53,8 @@ void AddJobRoutes(Api::Impl& api);
 // The request id the outer handler stored on the request.
 std::string RequestIdOf(const net::HttpRequest& req);
 
-// Job representation of GET /api/v1/jobs/{id}.
-json::object JobToJson(const jobs::Job& job);
+// The job as the API shows it (GET /api/v1/jobs/{id}); not jobs::JobToJson, the stored form.
+json::object ApiJobJson(const jobs::Job& job);
 json::object JobLinks(const std::string& id);
 
 }  // namespace atg::server

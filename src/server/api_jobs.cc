@@ -4,60 +4,21 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/base64.h"
 #include "common/log.h"
+#include "common/sha256.h"
 #include "common/strings.h"
+#include "jobs/job.h"
 #include "net/body_sources.h"
 #include "server/api_internal.h"
 
 namespace atg::server {
 namespace {
 
-// Base64 of raw bytes (Repr-Digest / Digest headers).
-std::string Base64(std::string_view in) {
-  static constexpr char kTable[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
-    out += kTable[n >> 18];
-    out += kTable[(n >> 12) & 63];
-    out += kTable[(n >> 6) & 63];
-    out += kTable[n & 63];
-  }
-  if (i + 1 == in.size()) {
-    uint32_t n = uint8_t(in[i]) << 16;
-    out += kTable[n >> 18];
-    out += kTable[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
-    out += kTable[n >> 18];
-    out += kTable[(n >> 12) & 63];
-    out += kTable[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-std::string HexToBytes(std::string_view hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    auto nib = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return 0;
-    };
-    out.push_back(static_cast<char>(nib(hex[i]) * 16 + nib(hex[i + 1])));
-  }
-  return out;
-}
-
 // Looks up the job named by the path for the calling key. On failure `error` is the response.
 std::optional<jobs::Job> CallersJob(Api::Impl& api, Call& call, net::HttpResponse* error) {
   std::string id(call.req.PathParam("id").value_or(""));
-  if (!IsValidJobId(id)) {
+  if (!jobs::ValidJobId(id)) {
     *error = call.Error(400, "InvalidJobId",
                         "job ids look like job_ followed by 32 lower-case hex digits");
     return std::nullopt;
@@ -121,7 +82,7 @@ net::HttpResponse ListJobs(Api::Impl& api, Call& call) {
     return call.Error(503, "QueueUnavailable", "the job store is unavailable; retry later");
   }
   json::array items;
-  for (const jobs::Job& j : page->jobs) items.push_back(JobToJson(j));
+  for (const jobs::Job& j : page->jobs) items.push_back(ApiJobJson(j));
   json::object body{{"jobs", std::move(items)}, {"next_cursor", page->next_cursor}};
   return net::HttpResponse::Json(200, body);
 }
@@ -221,7 +182,8 @@ net::HttpResponse GetArtifact(Api::Impl& api, Call& call, const jobs::Job& job) 
     r.SetHeader("Content-Range", net::ContentRange(**range, meta.size));
   }
   r.body_source = std::make_shared<ArtifactBody>(std::move(*reader), offset, length);
-  const std::string b64 = Base64(HexToBytes(meta.sha256));
+  // Repr-Digest and Digest carry the raw digest in base64; the store keeps it in hex.
+  const std::string b64 = Base64Encode(HexDecode(meta.sha256).value_or(""));
   r.SetHeader("Content-Type", "application/gzip");
   r.SetHeader("Content-Disposition", "attachment; filename=\"" + job.id + ".tar.gz\"");
   r.SetHeader("ETag", etag);
@@ -265,7 +227,7 @@ net::HttpResponse Cancel(Api::Impl& api, Call& call, const jobs::Job& job) {
     return call.Error(503, "QueueUnavailable", "the job store is unavailable; retry later");
   }
   auto now = api.deps.store->Get(job.id);
-  json::object body = (now.ok() && now->has_value()) ? JobToJson(**now) : JobToJson(job);
+  json::object body = (now.ok() && now->has_value()) ? ApiJobJson(**now) : ApiJobJson(job);
   Log(LogLevel::kInfo, "job cancel requested",
       {{"job_id", job.id}, {"key_id", call.key_id}, {"request_id", call.request_id}});
   return net::HttpResponse::Json(202, body);
@@ -287,7 +249,7 @@ CallHandler WithJob(Api::Impl& api,
 void AddJobRoutes(Api::Impl& api) {
   api.AddAuthed("listJobs", [&api](Call& call) { return ListJobs(api, call); });
   api.AddAuthed("getJob", WithJob(api, [](Call&, const jobs::Job& job) {
-                  return net::HttpResponse::Json(200, JobToJson(job));
+                  return net::HttpResponse::Json(200, ApiJobJson(job));
                 }));
   api.AddAuthed("getJobResult", WithJob(api, GetResult));
   api.AddAuthed("getJobArtifacts", WithJob(api, [&api](Call& call, const jobs::Job& job) {

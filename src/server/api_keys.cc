@@ -1,7 +1,5 @@
 #include "server/api_keys.h"
 
-#include <openssl/evp.h>
-
 #include <atomic>
 #include <fstream>
 #include <set>
@@ -99,24 +97,6 @@ Status ReadKeyVault(const Settings& settings,
 }
 
 }  // namespace
-
-std::string Sha256(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(md), len);
-}
-
-std::string HexEncode(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
 
 std::string ApiKeyId(std::string_view digest) { return "k_" + HexEncode(digest).substr(0, 12); }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/sha256.h"
 #include "common/status.h"
 
 namespace atg::server {
@@ -25,10 +26,10 @@ namespace atg::server {
 // Keys shorter than this are refused: an API key must not be guessable.
 inline constexpr size_t kMinApiKeyLength = 32;
 
-// The raw 32-byte SHA-256 of `data`.
-std::string Sha256(std::string_view data);
-// Lower-case hex of `bytes`.
-std::string HexEncode(std::string_view bytes);
+// Keys are stored and compared as SHA-256 digests (common/sha256.h); these names stay usable
+// as server::Sha256 / server::HexEncode.
+using ::atg::HexEncode;
+using ::atg::Sha256;
 
 // The public id of the key whose SHA-256 is `digest` (raw bytes): "k_" + 12 hex digits.
 std::string ApiKeyId(std::string_view digest);

@@ -11,9 +11,8 @@ namespace {
 const std::string kA = "ka-5f2c1e9b7d3a48c6b0e4f1a2c3d4e5f6";
 const std::string kB = "kb-9a8b7c6d5e4f30a1b2c3d4e5f6a7b8c9";
 
-TEST(ApiKeysTest, Sha256AndIdAreStable) {
-  EXPECT_EQ(HexEncode(Sha256("abc")),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+TEST(ApiKeysTest, IdIsStable) {
+  // SHA-256("abc") begins ba7816bf8f01 (the digest itself is tested in common/sha256_test.cc).
   EXPECT_EQ(ApiKeyId(Sha256("abc")), "k_ba7816bf8f01");
 }
 

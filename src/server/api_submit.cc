@@ -1,79 +1,15 @@
-// POST /api/v1/scan and POST /api/v1/generate-iac: strict validation of the body (it mirrors
-// the CLI flags), the tenant guard (risk R9) and queueing.
+// POST /api/v1/scan and POST /api/v1/generate-iac: strict validation of the body against the
+// published request schema (it mirrors the CLI flags), the tenant guard (risk R9) and queueing.
 #include <chrono>
-#include <map>
 
 #include "common/log.h"
 #include "common/strings.h"
+#include "jobs/job.h"
 #include "server/api_internal.h"
 #include "server/endpoints.h"
 
 namespace atg::server {
 namespace {
-
-enum class Kind { kString, kStringArray, kNonNegativeInt, kBool, kStringMap };
-
-const char* KindName(Kind k) {
-  switch (k) {
-    case Kind::kString:
-      return "a string";
-    case Kind::kStringArray:
-      return "an array of non-empty strings";
-    case Kind::kNonNegativeInt:
-      return "a non-negative integer";
-    case Kind::kBool:
-      return "a boolean";
-    case Kind::kStringMap:
-      return "an object whose values are strings";
-  }
-  return "";
-}
-
-bool Matches(const json::value& v, Kind k) {
-  switch (k) {
-    case Kind::kString:
-      return v.is_string();
-    case Kind::kStringArray:
-      if (!v.is_array()) return false;
-      for (const auto& e : v.as_array())
-        if (!e.is_string() || e.as_string().empty()) return false;
-      return true;
-    case Kind::kNonNegativeInt:
-      return (v.is_int64() && v.as_int64() >= 0) || v.is_uint64();
-    case Kind::kBool:
-      return v.is_bool();
-    case Kind::kStringMap:
-      if (!v.is_object()) return false;
-      for (const auto& e : v.as_object())
-        if (!e.value().is_string()) return false;
-      return true;
-  }
-  return false;
-}
-
-const std::map<std::string, Kind, std::less<>>& ScanFields() {
-  static const auto* f =
-      new std::map<std::string, Kind, std::less<>>{{"tenant_id", Kind::kString},
-                                                   {"subscriptions", Kind::kStringArray},
-                                                   {"resource_groups", Kind::kStringArray},
-                                                   {"types", Kind::kStringArray},
-                                                   {"resource_limit", Kind::kNonNegativeInt},
-                                                   {"no_aad", Kind::kBool}};
-  return *f;
-}
-
-const std::map<std::string, Kind, std::less<>>& GenerateFields() {
-  static const auto* f =
-      new std::map<std::string, Kind, std::less<>>{{"format", Kind::kString},
-                                                   {"tenant_id", Kind::kString},
-                                                   {"target_subscription", Kind::kString},
-                                                   {"target_tenant_id", Kind::kString},
-                                                   {"identity_map", Kind::kStringMap},
-                                                   {"subscriptions", Kind::kStringArray},
-                                                   {"resource_groups", Kind::kStringArray},
-                                                   {"types", Kind::kStringArray}};
-  return *f;
-}
 
 bool IsJsonContentType(std::optional<std::string_view> ct) {
   if (!ct) return false;
@@ -82,7 +18,7 @@ bool IsJsonContentType(std::optional<std::string_view> ct) {
 }
 
 net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
-                         const std::map<std::string, Kind, std::less<>>& fields) {
+                         const EndpointSpec& endpoint) {
   const net::HttpRequest& req = call.req;
   if (req.body.size() > api.options.max_body_bytes) {
     return call.Error(413, "PayloadTooLarge",
@@ -106,34 +42,20 @@ net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
     }
     body = std::move(parsed->as_object());
   }
-  for (const auto& member : body) {
-    auto it = fields.find(std::string_view(member.key()));
-    if (it == fields.end()) {
-      std::vector<std::string> names;
-      for (const auto& [name, kind] : fields) names.push_back(name);
-      return call.Error(400, "UnknownField",
-                        "unknown field `" + std::string(member.key()) + "`; " + type +
-                            " accepts: " + Join(names, ", "));
-    }
-    if (!Matches(member.value(), it->second)) {
-      return call.Error(400, "InvalidField",
-                        "field `" + it->first + "` must be " + KindName(it->second));
-    }
-  }
-  if (auto fmt = FindString(&body, "format")) {
-    if (*fmt != "terraform" && *fmt != "bicep" && *fmt != "arm") {
-      return call.Error(400, "InvalidField", "field `format` must be one of terraform, bicep, arm");
-    }
-  } else if (type == "generate-iac") {
-    body["format"] = "terraform";
-  }
-  // The published schema's limits (string lengths, array sizes) apply as well.
-  if (const EndpointSpec* spec =
-          FindEndpoint(type == "scan" ? "createScan" : "createGenerateIac")) {
-    if (Status v = ValidateRequestBody(*spec, json::value(body)); !v.ok()) {
-      return call.Error(400, "InvalidField", v.message());
+  // The request schema /openapi.json publishes is the one definition of a valid body.
+  if (auto violation = ValidateRequestBody(endpoint, json::value(body))) {
+    switch (violation->kind) {
+      case SchemaViolation::Kind::kUnknownField:
+        return call.Error(400, "UnknownField", violation->message);
+      case SchemaViolation::Kind::kInvalidField:
+        return call.Error(400, "InvalidField", violation->message);
+      case SchemaViolation::Kind::kBrokenSchema:
+        LogError("request schema of {} is broken: {}", endpoint.operation_id, violation->message);
+        return call.Error(500, "InternalError",
+                          "the service's request schema is broken; report this as a bug");
     }
   }
+  ApplyRequestDefaults(endpoint, body);
   std::string tenant = ToLower(Trim(FindString(&body, "tenant_id").value_or("")));
   const std::string target = ToLower(api.options.target_tenant_id);
   if (tenant.empty()) tenant = target;
@@ -149,7 +71,7 @@ net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
   body["tenant_id"] = tenant;
 
   jobs::Job job;
-  job.id = NewJobId();
+  job.id = jobs::NewJobId();
   job.type = type;
   job.owner = call.key_id;
   job.tenant_id = tenant;
@@ -190,10 +112,12 @@ net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
 }  // namespace
 
 void AddSubmitRoutes(Api::Impl& api) {
+  const EndpointSpec* scan = FindEndpoint("createScan");
+  const EndpointSpec* iac = FindEndpoint("createGenerateIac");
   api.AddAuthed("createScan",
-                [&api](Call& call) { return Submit(api, call, "scan", ScanFields()); });
+                [&api, scan](Call& call) { return Submit(api, call, "scan", *scan); });
   api.AddAuthed("createGenerateIac",
-                [&api](Call& call) { return Submit(api, call, "generate-iac", GenerateFields()); });
+                [&api, iac](Call& call) { return Submit(api, call, "generate-iac", *iac); });
 }
 
 }  // namespace atg::server

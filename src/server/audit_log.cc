@@ -12,24 +12,10 @@
 
 #include "common/data_dir.h"
 #include "common/json.h"
+#include "common/time_format.h"
 
 namespace atg::server {
-namespace {
-
-std::string NowRfc3339() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms % 1000));
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 AuditLog::AuditLog(std::FILE* file, bool owned, std::string path)
     : file_(file), owned_(owned), path_(std::move(path)) {}
@@ -67,7 +53,7 @@ Result<std::unique_ptr<AuditLog>> AuditLog::FromSettings(const Settings& setting
 void AuditLog::Write(const AuditRecord& r) {
   if (file_ == nullptr) return;
   json::object o;
-  o["time"] = NowRfc3339();
+  o["time"] = FormatRfc3339(std::chrono::system_clock::now(), 3);
   o["key_id"] = r.key_id;
   o["method"] = r.method;
   o["route"] = r.route;

@@ -1,5 +1,6 @@
 #include "server/endpoints.h"
 
+#include <charconv>
 #include <set>
 
 #include "common/strings.h"
@@ -126,8 +127,10 @@ json::object BuildSchemas() {
            {"resource_limit", Int("Keep at most this many resources (0: all).", 0, 100000000)},
            {"no_aad", Bool("Skip Entra ID (users, groups, service principals).")}},
           {}, true, "Mirrors `atg scan` flags.");
+  json::object format = Enum("Output format.", {"terraform", "bicep", "arm"});
+  format["default"] = "terraform";
   s["GenerateIacRequest"] = Obj(
-      {{"format", Enum("Output format (default terraform).", {"terraform", "bicep", "arm"})},
+      {{"format", std::move(format)},
        {"tenant_id", Str("Source tenant whose stored graph is used.", 128)},
        {"target_subscription", Str("Subscription the IaC deploys into.", 128)},
        {"target_tenant_id", Str("Tenant the IaC deploys into.", 128)},
@@ -382,18 +385,20 @@ std::string_view TypeOf(const json::value& v) {
       return "a boolean";
     case json::kind::null:
       return "null";
+    case json::kind::double_:
+      return "a number with a fraction or exponent";
     default:
-      return "a number";
+      return "an integer";
   }
 }
 
-bool IsInteger(const json::value& v) {
-  if (v.is_int64() || v.is_uint64()) return true;
-  if (v.is_double()) {
-    double d = v.get_double();
-    return d == static_cast<double>(static_cast<int64_t>(d));
-  }
-  return false;
+// A number as people write it: "1.5", not Boost.JSON's "1.5E0".
+std::string NumberText(const json::value& v) {
+  if (v.is_int64()) return std::to_string(v.get_int64());
+  if (v.is_uint64()) return std::to_string(v.get_uint64());
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
+  return ec == std::errc() ? std::string(buf, end) : json::serialize(v);
 }
 
 double AsNumber(const json::value& v) {
@@ -401,6 +406,216 @@ double AsNumber(const json::value& v) {
   if (v.is_uint64()) return static_cast<double>(v.get_uint64());
   return v.get_double();
 }
+
+// The schema a "$ref" names, or nullptr when it names nothing in Schemas().
+const json::object* Resolve(const json::object& schema, std::string* broken) {
+  auto ref = FindString(&schema, "$ref");
+  if (!ref) return &schema;
+  constexpr std::string_view kPrefix = "#/components/schemas/";
+  const json::value* target =
+      ref->starts_with(kPrefix) ? Schemas().if_contains(ref->substr(kPrefix.size())) : nullptr;
+  if (target == nullptr || !target->is_object()) {
+    *broken = std::string(*ref);
+    return nullptr;
+  }
+  return Resolve(target->get_object(), broken);
+}
+
+// What a value must be to match `schema`, as a phrase: "a non-empty string of at most 1024
+// characters", "one of terraform, bicep, arm", "an array of at most 1000 items, each ...".
+std::string Describe(const json::object& schema) {
+  std::string broken;
+  const json::object* s = Resolve(schema, &broken);
+  if (s == nullptr) return "valid (its schema " + broken + " is unknown)";
+  if (const json::value* e = s->if_contains("enum"); e && e->is_array()) {
+    std::vector<std::string> options;
+    for (const auto& o : e->get_array())
+      options.push_back(o.is_string() ? std::string(o.get_string()) : json::serialize(o));
+    return "one of " + Join(options, ", ");
+  }
+  const std::string type(FindString(s, "type").value_or(""));
+  const json::value* min = s->if_contains("minimum");
+  const json::value* max = s->if_contains("maximum");
+  if (type == "integer" || type == "number") {
+    std::string noun = type;
+    std::string out;
+    if (min && min->is_number() && AsNumber(*min) == 0) {
+      out = "a non-negative " + noun;
+    } else if (type == "integer" && min && min->is_number() && AsNumber(*min) == 1) {
+      out = "a positive " + noun;
+    } else {
+      out = (type == "integer" ? "an " : "a ") + noun;
+      if (min && min->is_number()) out += " of at least " + NumberText(*min);
+    }
+    if (max && max->is_number()) {
+      out += (out.find(" of at least ") == std::string::npos ? " of at most " : " and at most ") +
+             NumberText(*max);
+    }
+    return out;
+  }
+  if (type == "string") {
+    auto min_len = FindInt(s, "minLength");
+    auto max_len = FindInt(s, "maxLength");
+    std::string out = min_len && *min_len == 1 ? "a non-empty string" : "a string";
+    if (min_len && *min_len > 1) out += " of at least " + std::to_string(*min_len) + " characters";
+    if (max_len) {
+      out += (min_len && *min_len > 1 ? " and at most " : " of at most ") +
+             std::to_string(*max_len) + " characters";
+    }
+    return out;
+  }
+  if (type == "boolean") return "a boolean (true or false)";
+  if (type == "array") {
+    std::string out = "an array";
+    if (auto max_items = FindInt(s, "maxItems")) {
+      out += " of at most " + std::to_string(*max_items) + " items";
+    }
+    if (const json::value* items = s->if_contains("items"); items && items->is_object()) {
+      out += ", each " + Describe(items->get_object());
+    }
+    return out;
+  }
+  if (type == "object") {
+    const json::value* extra = s->if_contains("additionalProperties");
+    if (extra && extra->is_object()) {
+      return "an object whose values are each " + Describe(extra->get_object());
+    }
+    return "an object";
+  }
+  return type.empty() ? "any JSON value" : "of type " + type;
+}
+
+// What the value is, for the "; got ..." part of a message. String values are not quoted back:
+// they may be long, and are the caller's own data.
+std::string Got(const json::value& v, const json::object& schema) {
+  const std::string type(FindString(&schema, "type").value_or(""));
+  bool type_ok =
+      type.empty() || (type == "object" && v.is_object()) || (type == "array" && v.is_array()) ||
+      (type == "string" && v.is_string()) || (type == "boolean" && v.is_bool()) ||
+      (type == "integer" && (v.is_int64() || v.is_uint64())) || (type == "number" && v.is_number());
+  if (!type_ok) return std::string(TypeOf(v));
+  if (v.is_number()) return NumberText(v);
+  if (v.is_string()) return std::to_string(v.get_string().size()) + " characters";
+  if (v.is_array()) return std::to_string(v.get_array().size()) + " items";
+  return std::string(TypeOf(v));
+}
+
+class Validator {
+ public:
+  explicit Validator(std::string_view name) : name_(name) {}
+
+  std::optional<SchemaViolation> Check(const json::value& value, const json::object& schema,
+                                       const std::string& field) {
+    std::string broken;
+    const json::object* s = Resolve(schema, &broken);
+    if (s == nullptr) {
+      return SchemaViolation{
+          SchemaViolation::Kind::kBrokenSchema, field,
+          "the schema of " + Name(field) + " refers to " + broken + ", which is not defined"};
+    }
+    if (!Conforms(value, *s)) {
+      std::string message = Name(field) + " must be " + Describe(*s);
+      // An enum miss on a string says all there is to say without quoting the value back.
+      if (!(value.is_string() && s->contains("enum"))) message += "; got " + Got(value, *s);
+      return SchemaViolation{SchemaViolation::Kind::kInvalidField, field, std::move(message)};
+    }
+    if (value.is_array()) {
+      const json::value* items = s->if_contains("items");
+      if (items && items->is_object()) {
+        const json::array& a = value.get_array();
+        for (size_t i = 0; i < a.size(); ++i) {
+          auto v = Check(a[i], items->get_object(), field + "[" + std::to_string(i) + "]");
+          if (v) return v;
+        }
+      }
+    }
+    if (value.is_object()) return CheckMembers(value.get_object(), *s, field);
+    return std::nullopt;
+  }
+
+ private:
+  std::string Name(const std::string& field) const {
+    return field.empty() ? std::string(name_) : "field `" + field + "`";
+  }
+
+  static std::string Child(const std::string& field, std::string_view key) {
+    return field.empty() ? std::string(key) : field + "." + std::string(key);
+  }
+
+  // The checks of `schema` that look at `value` alone (not its members or items).
+  static bool Conforms(const json::value& value, const json::object& schema) {
+    if (auto type = FindString(&schema, "type")) {
+      bool ok =
+          (*type == "object" && value.is_object()) || (*type == "array" && value.is_array()) ||
+          (*type == "string" && value.is_string()) || (*type == "boolean" && value.is_bool()) ||
+          (*type == "integer" && (value.is_int64() || value.is_uint64())) ||
+          (*type == "number" && value.is_number());
+      if (!ok) return false;
+    }
+    if (const json::value* e = schema.if_contains("enum"); e && e->is_array()) {
+      bool found = false;
+      for (const auto& o : e->get_array()) found = found || o == value;
+      if (!found) return false;
+    }
+    if (value.is_string()) {
+      auto n = static_cast<int64_t>(value.get_string().size());
+      if (auto max = FindInt(&schema, "maxLength"); max && n > *max) return false;
+      if (auto min = FindInt(&schema, "minLength"); min && n < *min) return false;
+    }
+    if (value.is_number()) {
+      double v = AsNumber(value);
+      const json::value* min = schema.if_contains("minimum");
+      const json::value* max = schema.if_contains("maximum");
+      if (min && min->is_number() && v < AsNumber(*min)) return false;
+      if (max && max->is_number() && v > AsNumber(*max)) return false;
+    }
+    if (value.is_array()) {
+      auto n = static_cast<int64_t>(value.get_array().size());
+      if (auto max = FindInt(&schema, "maxItems"); max && n > *max) return false;
+    }
+    return true;
+  }
+
+  std::optional<SchemaViolation> CheckMembers(const json::object& o, const json::object& schema,
+                                              const std::string& field) {
+    const json::value* props_value = schema.if_contains("properties");
+    const json::object* props =
+        props_value && props_value->is_object() ? &props_value->get_object() : nullptr;
+    const json::value* extra = schema.if_contains("additionalProperties");
+    for (const auto& [key, v] : o) {
+      const std::string child = Child(field, key);
+      const json::value* p = props ? props->if_contains(key) : nullptr;
+      if (p && p->is_object()) {
+        if (auto violation = Check(v, p->get_object(), child)) return violation;
+      } else if (extra && extra->is_bool() && !extra->get_bool()) {
+        std::vector<std::string> accepted;
+        if (props) {
+          for (const auto& [k, unused] : *props) accepted.emplace_back(k);
+        }
+        std::string owner = field.empty() ? std::string(name_) : "`" + field + "`";
+        return SchemaViolation{
+            SchemaViolation::Kind::kUnknownField, child,
+            "unknown field `" + child + "`; " + owner +
+                (accepted.empty() ? " accepts no fields" : " accepts: " + Join(accepted, ", "))};
+      } else if (extra && extra->is_object()) {
+        if (auto violation = Check(v, extra->get_object(), child)) return violation;
+      }
+    }
+    if (const json::value* req = schema.if_contains("required"); req && req->is_array()) {
+      for (const auto& name : req->get_array()) {
+        if (!name.is_string() || o.contains(name.get_string())) continue;
+        const json::value* p = props ? props->if_contains(name.get_string()) : nullptr;
+        std::string child = Child(field, name.get_string());
+        std::string message = "field `" + child + "` is required";
+        if (p && p->is_object()) message += "; it must be " + Describe(p->get_object());
+        return SchemaViolation{SchemaViolation::Kind::kInvalidField, child, std::move(message)};
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::string_view name_;
+};
 
 }  // namespace
 
@@ -446,105 +661,29 @@ Status RegisterEndpoints(net::Router& router,
   return Status::Ok();
 }
 
-Status ValidateJson(const json::value& value, const json::object& schema, std::string path) {
-  if (auto ref = FindString(&schema, "$ref")) {
-    constexpr std::string_view kPrefix = "#/components/schemas/";
-    if (ref->substr(0, kPrefix.size()) != kPrefix) {
-      return Status::Internal("schema reference '" + std::string(*ref) + "' is not supported");
-    }
-    const json::value* target = Schemas().if_contains(ref->substr(kPrefix.size()));
-    if (!target || !target->is_object()) {
-      return Status::Internal("schema reference '" + std::string(*ref) + "' is unknown");
-    }
-    return ValidateJson(value, target->get_object(), std::move(path));
-  }
-  auto fail = [&](std::string what) { return Status::InvalidArgument(path + ": " + what); };
-  if (auto type = FindString(&schema, "type")) {
-    bool ok = (*type == "object" && value.is_object()) || (*type == "array" && value.is_array()) ||
-              (*type == "string" && value.is_string()) || (*type == "boolean" && value.is_bool()) ||
-              (*type == "integer" && IsInteger(value)) || (*type == "number" && value.is_number());
-    if (!ok) {
-      std::string article =
-          *type == "integer" || *type == "array" || *type == "object" ? "an " : "a ";
-      return fail("expected " + article + std::string(*type) + ", got " +
-                  std::string(TypeOf(value)));
-    }
-  }
-  if (const json::value* e = schema.if_contains("enum"); e && e->is_array()) {
-    bool found = false;
-    std::vector<std::string> options;
-    for (const auto& o : e->get_array()) {
-      if (o == value) found = true;
-      if (o.is_string()) options.emplace_back(o.get_string());
-    }
-    if (!found) return fail("must be one of " + Join(options, ", "));
-  }
-  if (value.is_string()) {
-    size_t n = value.get_string().size();
-    if (auto max = FindInt(&schema, "maxLength"); max && static_cast<int64_t>(n) > *max) {
-      return fail("longer than " + std::to_string(*max) + " characters");
-    }
-    if (auto min = FindInt(&schema, "minLength"); min && static_cast<int64_t>(n) < *min) {
-      return fail("shorter than " + std::to_string(*min) + " characters");
-    }
-  }
-  if (value.is_number()) {
-    double v = AsNumber(value);
-    if (const json::value* m = schema.if_contains("minimum");
-        m && m->is_number() && v < AsNumber(*m)) {
-      return fail("must be at least " + json::serialize(*m));
-    }
-    if (const json::value* m = schema.if_contains("maximum");
-        m && m->is_number() && v > AsNumber(*m)) {
-      return fail("must be at most " + json::serialize(*m));
-    }
-  }
-  if (value.is_array()) {
-    const json::array& a = value.get_array();
-    if (auto max = FindInt(&schema, "maxItems"); max && static_cast<int64_t>(a.size()) > *max) {
-      return fail("has more than " + std::to_string(*max) + " items");
-    }
-    if (const json::value* items = schema.if_contains("items"); items && items->is_object()) {
-      for (size_t i = 0; i < a.size(); ++i) {
-        ATG_RETURN_IF_ERROR(
-            ValidateJson(a[i], items->get_object(), path + "[" + std::to_string(i) + "]"));
-      }
-    }
-  }
-  if (value.is_object()) {
-    const json::object& o = value.get_object();
-    const json::value* props = schema.if_contains("properties");
-    if (const json::value* req = schema.if_contains("required"); req && req->is_array()) {
-      for (const auto& name : req->get_array()) {
-        if (name.is_string() && !o.contains(name.get_string())) {
-          return fail("missing required field '" + std::string(name.get_string()) + "'");
-        }
-      }
-    }
-    const json::value* extra = schema.if_contains("additionalProperties");
-    for (const auto& [key, v] : o) {
-      std::string child = path + "." + std::string(key);
-      const json::value* p =
-          props && props->is_object() ? props->get_object().if_contains(key) : nullptr;
-      if (p && p->is_object()) {
-        ATG_RETURN_IF_ERROR(ValidateJson(v, p->get_object(), child));
-      } else if (extra && extra->is_bool() && !extra->get_bool()) {
-        std::vector<std::string> allowed;
-        if (props && props->is_object()) {
-          for (const auto& [k, unused] : props->get_object()) allowed.emplace_back(k);
-        }
-        return Status::InvalidArgument(child + ": unknown field; allowed: " + Join(allowed, ", "));
-      } else if (extra && extra->is_object()) {
-        ATG_RETURN_IF_ERROR(ValidateJson(v, extra->get_object(), child));
-      }
-    }
-  }
-  return Status::Ok();
+std::optional<SchemaViolation> ValidateJson(const json::value& value, const json::object& schema,
+                                            std::string_view name) {
+  return Validator(name).Check(value, schema, "");
 }
 
-Status ValidateRequestBody(const EndpointSpec& endpoint, const json::value& body) {
-  if (endpoint.request_schema.empty()) return Status::Ok();
-  return ValidateJson(body, Ref(endpoint.request_schema), "body");
+std::optional<SchemaViolation> ValidateRequestBody(const EndpointSpec& endpoint,
+                                                   const json::value& body) {
+  if (endpoint.request_schema.empty()) return std::nullopt;
+  // Unknown fields are reported against the operation ("POST /api/v1/scan accepts: ...").
+  const std::string name = endpoint.method + " " + endpoint.path;
+  return ValidateJson(body, Ref(endpoint.request_schema), name);
+}
+
+void ApplyRequestDefaults(const EndpointSpec& endpoint, json::object& body) {
+  if (endpoint.request_schema.empty()) return;
+  std::string broken;
+  const json::object* schema = Resolve(Ref(endpoint.request_schema), &broken);
+  const json::value* props = schema ? schema->if_contains("properties") : nullptr;
+  if (props == nullptr || !props->is_object()) return;
+  for (const auto& [key, p] : props->get_object()) {
+    const json::value* d = p.is_object() ? p.get_object().if_contains("default") : nullptr;
+    if (d != nullptr && !body.contains(key)) body[key] = *d;
+  }
 }
 
 }  // namespace atg::server

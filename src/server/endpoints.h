@@ -4,13 +4,15 @@
 // drift: registering fails when a handler has no endpoint or an endpoint has no handler.
 //
 // Schemas are JSON Schema objects in the OpenAPI 3.0 dialect; request bodies are validated
-// against them with ValidateRequestBody, the same schema the document publishes.
+// against them with ValidateRequestBody, the same schema the document publishes, so the served
+// API cannot accept what the document rejects or the other way round.
 //
 // Thread-safety: the table is immutable after first use; every function is thread-safe.
 #ifndef ATG_SERVER_ENDPOINTS_H_
 #define ATG_SERVER_ENDPOINTS_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,15 +75,41 @@ const json::object& Schemas();
 Status RegisterEndpoints(net::Router& router,
                          const std::map<std::string, net::HttpHandler>& handlers);
 
-// Checks `body` against the endpoint's request schema (the subset of JSON Schema the table
-// uses: type, properties, required, additionalProperties, items, enum, minimum, maximum,
-// minLength, maxLength, maxItems, $ref). kInvalidArgument naming the JSON path and what is
-// expected, e.g. "body.subscriptions[1]: expected a string". OK for endpoints without a body
-// schema.
-Status ValidateRequestBody(const EndpointSpec& endpoint, const json::value& body);
+// Why a JSON value does not conform to a schema: what a 400 answer reports.
+struct SchemaViolation {
+  enum class Kind {
+    kUnknownField,  // an object has a member its schema does not list (additionalProperties:
+                    // false); the message lists the accepted members
+    kInvalidField,  // a value has the wrong type, is out of range, not in the enum, too long,
+                    // or a required member is missing; the message says what it must be
+    kBrokenSchema,  // the schema itself is unusable (an unknown $ref): a bug, not the caller's
+  };
+  Kind kind = Kind::kInvalidField;
+  // Where in the checked value: "resource_limit", "subscriptions[1]", "identity_map.a"; "" for
+  // the value itself.
+  std::string field;
+  // One sentence naming the field, e.g. "field `resource_limit` must be a non-negative integer
+  // of at most 100000000; got a string" or "unknown field `subscription`; POST /api/v1/scan
+  // accepts: tenant_id, subscriptions, ...". It never quotes a string value of the input.
+  std::string message;
+};
 
-// The same check against any schema (resolving $ref in Schemas()); `path` prefixes errors.
-Status ValidateJson(const json::value& value, const json::object& schema, std::string path);
+// Checks `body` against the endpoint's request schema: the one validator of request bodies,
+// driven by the schema /openapi.json publishes. Supports the subset of JSON Schema the table
+// uses: type (an integer is a number without fraction or exponent, as in OpenAPI 3.0),
+// properties, required, additionalProperties, items, enum, minimum, maximum, minLength,
+// maxLength, maxItems and $ref into Schemas(); `pattern` is not checked. nullopt when the body
+// conforms, or when the endpoint takes no body.
+std::optional<SchemaViolation> ValidateRequestBody(const EndpointSpec& endpoint,
+                                                   const json::value& body);
+
+// The same check against any schema. `name` is how messages call `value` itself ("the body").
+std::optional<SchemaViolation> ValidateJson(const json::value& value, const json::object& schema,
+                                            std::string_view name);
+
+// Sets every member of `body` that the endpoint's request schema gives a "default" and the body
+// lacks (top level only), so that what is stored is what will run. No-op without a schema.
+void ApplyRequestDefaults(const EndpointSpec& endpoint, json::object& body);
 
 }  // namespace atg::server
 

@@ -11,20 +11,12 @@
 
 #include "common/data_dir.h"
 #include "common/strings.h"
+#include "common/time_format.h"
 #include "graph/bolt_connection.h"
 #include "jobs/job_store.h"
 
 namespace atg::server {
 namespace {
-
-std::string Rfc3339(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 struct RedisTarget {
   std::string host;
@@ -81,7 +73,7 @@ json::object HealthReport::ToJson() const {
                       {"neo4j_status", neo4j_status},
                       {"redis_status", redis_status},
                       {"job_queue_depth", job_queue_depth},
-                      {"checked_at", Rfc3339(checked_at)}};
+                      {"checked_at", FormatRfc3339(checked_at)}};
 }
 
 Status CheckDataDirWritable(const std::string& dir) {

@@ -47,6 +47,7 @@ class ScriptedJobStore : public jobs::JobStore {
   Result<std::vector<jobs::JobEvent>> EventsSince(std::string_view, int64_t, int) override {
     return Unused();
   }
+  Result<jobs::PurgeBatch> PurgeFinishedBefore(int64_t, int64_t) override { return Unused(); }
   Result<int64_t> QueueDepth() override { return depth.load(); }
   Status Ping() override {
     ++pings;

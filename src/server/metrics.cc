@@ -387,6 +387,12 @@ ServiceMetrics::ServiceMetrics() : azure_(std::make_unique<AzureState>()) {
   active_workers = &registry_.AddGauge("atg_active_workers", "Workers currently running a job.")
                         .value()
                         ->WithLabels({});
+  jobs_purged = &registry_
+                     .AddCounter("atg_jobs_purged_total",
+                                 "Finished jobs removed by job retention (ATG_JOB_RETENTION_DAYS), "
+                                 "with their events and artifacts.")
+                     .value()
+                     ->WithLabels({});
   (void)registry_.AddCollector("atg_azure_requests_total",
                                "Requests sent to Azure APIs, by API and HTTP status (0: no "
                                "response).",

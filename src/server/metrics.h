@@ -218,6 +218,7 @@ class ServiceMetrics {
   HistogramFamily* job_execution_duration = nullptr;  // {job_type}
   CounterFamily* job_failures = nullptr;              // {job_type,error_type}
   Gauge* active_workers = nullptr;
+  Counter* jobs_purged = nullptr;  // finished jobs removed by retention (ATG_JOB_RETENTION_DAYS)
 
   // Azure counters (atg_azure_requests_total{api,status}, atg_azure_throttled_total) are read
   // from HttpMetrics at render time. Attach a live HttpClient's counters while it works; on

@@ -141,9 +141,13 @@ TEST(ServiceMetricsTest, DeclaresTheDesignMetrics) {
   for (const char* name :
        {"atg_api_requests_total", "atg_api_request_duration_seconds", "atg_job_queue_depth",
         "atg_job_execution_duration_seconds", "atg_job_failures_total", "atg_active_workers",
-        "atg_azure_requests_total", "atg_azure_throttled_total"}) {
+        "atg_azure_requests_total", "atg_azure_throttled_total", "atg_jobs_purged_total"}) {
     EXPECT_NE(out.find(std::string("# TYPE ") + name + " "), std::string::npos) << name;
   }
+  // Retention's counter is there from the start (0), so rate() works before the first purge.
+  EXPECT_NE(out.find("\natg_jobs_purged_total 0\n"), std::string::npos) << out;
+  m.jobs_purged->Inc(3);
+  EXPECT_NE(m.Render().find("\natg_jobs_purged_total 3\n"), std::string::npos);
 }
 
 TEST(ServiceMetricsTest, RecordsRequestsAndJobs) {

@@ -196,36 +196,161 @@ TEST(EndpointsTest, RegistersEveryEndpointAndRejectsDrift) {
   EXPECT_NE(s.message().find("no handler for getJobEvents"), std::string::npos) << s.message();
 }
 
-TEST(EndpointsTest, ValidatesRequestBodies) {
-  const EndpointSpec* scan = FindEndpoint("createScan");
-  ASSERT_NE(scan, nullptr);
-  auto check = [&](const EndpointSpec* e, std::string_view body) {
-    return ValidateRequestBody(*e, ParseJson(body).value());
-  };
-  EXPECT_TRUE(check(scan, R"({})").ok());
-  EXPECT_TRUE(check(scan, R"({"tenant_id":"t","subscriptions":["a","b"],"resource_groups":[],
-      "types":["Microsoft.Compute/virtualMachines"],"resource_limit":10,"no_aad":true})")
-                  .ok());
-  Status s = check(scan, R"({"subscriptions":["a",2]})");
-  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message(), "body.subscriptions[1]: expected a string, got a number");
-  s = check(scan, R"({"tenant":"x"})");
-  EXPECT_NE(s.message().find("body.tenant: unknown field"), std::string::npos) << s.message();
-  s = check(scan, R"({"resource_limit":-1})");
-  EXPECT_EQ(s.message(), "body.resource_limit: must be at least 0");
-  s = check(scan, R"({"resource_limit":1.5})");
-  EXPECT_EQ(s.message(), "body.resource_limit: expected an integer, got a number");
-  s = check(scan, R"([])");
-  EXPECT_EQ(s.message(), "body: expected an object, got an array");
+// The one validator of request bodies; the service's 400 answers carry these messages as they
+// are (tests/integration/serve_api_test.cc checks the HTTP side).
+class RequestBodyTest : public ::testing::Test {
+ protected:
+  std::optional<SchemaViolation> Check(std::string_view operation_id, std::string_view body) {
+    const EndpointSpec* e = FindEndpoint(operation_id);
+    EXPECT_NE(e, nullptr) << operation_id;
+    if (e == nullptr) return std::nullopt;
+    auto parsed = ParseJson(body);
+    EXPECT_TRUE(parsed.ok()) << body;
+    return ValidateRequestBody(*e, parsed.ok() ? *parsed : json::value());
+  }
+  // The message of the violation `body` must cause, after checking its kind and field.
+  std::string Reject(std::string_view operation_id, std::string_view body,
+                     SchemaViolation::Kind kind, std::string_view field) {
+    auto v = Check(operation_id, body);
+    EXPECT_TRUE(v.has_value()) << body;
+    if (!v) return "";
+    EXPECT_EQ(v->kind, kind) << v->message;
+    EXPECT_EQ(v->field, field) << v->message;
+    return v->message;
+  }
+  static constexpr auto kUnknown = SchemaViolation::Kind::kUnknownField;
+  static constexpr auto kInvalid = SchemaViolation::Kind::kInvalidField;
+};
 
-  const EndpointSpec* iac = FindEndpoint("createGenerateIac");
-  ASSERT_NE(iac, nullptr);
-  EXPECT_TRUE(check(iac, R"({"format":"bicep","identity_map":{"a":"b"}})").ok());
-  s = check(iac, R"({"format":"pulumi"})");
-  EXPECT_EQ(s.message(), "body.format: must be one of terraform, bicep, arm");
-  s = check(iac, R"({"identity_map":{"a":1}})");
-  EXPECT_EQ(s.message(), "body.identity_map.a: expected a string, got a number");
-  EXPECT_TRUE(ValidateRequestBody(*FindEndpoint("getHealth"), json::value()).ok());
+TEST_F(RequestBodyTest, AcceptsWhatTheSchemaAllows) {
+  EXPECT_FALSE(Check("createScan", "{}"));
+  EXPECT_FALSE(Check("createScan", R"({"tenant_id":"t","subscriptions":["a","b"],
+      "resource_groups":[],"types":["Microsoft.Compute/virtualMachines"],"resource_limit":10,
+      "no_aad":true})"));
+  EXPECT_FALSE(Check("createScan", R"({"resource_limit":0})"));
+  EXPECT_FALSE(Check("createScan", R"({"resource_limit":100000000})"));
+  EXPECT_FALSE(Check("createGenerateIac", R"({"format":"bicep","identity_map":{"a":"b"}})"));
+  EXPECT_FALSE(Check("createGenerateIac", R"({"format":"arm","identity_map":{}})"));
+  // Endpoints without a body schema accept anything.
+  EXPECT_FALSE(ValidateRequestBody(*FindEndpoint("getHealth"), json::value()));
+}
+
+TEST_F(RequestBodyTest, UnknownFieldsNameTheFieldAndListTheAcceptedOnes) {
+  EXPECT_EQ(Reject("createScan", R"({"subscription":["x"]})", kUnknown, "subscription"),
+            "unknown field `subscription`; POST /api/v1/scan accepts: tenant_id, subscriptions, "
+            "resource_groups, types, resource_limit, no_aad");
+  std::string m = Reject("createGenerateIac", R"({"no_aad":true})", kUnknown, "no_aad");
+  EXPECT_TRUE(m.starts_with("unknown field `no_aad`; POST /api/v1/generate-iac accepts: format,"))
+      << m;
+}
+
+TEST_F(RequestBodyTest, InvalidFieldsSayWhatTheFieldMustBe) {
+  const std::string limit =
+      "field `resource_limit` must be a non-negative integer of at most "
+      "100000000; got ";
+  EXPECT_EQ(Reject("createScan", R"({"resource_limit":"10"})", kInvalid, "resource_limit"),
+            limit + "a string");
+  EXPECT_EQ(Reject("createScan", R"({"resource_limit":-1})", kInvalid, "resource_limit"),
+            limit + "-1");
+  EXPECT_EQ(Reject("createScan", R"({"resource_limit":100000001})", kInvalid, "resource_limit"),
+            limit + "100000001");
+  EXPECT_EQ(Reject("createScan", R"({"resource_limit":18446744073709551615})", kInvalid,
+                   "resource_limit"),
+            limit + "18446744073709551615");
+  // OpenAPI 3.0: an integer has no fraction or exponent, even when the value is whole.
+  EXPECT_EQ(Reject("createScan", R"({"resource_limit":1.5})", kInvalid, "resource_limit"),
+            limit + "a number with a fraction or exponent");
+  Reject("createScan", R"({"resource_limit":10.0})", kInvalid, "resource_limit");
+
+  EXPECT_EQ(Reject("createScan", R"({"no_aad":1})", kInvalid, "no_aad"),
+            "field `no_aad` must be a boolean (true or false); got an integer");
+  EXPECT_EQ(Reject("createScan", R"({"subscriptions":"s1"})", kInvalid, "subscriptions"),
+            "field `subscriptions` must be an array of at most 1000 items, each a non-empty "
+            "string of at most 1024 characters; got a string");
+  EXPECT_EQ(Reject("createScan", R"({"subscriptions":["a",2]})", kInvalid, "subscriptions[1]"),
+            "field `subscriptions[1]` must be a non-empty string of at most 1024 characters; got "
+            "an integer");
+  EXPECT_EQ(Reject("createScan", R"({"types":["a",""]})", kInvalid, "types[1]"),
+            "field `types[1]` must be a non-empty string of at most 1024 characters; got 0 "
+            "characters");
+  std::string many = R"({"types":[)";
+  for (int i = 0; i < 1001; ++i) many += std::string(i ? "," : "") + R"("t")";
+  EXPECT_EQ(Reject("createScan", many + "]}", kInvalid, "types"),
+            "field `types` must be an array of at most 1000 items, each a non-empty string of at "
+            "most 1024 characters; got 1001 items");
+  EXPECT_EQ(Reject("createScan", R"({"tenant_id":")" + std::string(129, 'a') + R"("})", kInvalid,
+                   "tenant_id"),
+            "field `tenant_id` must be a string of at most 128 characters; got 129 characters");
+
+  // An enum miss does not quote the value back.
+  EXPECT_EQ(Reject("createGenerateIac", R"({"format":"pulumi"})", kInvalid, "format"),
+            "field `format` must be one of terraform, bicep, arm");
+  EXPECT_EQ(Reject("createGenerateIac", R"({"format":7})", kInvalid, "format"),
+            "field `format` must be one of terraform, bicep, arm; got an integer");
+  EXPECT_EQ(Reject("createGenerateIac", R"({"identity_map":{"a":1}})", kInvalid, "identity_map.a"),
+            "field `identity_map.a` must be a string of at most 256 characters; got an integer");
+  EXPECT_EQ(Reject("createGenerateIac", R"({"identity_map":["a"]})", kInvalid, "identity_map"),
+            "field `identity_map` must be an object whose values are each a string of at most 256 "
+            "characters; got an array");
+}
+
+TEST_F(RequestBodyTest, TheBodyItselfIsNamedAsSuch) {
+  EXPECT_EQ(Reject("createScan", "[]", kInvalid, ""),
+            "POST /api/v1/scan must be an object; got an array");
+}
+
+TEST(JsonSchemaTest, RequiredMembersAndBrokenReferences) {
+  json::object schema{
+      {"type", "object"},
+      {"properties",
+       json::object{{"name", json::object{{"type", "string"}, {"minLength", 2}}},
+                    {"count", json::object{{"type", "integer"}, {"minimum", 1}}},
+                    {"ratio", json::object{{"type", "number"}, {"minimum", 0}, {"maximum", 1}}},
+                    {"inner", json::object{{"type", "object"},
+                                           {"properties", json::object{}},
+                                           {"additionalProperties", false}}}}},
+      {"required", json::array{"name"}}};
+  auto check = [&](std::string_view body) {
+    return ValidateJson(ParseJson(body).value(), schema, "the document");
+  };
+  auto v = check("{}");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->kind, SchemaViolation::Kind::kInvalidField);
+  EXPECT_EQ(v->message, "field `name` is required; it must be a string of at least 2 characters");
+  EXPECT_FALSE(check(R"({"name":"ab","count":1,"ratio":0.5,"inner":{}})"));
+  v = check(R"({"name":"ab","count":0})");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->message, "field `count` must be a positive integer; got 0");
+  v = check(R"({"name":"ab","ratio":1.5})");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->message, "field `ratio` must be a non-negative number of at most 1; got 1.5");
+  v = check(R"({"name":"ab","inner":{"x":1}})");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->kind, SchemaViolation::Kind::kUnknownField);
+  EXPECT_EQ(v->field, "inner.x");
+  EXPECT_EQ(v->message, "unknown field `inner.x`; `inner` accepts no fields");
+
+  json::object broken{{"$ref", "#/components/schemas/NoSuchSchema"}};
+  v = ValidateJson(json::value(1), broken, "the value");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->kind, SchemaViolation::Kind::kBrokenSchema);
+  EXPECT_NE(v->message.find("NoSuchSchema"), std::string::npos) << v->message;
+}
+
+TEST(JsonSchemaTest, EveryRequestSchemaResolvesAndTakesDefaults) {
+  for (const EndpointSpec& e : Endpoints()) {
+    auto v = ValidateRequestBody(e, json::object{});
+    EXPECT_FALSE(v && v->kind == SchemaViolation::Kind::kBrokenSchema) << e.operation_id;
+  }
+  json::object body;
+  ApplyRequestDefaults(*FindEndpoint("createGenerateIac"), body);
+  EXPECT_EQ(json::serialize(body), R"({"format":"terraform"})");
+  body = json::object{{"format", "arm"}};
+  ApplyRequestDefaults(*FindEndpoint("createGenerateIac"), body);
+  EXPECT_EQ(json::serialize(body), R"({"format":"arm"})");
+  body = {};
+  ApplyRequestDefaults(*FindEndpoint("createScan"), body);
+  EXPECT_TRUE(body.empty());
 }
 
 }  // namespace

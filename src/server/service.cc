@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "jobs/archive.h"
 #include "jobs/artifact_store.h"
+#include "jobs/job_retention.h"
 #include "jobs/job_runner.h"
 #include "net/http_server.h"
 #include "server/api.h"
@@ -26,6 +27,8 @@ struct Service::Impl {
   std::unique_ptr<jobs::ArtifactSweeper> sweeper;
   std::unique_ptr<jobs::JobObserver> observer;
   std::unique_ptr<jobs::JobRunner> runner;  // null when ATG_MAX_CONCURRENT_JOBS=0
+  std::unique_ptr<jobs::JobPurger> purger;  // null when ATG_JOB_RETENTION_DAYS=0
+  jobs::JobPurgerOptions retention;
   bool shut_down = false;
 };
 
@@ -78,6 +81,13 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   auto heartbeat = settings.GetInt("ATG_SSE_HEARTBEAT_SECONDS", 15, 1, 3600);
   if (!heartbeat.ok()) return heartbeat.status();
   api_options.sse_heartbeat = std::chrono::seconds(*heartbeat);
+  auto retention = jobs::JobRetention(settings);
+  if (!retention.ok()) return retention.status();
+  impl->retention.retention = *retention;
+  if (overrides.retention_interval.count() > 0) {
+    impl->retention.interval = overrides.retention_interval;
+  }
+  impl->retention.now_ms = std::move(overrides.retention_now_ms);
 
   auto rate = RateLimitOptions::FromSettings(settings);
   if (!rate.ok()) return rate.status();
@@ -184,6 +194,14 @@ Status Service::Start() {
   impl_->http = std::make_unique<net::HttpServer>(impl_->server_options, impl_->api->Handler());
   ATG_RETURN_IF_ERROR(impl_->http->Start());
   if (impl_->runner) ATG_RETURN_IF_ERROR(impl_->runner->Start());
+  // Every process sharing a store purges it; the stores make concurrent purges safe.
+  if (impl_->retention.retention.count() > 0) {
+    jobs::JobPurgerOptions o = impl_->retention;
+    Counter* purged = impl_->metrics->jobs_purged;
+    o.on_purged = [purged](int64_t n) { purged->Inc(static_cast<double>(n)); };
+    impl_->purger =
+        std::make_unique<jobs::JobPurger>(impl_->store.get(), impl_->artifacts.get(), o);
+  }
   Log(LogLevel::kInfo, "atg serve listening",
       {{"url", url()},
        {"queue_backend", std::string(impl_->store->backend())},
@@ -219,6 +237,7 @@ void Service::Shutdown(std::chrono::milliseconds grace) {
   if (impl_->shut_down) return;
   impl_->shut_down = true;
   if (impl_->http) impl_->http->StopAccepting();
+  impl_->purger.reset();
   if (impl_->runner) impl_->runner->Shutdown(grace);
   impl_->api->Shutdown();
   if (impl_->http) impl_->http->Stop(grace);

@@ -8,6 +8,8 @@
 #define ATG_SERVER_SERVICE_H_
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +28,11 @@ struct ServiceOverrides {
   // deterministic tar.gz put into the ArtifactStore of the settings).
   ArtifactWriter store_artifact;
   std::string version = "dev";
+  // The clock (Unix ms) job retention computes its cutoff from (null = the system clock):
+  // tests move it forward instead of waiting ATG_JOB_RETENTION_DAYS.
+  std::function<int64_t()> retention_now_ms;
+  // How often finished jobs are purged after the first purge at Start (0 = hourly).
+  std::chrono::milliseconds retention_interval{0};
 };
 
 class Service {
@@ -36,7 +43,8 @@ class Service {
                                                  ServiceOverrides overrides = {});
   ~Service();
 
-  // Binds and serves; starts the workers.
+  // Binds and serves; starts the workers and, unless ATG_JOB_RETENTION_DAYS=0, the job purger
+  // (a purge at once, then hourly; see jobs/job_retention.h).
   Status Start();
   uint16_t port() const;
   // "http://HOST:PORT" (or https), with 127.0.0.1 for a wildcard host.
@@ -46,7 +54,8 @@ class Service {
   // returned (and logged) with the reason.
   Status ReloadKeys(const Settings& settings);
 
-  // Stops accepting, stops the workers (running jobs go back to the queue), ends event streams,
+  // Stops accepting, stops the job purger (between two batches), stops the workers (running jobs
+  // go back to the queue), ends event streams,
   // lets in-flight requests finish for up to `grace`, then closes everything.
   void Shutdown(std::chrono::milliseconds grace);
 

@@ -54,8 +54,9 @@ std::optional<uint64_t> ParseSkipToken(std::string_view token, uint64_t fingerpr
 // FNV-1a, 64 bits: stable across runs (fingerprints, template hashes).
 uint64_t Fnv1a64(std::string_view data, uint64_t seed = 14695981039346656037ull);
 
-std::string Base64Encode(std::string_view data);
-std::optional<std::string> Base64Decode(std::string_view data);
+// A version-4-shaped GUID that is a function of `seed` alone (ARM's guid() and the ids of
+// deployed resources are deterministic too): two FNV-1a hashes laid out as 8-4-4-4-12 hex.
+std::string StableGuid(std::string_view seed);
 
 // Path segments without empty pieces: "/a//b/" -> {"a","b"}.
 std::vector<std::string_view> PathSegments(std::string_view path);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "common/strings.h"
+#include "common/time_format.h"
 #include "sim/catalog.h"
 
 namespace atg::sim {
@@ -50,20 +51,8 @@ bool ValidApiVersion(std::string_view v) {
   return true;
 }
 
-std::string IsoNow() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto micros =
-      std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
-      1000000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[80];
-  std::snprintf(out, sizeof out, "%s.%06lldZ", buf, static_cast<long long>(micros));
-  return out;
-}
+// ARM writes operation timestamps with microseconds.
+std::string IsoNow() { return FormatRfc3339(std::chrono::system_clock::now(), 6); }
 
 std::string GuidFrom(uint64_t a, uint64_t b) {
   char buf[40];

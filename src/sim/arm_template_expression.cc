@@ -238,13 +238,7 @@ Result<std::string> TypedPath(const std::string& fn, const std::vector<json::val
 std::string HashGuid(const std::vector<std::string>& parts) {
   std::string joined;
   for (const auto& p : parts) joined += p + "\x1f";
-  char buf[40];
-  uint64_t a = Fnv1a64(joined), b = Fnv1a64(joined, 0x9e3779b97f4a7c15ull);
-  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffull));
-  return buf;
+  return StableGuid(joined);
 }
 
 Result<json::value> Evaluator::Call(const std::string& fn, const std::vector<json::value>& a) {

@@ -1,10 +1,11 @@
 #include "sim/error_shapes.h"
 
-#include <openssl/rand.h>
-
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+
+#include "common/random.h"
+#include "common/time_format.h"
 
 namespace atg::sim {
 
@@ -25,11 +26,8 @@ std::string_view ApiSurfaceName(ApiSurface surface) {
 }
 
 std::string NewUuid() {
-  unsigned char b[16];
-  if (RAND_bytes(b, sizeof(b)) != 1) {
-    // RAND_bytes only fails when the system has no entropy source; ids need not be secret.
-    for (auto& c : b) c = static_cast<unsigned char>(std::rand());
-  }
+  std::string bytes = RandomBytes(16);
+  auto* b = reinterpret_cast<unsigned char*>(bytes.data());
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
   char out[37];
@@ -40,14 +38,7 @@ std::string NewUuid() {
   return out;
 }
 
-std::string UtcTimestamp() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string UtcTimestamp() { return FormatRfc3339(std::chrono::system_clock::now()); }
 
 net::HttpResponse AadError(int status, std::string_view error, int aadsts,
                            std::string_view description) {

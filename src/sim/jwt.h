@@ -1,5 +1,5 @@
 // Compact JWTs signed with HMAC-SHA256 (HS256): what the simulator's token service issues and
-// accepts. Only the pieces the simulator needs: base64url, HMAC, sign, verify.
+// accepts: sign and verify (base64url and HMAC are common/base64.h and common/sha256.h).
 //
 // Thread-safety: pure functions.
 #ifndef ATG_SIM_JWT_H_
@@ -13,16 +13,6 @@
 #include "common/status.h"
 
 namespace atg::sim {
-
-// RFC 4648 §5 without padding.
-std::string Base64UrlEncode(std::string_view data);
-// Accepts input with or without padding; nullopt on characters outside the alphabet.
-std::optional<std::string> Base64UrlDecode(std::string_view text);
-
-// The raw 32-byte HMAC-SHA256 of `data` under `key`.
-std::string HmacSha256(std::string_view key, std::string_view data);
-// The lower-case hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
 
 // "header.payload.signature" with header {"alg":"HS256","typ":"JWT","kid":kid}.
 std::string SignJwt(const json::object& payload, std::string_view key, std::string_view kid);

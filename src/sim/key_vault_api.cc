@@ -1,6 +1,7 @@
 #include "sim/key_vault_api.h"
 
 #include "common/log.h"
+#include "common/sha256.h"
 #include "common/strings.h"
 #include "sim/error_shapes.h"
 #include "sim/jwt.h"
@@ -85,7 +86,7 @@ net::HttpResponse KeyVaultApi::Handle(const net::HttpRequest& request) const {
   auto it = secrets_.find(ToLower(parts[1]));
   // The version is a stable function of the secret, so every read names the same version.
   std::string version =
-      it == secrets_.end() ? "" : Sha256Hex(it->first + "\n" + it->second).substr(0, 32);
+      it == secrets_.end() ? "" : HexEncode(Sha256(it->first + "\n" + it->second)).substr(0, 32);
   if (it == secrets_.end() || (parts.size() == 3 && !EqualsIgnoreCase(parts[2], version))) {
     return KeyVaultError(404, "SecretNotFound",
                          "A secret with (name/id) " + parts[1] +

@@ -1,16 +1,13 @@
 #include "sim/simulator.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <mutex>
 #include <set>
 
+#include "common/base64.h"
+#include "common/file.h"
 #include "common/log.h"
+#include "common/sha256.h"
 #include "common/strings.h"
 #include "net/http_server.h"
 #include "sim/arm_api.h"
@@ -33,40 +30,10 @@ std::string DerivedSecret(uint64_t seed, std::string_view tenant) {
   return enc.substr(0, 3) + "8Q~" + enc.substr(3, 34);
 }
 
-// Writes `content` to `path` with mode 0600 through a temporary file renamed into place, so a
-// reader never sees a half-written file and the secret is never world-readable.
-Status WritePrivateFile(const std::string& path, const std::string& content) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Status::IoError("cannot create " + tmp + ": " + std::strerror(errno) +
-                           "; check that the directory exists and is writable");
-  }
-  ::fchmod(fd, 0600);  // in case the file already existed with wider permissions
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Status::IoError("cannot write " + tmp + ": " + std::strerror(err));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (::close(fd) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return Status::IoError("cannot write " + path + ": " + std::strerror(err));
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 std::string DerivedUuid(uint64_t seed, std::string_view label) {
-  std::string h = Sha256Hex(std::to_string(seed) + "|" + std::string(label));
+  std::string h = HexEncode(Sha256(std::to_string(seed) + "|" + std::string(label)));
   // Version 4 layout so the value passes any GUID check.
   h[12] = '4';
   static constexpr char kVariant[] = "89ab";
@@ -212,7 +179,7 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options) {
     }
   }
   c.identity_header = options.identity_header.empty()
-                          ? Sha256Hex("identity-header|" + c.client_secret).substr(0, 32)
+                          ? HexEncode(Sha256("identity-header|" + c.client_secret)).substr(0, 32)
                           : options.identity_header;
   RegisterSecret(c.identity_header);
 
@@ -330,7 +297,8 @@ Status Simulator::WriteEnvFile(const std::string& path) const {
   const SimulatorCredentials& c = impl_->credentials;
   std::string url = base_url();
   std::string token_file = path + ".federated-token";
-  ATG_RETURN_IF_ERROR(WritePrivateFile(token_file, c.federated_token + "\n"));
+  ATG_RETURN_IF_ERROR(
+      WriteFileAtomically(token_file, c.federated_token + "\n", /*owner_only=*/true));
   std::string text =
       "# Points atg at the Azure simulator (`atg simulate`). Use: source THIS_FILE\n"
       "# It holds a client secret: keep it private (mode 0600).\n"
@@ -373,7 +341,7 @@ Status Simulator::WriteEnvFile(const std::string& path) const {
       "# unset AZURE_CLIENT_SECRET and uncomment this.\n"
       "# export AZURE_FEDERATED_TOKEN_FILE=" +
       token_file + "\n";
-  return WritePrivateFile(path, text);
+  return WriteFileAtomically(path, text, /*owner_only=*/true);
 }
 
 }  // namespace atg::sim

@@ -13,6 +13,7 @@
 
 #include "common/arm_id.h"
 #include "common/strings.h"
+#include "common/time_format.h"
 #include "sim/api_common.h"
 #include "sim/arm_template_expression.h"
 #include "sim/catalog.h"
@@ -36,25 +37,7 @@ struct Abort {
 
 [[noreturn]] void Fail(std::string message) { throw Abort{Invalid(std::move(message))}; }
 
-std::string StableGuid(std::string_view seed) {
-  uint64_t a = Fnv1a64(seed), b = Fnv1a64(seed, 0x9e3779b97f4a7c15ull);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffull));
-  return buf;
-}
-
-std::string Now() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Now() { return FormatRfc3339(std::chrono::system_clock::now()); }
 
 // Interleaves a full type and a full name the way ids do: ("A/B/C", "p/c") -> "A/B/p/C/c".
 std::string TypedPath(const std::string& type, const std::string& name, const std::string& path) {

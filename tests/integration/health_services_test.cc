@@ -44,6 +44,7 @@ class UpJobStore : public jobs::JobStore {
   Result<std::vector<jobs::JobEvent>> EventsSince(std::string_view, int64_t, int) override {
     return No();
   }
+  Result<jobs::PurgeBatch> PurgeFinishedBefore(int64_t, int64_t) override { return No(); }
   Result<int64_t> QueueDepth() override { return int64_t{0}; }
   Status Ping() override { return Status::Ok(); }
 

@@ -53,6 +53,7 @@ TEST(MetricsPromtoolTest, ServiceMetricsPassPromtoolWithZeroProblems) {
   m.RecordJob("generate-iac", 4, "timeout");
   m.job_queue_depth->Set(3);
   m.active_workers->Set(2);
+  m.jobs_purged->Inc(5);
   azure::HttpMetrics http;
   http.RecordAttempt(azure::ApiKind::kArm, 200, 0, 100);
   http.RecordAttempt(azure::ApiKind::kResourceGraph, 429, 0, 100);

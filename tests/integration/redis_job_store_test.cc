@@ -8,10 +8,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/config.h"
 #include "jobs/job.h"
+#include "jobs/testing/job_retention_conformance.h"
 #include "jobs/testing/job_runner_conformance.h"
 #include "jobs/testing/job_store_conformance.h"
 #include "jobs/testing/store_backend.h"
@@ -39,6 +41,8 @@ INSTANTIATE_TEST_SUITE_P(Redis, JobStoreConformance, ::testing::Values(RedisBack
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Redis, JobRunnerConformance, ::testing::Values(RedisBackend()),
                          [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Redis, JobRetentionConformance, ::testing::Values(RedisBackend()),
+                         [](const auto& info) { return info.param.name; });
 
 // Runs one command on a separate connection (test set-up only).
 void RedisDo(const std::string& url, const std::vector<std::string>& args) {
@@ -61,6 +65,31 @@ void RedisDo(const std::string& url, const std::vector<std::string>& args) {
     freeReplyObject(r);
   }
   redisFree(c);
+}
+
+// The string elements of one command's array reply (test inspection only).
+std::vector<std::string> RedisList(const std::string& url, const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  std::string host;
+  int port = 0;
+  if (!::atg::testing::ParseServiceUrl(url, &host, &port)) return out;
+  redisContext* c = redisConnect(host.c_str(), port);
+  if (c == nullptr || c->err != 0) return out;
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const auto& a : args) {
+    argv.push_back(a.c_str());
+    lens.push_back(a.size());
+  }
+  auto* r = static_cast<redisReply*>(
+      redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()));
+  if (r != nullptr && r->type == REDIS_REPLY_ARRAY) {
+    for (size_t i = 0; i < r->elements; ++i)
+      out.emplace_back(r->element[i]->str, r->element[i]->len);
+  }
+  if (r != nullptr) freeReplyObject(r);
+  redisFree(c);
+  return out;
 }
 
 std::unique_ptr<JobStore> OpenWithPrefix(const std::string& url, const std::string& prefix) {
@@ -95,6 +124,58 @@ TEST(RedisJobStoreTest, SurvivesScriptFlushAndKilledConnections) {
   ASSERT_TRUE(claimed->has_value());
   EXPECT_EQ((*claimed)->id, a.id);
   EXPECT_TRUE(store->Ping().ok());
+}
+
+// Jobs finished by an atg from before retention are not in P finished; the first purge of a
+// process indexes them with a SCAN, and then removes them like any other.
+TEST(RedisJobStoreTest, PurgeIndexesJobsFinishedBeforeRetentionExisted) {
+  ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
+  // Glob characters in the prefix must not widen the SCAN to other deployments' keys.
+  const std::string unique = "atgtest:" + NewJobId().substr(4, 12);
+  const std::string prefix = unique + ":[x]*:";
+  auto store = OpenWithPrefix(url, prefix);
+  ASSERT_NE(store, nullptr);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    Job j = NewJob();
+    ASSERT_TRUE(store->Create(j, 0).ok());
+    auto claimed = store->ClaimNext("w", std::chrono::milliseconds(10000));
+    ASSERT_TRUE(claimed.ok() && claimed->has_value());
+    ASSERT_TRUE(
+        store->Finish(j.id, "w", JobState::kCompleted, {}, "art_" + std::string(32, 'b'), "", "")
+            .ok());
+    ids.push_back(j.id);
+  }
+  Job pending = NewJob();
+  ASSERT_TRUE(store->Create(pending, 0).ok());
+  RedisDo(url, {"DEL", prefix + "finished", prefix + "finished_indexed"});  // the old layout
+  // A key of another prefix that the prefix would match as a glob: it must not be indexed
+  // (it would take the first place of the batch below).
+  const std::string stranger = unique + ":x1:job:" + NewJobId();
+  RedisDo(url, {"HSET", stranger, "id", NewJobId(), "state", "completed", "finished_at_ms", "1"});
+
+  auto fresh = OpenWithPrefix(url, prefix);  // a process that has not indexed yet
+  ASSERT_NE(fresh, nullptr);
+  auto b = fresh->PurgeFinishedBefore(int64_t{1} << 62, 3);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->purged, 3);
+  EXPECT_EQ(b->artifacts.size(), 3u);
+  b = fresh->PurgeFinishedBefore(int64_t{1} << 62, 3);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->purged, 0);
+  EXPECT_FALSE(b->more);
+  for (const auto& id : ids) EXPECT_FALSE(fresh->Get(id)->has_value()) << id;
+  EXPECT_TRUE(fresh->Get(pending.id)->has_value());
+  EXPECT_EQ(*fresh->QueueDepth(), 1);
+  RedisDo(url, {"DEL", stranger});
+  // Nothing of the purged jobs is left behind: no hash, no events, no index entry.
+  std::vector<std::string> keys = RedisList(url, {"KEYS", unique + ":\\[x\\]\\*:*"});
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{
+                      prefix + "events:" + pending.id, prefix + "finished_indexed",
+                      prefix + "job:" + pending.id, prefix + "owner:key-a", prefix + "pending"}));
+  EXPECT_EQ(RedisList(url, {"ZRANGE", prefix + "owner:key-a", "0", "-1"}),
+            std::vector<std::string>{pending.id});
 }
 
 TEST(RedisJobStoreTest, PasswordFromTheUrl) {
