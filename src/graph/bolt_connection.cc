@@ -20,8 +20,15 @@ using packstream::Value;
 
 namespace {
 
-constexpr uint8_t kHello = 0x01, kGoodbye = 0x02, kReset = 0x0F, kRun = 0x10, kPull = 0x3F,
-                  kLogon = 0x6A;
+constexpr uint8_t kHello = 0x01, kGoodbye = 0x02, kReset = 0x0F, kRun = 0x10, kBegin = 0x11,
+                  kCommit = 0x12, kRollback = 0x13, kDiscard = 0x2F, kPull = 0x3F, kLogon = 0x6A;
+
+void SetSocketTimeout(int fd, std::chrono::milliseconds t) {
+  timeval tv{static_cast<time_t>(t.count() / 1000),
+             static_cast<suseconds_t>((t.count() % 1000) * 1000)};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
 
 Value AuthMap(const BoltConnectOptions& o, std::vector<MapEntry> entries = {}) {
   entries.push_back({"scheme", Value::String("basic")});
@@ -150,13 +157,14 @@ Result<std::unique_ptr<BoltConnection>> BoltConnection::Connect(const BoltConnec
     return Status::Unavailable("cannot connect to Neo4j at " + where + ": " + last_error +
                                ". Check NEO4J_URI and that Neo4j is running.");
   }
-  timeval tv{static_cast<time_t>(options.timeout.count() / 1000),
-             static_cast<suseconds_t>((options.timeout.count() % 1000) * 1000)};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  SetSocketTimeout(fd, options.timeout);
   std::unique_ptr<BoltConnection> conn(new BoltConnection(fd, options));
   ATG_RETURN_IF_ERROR(conn->Handshake());
   ATG_RETURN_IF_ERROR(conn->Authenticate());
+  if (options.query_timeout.count() > 0) {
+    SetSocketTimeout(fd, options.query_timeout);
+    conn->options_.timeout = options.query_timeout;
+  }
   return conn;
 }
 
@@ -288,47 +296,119 @@ Result<BoltMessage> BoltConnection::Receive() {
   }
 }
 
+Status BoltConnection::QueryFailure(const BoltMessage& m) const {
+  std::string code;
+  for (const char* key : {"neo4j_code", "code"}) {  // Bolt 5.7 renamed "code"
+    if (const Value* c = m.metadata().Find(key); c && code.empty()) code = c->as_string();
+  }
+  return Status(code.find("ClientError") != std::string::npos ? StatusCode::kInvalidArgument
+                                                              : StatusCode::kUnavailable,
+                "Cypher query failed on " + Where() + ": " + FailureText(m));
+}
+
 Result<BoltQueryResult> BoltConnection::Run(const std::string& query, Value parameters) {
+  BoltQueryResult result;
+  Status s = RunEach(
+      query, std::move(parameters),
+      [&](std::vector<Value>&& record) {
+        result.records.push_back(std::move(record));
+        return Status::Ok();
+      },
+      -1);
+  if (!s.ok()) return s;
+  result.keys = std::move(last_keys_);
+  return result;
+}
+
+Status BoltConnection::RunEach(const std::string& query, Value parameters,
+                               const RecordSink& on_record, int64_t fetch_size) {
+  last_keys_.clear();
+  if (fetch_size == 0) fetch_size = -1;
   ATG_RETURN_IF_ERROR(
       Send(Value::Struct(kRun, {Value::String(query), parameters, Value::Map({})})));
-  ATG_RETURN_IF_ERROR(Send(Value::Struct(kPull, {Value::Map({{"n", Value::Int(-1)}})})));
-  BoltQueryResult result;
+  ATG_RETURN_IF_ERROR(Send(Value::Struct(kPull, {Value::Map({{"n", Value::Int(fetch_size)}})})));
   Status failure;
   auto run = Receive();
   if (!run.ok()) return run.status();
   if (run->tag == kSuccess) {
     if (const Value* fields = run->metadata().Find("fields")) {
-      for (const Value& f : fields->items()) result.keys.push_back(f.as_string());
+      for (const Value& f : fields->items()) last_keys_.push_back(f.as_string());
     }
   } else if (run->tag == kFailure) {
-    std::string code;
-    for (const char* key : {"neo4j_code", "code"}) {  // Bolt 5.7 renamed "code"
-      if (const Value* c = run->metadata().Find(key); c && code.empty()) code = c->as_string();
-    }
-    failure = Status(code.find("ClientError") != std::string::npos ? StatusCode::kInvalidArgument
-                                                                   : StatusCode::kUnavailable,
-                     "Cypher query failed on " + Where() + ": " + FailureText(*run));
+    failure = QueryFailure(*run);
   }
-  // The PULL's answers: records then SUCCESS, or IGNORED after a failure.
+  // The PULL's answers: records then SUCCESS (has_more: pull again), or IGNORED after a failure.
+  Status stopped;
   while (true) {
     auto m = Receive();
     if (!m.ok()) return m.status();
     if (m->tag == kRecord) {
-      if (!m->fields.empty()) result.records.push_back(m->fields[0].items());
+      if (!stopped.ok() || !failure.ok()) continue;
+      if (!m->fields.empty()) {
+        std::vector<Value> record = m->fields[0].items();
+        stopped = on_record(std::move(record));
+      }
       continue;
     }
-    if (m->tag == kFailure && failure.ok()) {
-      failure = Status::Unavailable("Cypher query failed on " + Where() + ": " + FailureText(*m));
+    if (m->tag == kFailure && failure.ok()) failure = QueryFailure(*m);
+    if (m->tag == kSuccess && failure.ok()) {
+      const Value* more = m->metadata().Find("has_more");
+      if (more != nullptr && more->as_bool()) {
+        uint8_t next = stopped.ok() ? kPull : kDiscard;
+        ATG_RETURN_IF_ERROR(Send(Value::Struct(
+            next, {Value::Map({{"n", Value::Int(stopped.ok() ? fetch_size : -1)}})})));
+        continue;
+      }
     }
     break;
   }
   if (!failure.ok()) {
+    in_transaction_ = false;  // RESET rolls it back
     ATG_RETURN_IF_ERROR(Send(Value::Struct(kReset, {})));
     auto reset = Receive();
     if (!reset.ok()) return reset.status();
     return failure;
   }
-  return result;
+  return stopped;
+}
+
+Status BoltConnection::Simple(const Value& message, std::string_view what) {
+  ATG_RETURN_IF_ERROR(Send(message));
+  auto reply = Receive();
+  if (!reply.ok()) return reply.status();
+  if (reply->tag == kSuccess) return Status::Ok();
+  in_transaction_ = false;
+  Status failure = reply->tag == kFailure
+                       ? QueryFailure(*reply).WithContext(std::string(what))
+                       : Status::Unavailable(std::string(what) + " was ignored by " + Where() +
+                                             " (an earlier failure is pending)");
+  ATG_RETURN_IF_ERROR(Send(Value::Struct(kReset, {})));
+  auto reset = Receive();
+  if (!reset.ok()) return reset.status();
+  return failure;
+}
+
+Status BoltConnection::Begin() {
+  ATG_RETURN_IF_ERROR(Simple(Value::Struct(kBegin, {Value::Map({})}), "BEGIN"));
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status BoltConnection::Commit() {
+  if (!in_transaction_) {
+    return Status::Aborted("the transaction on " + Where() +
+                           " was rolled back by an earlier failure; nothing was committed");
+  }
+  Status s = Simple(Value::Struct(kCommit, {}), "COMMIT");
+  in_transaction_ = false;
+  return s;
+}
+
+Status BoltConnection::Rollback() {
+  if (!in_transaction_) return Status::Ok();
+  Status s = Simple(Value::Struct(kRollback, {}), "ROLLBACK");
+  in_transaction_ = false;
+  return s;
 }
 
 void BoltConnection::Close() {

@@ -1,7 +1,7 @@
 // BoltConnection: a blocking client connection to Neo4j over the Bolt protocol (versions 5.0 to
 // 5.8, then 4.4), enough to authenticate and run Cypher: handshake, HELLO (+ LOGON from Bolt
-// 5.1), RUN/PULL, GOODBYE. Plain TCP only (bolt:// and neo4j:// URIs, connecting directly to the
-// given host; no routing, no TLS).
+// 5.1), RUN/PULL/DISCARD, explicit transactions (BEGIN/COMMIT/ROLLBACK), GOODBYE. Plain TCP only
+// (bolt:// and neo4j:// URIs, connecting directly to the given host; no routing, no TLS).
 //
 // The password is sent only inside HELLO/LOGON, is registered with RegisterSecret, and never
 // appears in an error: a refused login is kUnauthenticated carrying Neo4j's code and message.
@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,9 @@ struct BoltConnectOptions {
   std::string password;  // a secret
   std::string user_agent = "atg/" ATG_VERSION;
   std::chrono::milliseconds timeout{5000};  // connect, and every read and write
+  // When non-zero, replaces `timeout` for reads and writes once the login succeeded: a store
+  // that runs long queries waits longer for their answers than for a connection.
+  std::chrono::milliseconds query_timeout{0};
 };
 
 // A message from the server.
@@ -79,6 +83,20 @@ class BoltConnection {
   Result<BoltQueryResult> Run(const std::string& query,
                               packstream::Value parameters = packstream::Value::Map({}));
 
+  // Runs `query` and hands each record to `on_record` as it arrives, pulling `fetch_size`
+  // records at a time, so a large result never sits in memory whole. A non-OK status from
+  // `on_record` stops the query (the rest is discarded) and is returned. Errors as Run.
+  using RecordSink = std::function<Status(std::vector<packstream::Value>&& record)>;
+  Status RunEach(const std::string& query, packstream::Value parameters,
+                 const RecordSink& on_record, int64_t fetch_size = 1000);
+
+  // Explicit transactions: Run/RunEach between Begin and Commit belong to one transaction. A
+  // failed query resets the connection, which rolls the transaction back; Commit then fails
+  // with kAborted. Rollback does nothing outside a transaction.
+  Status Begin();
+  Status Commit();
+  Status Rollback();
+
   // Low level: one message out, one message in.
   Status Send(const packstream::Value& message);
   Result<BoltMessage> Receive();
@@ -93,12 +111,17 @@ class BoltConnection {
   Status WriteAll(std::string_view data);
   Status ReadSome();
   std::string Where() const;
+  Status QueryFailure(const BoltMessage& m) const;
+  // Sends `message` and expects SUCCESS; a FAILURE resets the connection.
+  Status Simple(const packstream::Value& message, std::string_view what);
 
   int fd_ = -1;
   BoltConnectOptions options_;
   int major_ = 0, minor_ = 0;
   std::string server_agent_;
   std::string buffer_;
+  std::vector<std::string> last_keys_;  // the fields of the last RUN
+  bool in_transaction_ = false;
 };
 
 }  // namespace atg::graph

@@ -1,6 +1,7 @@
-// GraphStore: where a tenant's graph lives, behind one interface for every backend (SQLite now,
-// Neo4j later). Nothing here names SQL; the scanner writes through ScanSession, the IaC
-// generator and `atg graph` read through the visitor methods.
+// GraphStore: where a tenant's graph lives, behind one interface for every backend (SQLite,
+// sqlite_graph_store.h; Neo4j, neo4j_graph_store.h). Nothing here names SQL or Cypher; the
+// scanner writes through ScanSession, the IaC generator and `atg graph` read through the visitor
+// methods. graph/testing/graph_store_contract.h tests a backend against this contract.
 //
 // One GraphStore holds exactly one tenant's graph: two tenants never share a store, so they
 // can never see each other's nodes.

@@ -1,19 +1,39 @@
 #include "graph/open_graph_store.h"
 
 #include "common/data_dir.h"
-#include "common/log.h"
+#include "graph/neo4j_graph_store.h"
 #include "graph/sqlite_graph_store.h"
 
 namespace atg::graph {
+
+Result<Neo4jGraphStoreOptions> Neo4jOptionsFromSettings(const Settings& settings) {
+  Neo4jGraphStoreOptions o;
+  o.uri = settings.GetString("NEO4J_URI", "");
+  auto port = settings.GetInt("NEO4J_PORT", 7687, 1, 65535);
+  if (!port.ok()) return port.status();
+  o.default_port = static_cast<int>(*port);
+  o.user = settings.GetString("NEO4J_USER", "neo4j");
+  o.password = settings.GetString("NEO4J_PASSWORD", "");
+  return o;
+}
 
 Result<std::unique_ptr<GraphStore>> OpenGraphStore(const Settings& settings,
                                                    std::string_view tenant_id,
                                                    const OpenGraphStoreOptions& options) {
   ATG_RETURN_IF_ERROR(ValidateTenantId(tenant_id));
   if (auto uri = settings.Get("NEO4J_URI"); uri && !uri->empty()) {
-    LogWarning(
-        "NEO4J_URI is set but this build has no Neo4j graph backend yet; using the "
-        "embedded SQLite graph store");
+    auto neo4j = Neo4jOptionsFromSettings(settings);
+    if (!neo4j.ok()) return neo4j.status();
+    neo4j->create_if_missing = options.create_if_missing;
+    auto store = OpenNeo4jGraphStore(tenant_id, *neo4j);
+    if (!store.ok() && store.status().code() != StatusCode::kNotFound &&
+        store.status().code() != StatusCode::kInvalidArgument) {
+      // The Bolt client's messages name the host and the variable to check, never the password.
+      return Status(store.status().code(),
+                    "Database connection failed: " + store.status().message() +
+                        " (the graph store is Neo4j because NEO4J_URI is set)");
+    }
+    return store;
   }
   auto dir = DataDir(settings);
   if (!dir.ok()) return dir.status();

@@ -10,17 +10,24 @@
 
 #include "common/config.h"
 #include "graph/graph_store.h"
+#include "graph/neo4j_graph_store.h"
 
 namespace atg::graph {
+
+// The Neo4j options that NEO4J_URI, NEO4J_PORT, NEO4J_USER and NEO4J_PASSWORD give.
+Result<Neo4jGraphStoreOptions> Neo4jOptionsFromSettings(const Settings& settings);
 
 struct OpenGraphStoreOptions {
   // False for readers: a tenant without a graph yields kNotFound saying to run `atg scan`.
   bool create_if_missing = true;
 };
 
-// The embedded SQLite store under DataDir(settings) (ATG_DATA_DIR). When NEO4J_URI is set the
-// Neo4j backend will be chosen; until it exists a warning is logged and SQLite is used.
-// Errors: kInvalidArgument for a bad tenant id or data directory, kNotFound as above.
+// The Neo4j store (neo4j_graph_store.h) when NEO4J_URI is set (with NEO4J_USER, default
+// "neo4j", NEO4J_PASSWORD, and NEO4J_PORT, the port when the URI names none, default 7687);
+// otherwise the embedded SQLite store under DataDir(settings) (ATG_DATA_DIR).
+// Errors: kInvalidArgument for a bad tenant id, data directory, URI or NEO4J_PORT, kNotFound as
+// above; a Neo4j that cannot be reached or refuses the login is "Database connection failed: ..."
+// naming the host and the variables to check (never the password).
 Result<std::unique_ptr<GraphStore>> OpenGraphStore(const Settings& settings,
                                                    std::string_view tenant_id,
                                                    const OpenGraphStoreOptions& options = {});

@@ -15,7 +15,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "common/time_format.h"
-#include "graph/arm_id.h"
+#include "graph/edge_settling.h"
 #include "graph/sqlite_db.h"
 
 namespace atg::graph {
@@ -412,50 +412,14 @@ class SqliteScanSession : public ScanSession {
   };
 
   Result<std::optional<Target>> Resolve(const std::string& key, const std::string& other_end) {
-    auto exists = [&](const std::string& k) -> Result<bool> {
-      node_exists_.BindText(1, k);
+    for (EndpointCandidate& c : EndpointCandidates(key, other_end)) {
+      node_exists_.BindText(1, c.key);
       auto row = node_exists_.Step();
       node_exists_.Reset();
-      return row;
-    };
-    auto first_existing = [&](const std::vector<std::string>& keys,
-                              bool via) -> Result<std::optional<Target>> {
-      for (const auto& k : keys) {
-        auto e = exists(k);
-        if (!e.ok()) return e.status();
-        if (*e) return std::optional<Target>(Target{k, via});
-      }
-      return std::optional<Target>();
-    };
-    auto e = exists(key);
-    if (!e.ok()) return e.status();
-    if (*e) return std::optional<Target>(Target{key, false});
-    if (IsDirectoryObjectPlaceholder(key)) {
-      std::string id = key.substr(std::string_view("/directoryObjects/").size());
-      return first_existing({UserKey(id), GroupKey(id), ServicePrincipalKey(id)}, false);
+      if (!row.ok()) return row.status();
+      if (*row) return std::optional<Target>(Target{std::move(c.key), c.via});
     }
-    auto parsed = ParseArmId(key);
-    if (!parsed.ok()) return std::optional<Target>();
-    if (parsed->type == "microsoft.authorization/roledefinitions") {
-      std::vector<std::string> alternatives = {
-          "/providers/microsoft.authorization/roledefinitions/" + parsed->name};
-      if (auto other = ParseArmId(other_end); other.ok() && !other->subscription_id.empty()) {
-        alternatives.push_back("/subscriptions/" + other->subscription_id +
-                               "/providers/microsoft.authorization/roledefinitions/" +
-                               parsed->name);
-      }
-      return first_existing(alternatives, false);
-    }
-    std::vector<std::string> enclosing;
-    ArmId cur = std::move(parsed.value());
-    while (cur.names.size() > 1) {
-      std::string parent = NormalizeArmId(cur.parent_id);
-      enclosing.push_back(parent);
-      auto next = ParseArmId(parent);
-      if (!next.ok()) break;
-      cur = std::move(next.value());
-    }
-    return first_existing(enclosing, true);
+    return std::optional<Target>();
   }
 
   Result<CommitSummary> Settle() {
@@ -529,15 +493,7 @@ class SqliteScanSession : public ScanSession {
         }
         continue;
       }
-      std::string props = l.properties;
-      if ((*to)->via) {
-        json::object o;
-        if (auto parsed = ParseJson(props); parsed.ok() && parsed->is_object()) {
-          o = std::move(parsed->get_object());
-        }
-        o["via"] = l.to;
-        props = json::serialize(o);
-      }
+      std::string props = (*to)->via ? WithVia(l.properties, l.to) : l.properties;
       ATG_RETURN_IF_ERROR(UpsertEdge((*from)->key, l.type, (*to)->key, props));
       ++sum.edges_retargeted;
     }

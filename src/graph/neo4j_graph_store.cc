@@ -1,0 +1,1313 @@
+#include "graph/neo4j_graph_store.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_set>
+
+#include "common/log.h"
+#include "common/random.h"
+#include "common/strings.h"
+#include "common/time_format.h"
+#include "graph/bolt_connection.h"
+#include "graph/edge_settling.h"
+
+namespace atg::graph {
+namespace {
+
+using packstream::MapEntry;
+using packstream::Value;
+using Clock = std::chrono::steady_clock;
+
+// The only labels and relationship types that ever reach Cypher text; everything else travels
+// as a parameter.
+constexpr std::string_view kModelLabels[] = {label::kTenant,
+                                             label::kSubscription,
+                                             label::kResourceGroup,
+                                             label::kResource,
+                                             label::kUser,
+                                             label::kGroup,
+                                             label::kServicePrincipal,
+                                             label::kManagedIdentity,
+                                             label::kRoleAssignment,
+                                             label::kRoleDefinition,
+                                             label::kTag,
+                                             label::kRegion};
+constexpr std::string_view kEdgeTypes[] = {
+    edge::kContains,  edge::kReferences,   edge::kUses,       edge::kConnectedTo,
+    edge::kSecuredBy, edge::kUsesIdentity, edge::kAssignedTo, edge::kHasRole,
+    edge::kMemberOf,  edge::kTaggedWith,   edge::kLocatedIn,  edge::kLogsTo};
+
+bool IsEdgeType(std::string_view t) {
+  return std::find(std::begin(kEdgeTypes), std::end(kEdgeTypes), t) != std::end(kEdgeTypes);
+}
+
+Value Str(std::string_view s) { return Value::String(std::string(s)); }
+
+Value StrList(const std::vector<std::string>& values, bool lower) {
+  std::vector<Value> items;
+  items.reserve(values.size());
+  for (const auto& v : values) items.push_back(Str(lower ? ToLower(v) : v));
+  return Value::List(std::move(items));
+}
+
+std::string Text(const Value& v) {
+  return v.type() == Value::Type::kString ? v.as_string() : std::string();
+}
+
+Value Params(std::vector<MapEntry> entries) { return Value::Map(std::move(entries)); }
+
+// Field `i` of a record, or null when the server sent fewer (it is input from the network).
+const Value& At(const std::vector<Value>& record, size_t i) {
+  static const Value kNull;
+  return i < record.size() ? record[i] : kNull;
+}
+
+std::string NowUtc() { return FormatRfc3339(std::chrono::system_clock::now()); }
+
+// Cypher that gives node `v` the Neo4j label its `label` property names (one of kModelLabels).
+std::string SetModelLabel(std::string_view v) {
+  std::string s;
+  for (std::string_view l : kModelLabels) {
+    s += fmt::format(
+        "FOREACH (_{1} IN CASE WHEN {0}.label = '{1}' THEN [1] ELSE [] END | SET {0}:{1}) ", v, l);
+  }
+  return s;
+}
+
+std::string RemoveModelLabels(std::string_view v) {
+  std::string s = fmt::format("REMOVE {}", v);
+  for (std::string_view l : kModelLabels) s += fmt::format(":{}", l);
+  return s + " ";
+}
+
+// ScanScope::Covers as a Cypher expression over node `v`; parameters $arm, $directory and the
+// lower-cased lists $subs, $rgs, $types.
+std::string Covered(std::string_view v) {
+  return fmt::format(
+      "(CASE WHEN {0}.label IN ['Tenant', 'Tag', 'Region'] THEN false "
+      "WHEN {0}.label IN ['User', 'Group', 'ServicePrincipal'] THEN $directory "
+      "ELSE $arm AND (size($subs) = 0 OR toLower({0}.subscription_id) IN $subs) "
+      "AND (size($rgs) = 0 OR toLower({0}.resource_group) IN $rgs) "
+      "AND (size($types) = 0 OR toLower({0}.type) IN $types) END)",
+      v);
+}
+
+constexpr const char* kNodeReturn =
+    "n.key, n.label, n.type, n.name, n.original_id, n.subscription_id, n.resource_group, "
+    "n.location, n.properties";
+
+Node ReadNode(const std::vector<Value>& r) {
+  Node n;
+  n.key = Text(At(r, 0));
+  n.label = Text(At(r, 1));
+  n.type = Text(At(r, 2));
+  n.name = Text(At(r, 3));
+  n.original_id = Text(At(r, 4));
+  n.subscription_id = Text(At(r, 5));
+  n.resource_group = Text(At(r, 6));
+  n.location = Text(At(r, 7));
+  n.properties = At(r, 8).type() == Value::Type::kString ? Text(At(r, 8)) : "{}";
+  return n;
+}
+
+Value NodeRow(const Node& n) {
+  return Value::Map({{"key", Str(n.key)},
+                     {"label", Str(n.label)},
+                     {"type", Str(n.type)},
+                     {"name", Str(n.name)},
+                     {"original_id", Str(n.original_id)},
+                     {"subscription_id", Str(n.subscription_id)},
+                     {"resource_group", Str(n.resource_group)},
+                     {"location", Str(n.location)},
+                     {"properties", Str(n.properties.empty() ? "{}" : n.properties)}});
+}
+
+size_t NodeBytes(const Node& n) {
+  return sizeof(Node) + n.key.size() + n.properties.size() + n.original_id.size() + n.name.size();
+}
+size_t EdgeBytes(const Edge& e) {
+  return sizeof(Edge) + e.from.size() + e.to.size() + e.properties.size();
+}
+
+// Connections to one Neo4j server for one store: readers borrow one per call, so a visitor may
+// call the store again while a ForEach streams.
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(BoltConnectOptions options) : options_(std::move(options)) {}
+
+  const BoltConnectOptions& options() const { return options_; }
+  std::string where() const { return options_.host + ":" + std::to_string(options_.port); }
+
+  Result<std::unique_ptr<BoltConnection>> Connect() const {
+    return BoltConnection::Connect(options_);
+  }
+
+  // A borrowed connection; it goes back to the pool unless a transport error marked it broken.
+  class Lease {
+   public:
+    Lease(ConnectionPool* pool, std::unique_ptr<BoltConnection> c)
+        : pool_(pool), conn_(std::move(c)) {}
+    Lease(Lease&&) = default;
+    ~Lease() {
+      if (conn_ && !broken_) pool_->Put(std::move(conn_));
+    }
+    BoltConnection& operator*() { return *conn_; }
+    BoltConnection* operator->() { return conn_.get(); }
+    // Marks the connection broken when `s` says the transport (not the query) failed.
+    Status Check(Status s) {
+      if (s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kDeadlineExceeded) {
+        broken_ = true;
+      }
+      return s;
+    }
+
+   private:
+    ConnectionPool* pool_;
+    std::unique_ptr<BoltConnection> conn_;
+    bool broken_ = false;
+  };
+
+  Result<Lease> Get() {
+    {
+      std::lock_guard lk(mu_);
+      if (!idle_.empty()) {
+        auto c = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(this, std::move(c));
+      }
+    }
+    auto c = Connect();
+    if (!c.ok()) return c.status();
+    return Lease(this, std::move(c.value()));
+  }
+
+  void Put(std::unique_ptr<BoltConnection> c) {
+    std::lock_guard lk(mu_);
+    if (idle_.size() < kMaxIdle) idle_.push_back(std::move(c));
+  }
+
+ private:
+  static constexpr size_t kMaxIdle = 4;
+  const BoltConnectOptions options_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<BoltConnection>> idle_;
+};
+
+struct Shared {
+  Shared(std::string t, Neo4jGraphStoreOptions o, BoltConnectOptions c)
+      : tenant(std::move(t)), options(std::move(o)), pool(std::move(c)) {}
+  const std::string tenant;  // lower-cased
+  const Neo4jGraphStoreOptions options;
+  ConnectionPool pool;
+};
+
+// Runs a query and returns its first record (empty when there is none).
+Result<std::vector<Value>> RunOne(BoltConnection& c, const std::string& q, Value params) {
+  auto r = c.Run(q, std::move(params));
+  if (!r.ok()) return r.status();
+  if (r->records.empty()) return std::vector<Value>();
+  return std::move(r->records.front());
+}
+
+// Deletes every node and relationship of generation `gen` of `tenant`, a batch per transaction:
+// first the relationships (by their source nodes, in key order, so no batch holds a hub's whole
+// fan-in), then the nodes.
+Status DeleteGeneration(BoltConnection& c, const std::string& tenant, int64_t gen, size_t batch) {
+  std::string after;
+  while (true) {
+    auto row = RunOne(c,
+                      "MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key > $after "
+                      "WITH n ORDER BY n.key LIMIT $limit "
+                      "OPTIONAL MATCH (n)-[r]->() DELETE r "
+                      "RETURN max(n.key), count(DISTINCT n)",
+                      Params({{"tenant", Str(tenant)},
+                              {"gen", Value::Int(gen)},
+                              {"after", Str(after)},
+                              {"limit", Value::Int(static_cast<int64_t>(batch))}}));
+    if (!row.ok()) return row.status();
+    if (row->size() < 2 || At(*row, 1).as_int() == 0) break;
+    after = Text(At(*row, 0));
+    if (At(*row, 1).as_int() < static_cast<int64_t>(batch)) break;
+  }
+  while (true) {
+    auto row = RunOne(
+        c,
+        "MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' WITH n LIMIT $limit "
+        "DETACH DELETE n RETURN count(*)",
+        Params({{"tenant", Str(tenant)},
+                {"gen", Value::Int(gen)},
+                {"limit", Value::Int(static_cast<int64_t>(batch))}}));
+    if (!row.ok()) return row.status();
+    if (row->empty() || At(*row, 0).as_int() < static_cast<int64_t>(batch)) break;
+  }
+  return Status::Ok();
+}
+
+class Neo4jScanSession : public ScanSession {
+ public:
+  Neo4jScanSession(std::shared_ptr<Shared> shared, ScanScope scope)
+      : sh_(std::move(shared)), scope_(std::move(scope)) {
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    owner_ = fmt::format("{} pid {} #{}", host, getpid(), RandomHex(8));
+  }
+
+  ~Neo4jScanSession() override { Abort(); }
+
+  Status Start() {
+    start_ = Clock::now();
+    started_at_ = NowUtc();
+    auto w = sh_->pool.Connect();
+    if (!w.ok()) return w.status();
+    conn_ = std::move(w.value());
+    ATG_RETURN_IF_ERROR(TakeLock());
+    heartbeat_ = std::thread([this] { HeartbeatLoop(); });
+    // Generations that an aborted or killed scan (or an interrupted cleanup) left behind.
+    for (int64_t g : stale_gens_) {
+      Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
+      if (!s.ok()) {
+        return s.WithContext("deleting generation " + std::to_string(g) +
+                             " that an interrupted scan of tenant " + sh_->tenant + " left behind");
+      }
+    }
+    ATG_RETURN_IF_ERROR(
+        SetGens(prev_ > 0 ? std::vector<int64_t>{prev_, gen_} : std::vector<int64_t>{gen_}));
+    stale_gens_.clear();
+    ATG_RETURN_IF_ERROR(WriteBatch({TenantNode(scope_.tenant_id)}, {}));
+    writer_ = std::thread([this] { WriterLoop(); });
+    return Status::Ok();
+  }
+
+  Status UpsertNodes(std::vector<Node> nodes) override {
+    Batch b;
+    for (const auto& n : nodes) b.bytes += NodeBytes(n);
+    b.nodes = std::move(nodes);
+    return Enqueue(std::move(b));
+  }
+
+  Status AddEdges(std::vector<Edge> edges) override {
+    Batch b;
+    for (const auto& e : edges) b.bytes += EdgeBytes(e);
+    b.edges = std::move(edges);
+    return Enqueue(std::move(b));
+  }
+
+  Result<CommitSummary> Commit() override {
+    StopWriter(/*discard=*/false);
+    Status error;
+    {
+      std::lock_guard lk(mu_);
+      if (finished_) {
+        return Status::FailedPrecondition("this scan session was already committed or aborted");
+      }
+      finished_ = true;
+      error = error_;
+    }
+    if (!error.ok()) {
+      Discard();
+      return error;
+    }
+    auto summary = Settle();
+    if (!summary.ok()) {
+      Discard();
+      return summary.status().WithContext("committing the scan of tenant " + sh_->tenant +
+                                          " to Neo4j at " + sh_->pool.where());
+    }
+    Status switched = Switch(*summary);
+    if (!switched.ok()) {
+      if (!CommittedAnyway()) {
+        Discard();
+        return switched.WithContext("committing the scan of tenant " + sh_->tenant);
+      }
+    }
+    // Visible now; what follows only frees space, and the next scan retries what fails.
+    std::vector<int64_t> gens = {gen_};
+    if (prev_ > 0) {
+      const auto t = Clock::now();
+      Status s = DeleteGeneration(*conn_, sh_->tenant, prev_, kDeleteBatch);
+      LogDebug("graph commit: previous generation deleted in {:.2f} s",
+               std::chrono::duration<double>(Clock::now() - t).count());
+      if (!s.ok()) {
+        LogWarning(
+            "graph commit: the previous generation of tenant {} was not deleted ({}); the "
+            "next scan deletes it",
+            sh_->tenant, s.message());
+        gens.insert(gens.begin(), prev_);
+      }
+    }
+    ReleaseLock(gens);
+    summary->seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    return summary;
+  }
+
+  void SetReport(json::object report) override {
+    std::lock_guard lk(mu_);
+    report_ = std::move(report);
+  }
+
+  void Abort() override {
+    StopWriter(/*discard=*/true);
+    {
+      std::lock_guard lk(mu_);
+      finished_ = true;
+      if (error_.ok()) error_ = Status::Cancelled("the scan session was aborted");
+    }
+    Discard();
+  }
+
+ private:
+  static constexpr size_t kDeleteBatch = 2000;
+  static constexpr size_t kPageRows = 2000;
+
+  struct Batch {
+    std::vector<Node> nodes;
+    std::vector<Edge> edges;
+    size_t bytes = 0;
+  };
+
+  Value Base() const { return Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen_)}}); }
+
+  std::vector<MapEntry> BaseEntries() const {
+    return {{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen_)}};
+  }
+
+  // ---- the scan lock ----
+
+  Status TakeLock() {
+    const int64_t lease = sh_->options.scan_lease.count();
+    ATG_RETURN_IF_ERROR(conn_->Begin());
+    auto fail = [&](Status s) {
+      (void)conn_->Rollback();
+      return s;
+    };
+    // Writing first takes the node's write lock, so the check below cannot race another scan.
+    auto row = RunOne(*conn_,
+                      "MERGE (s:AtgTenant {tenant: $tenant}) "
+                      "ON CREATE SET s.next_gen = 1, s.gens = [] "
+                      "SET s.lock_touch = timestamp() "
+                      "RETURN s.lock_owner, s.lock_expires - timestamp(), s.current, s.next_gen, "
+                      "s.gens",
+                      Params({{"tenant", Str(sh_->tenant)}}));
+    if (!row.ok()) return fail(row.status());
+    if (row->size() < 5) return fail(Status::Internal("the scan lock query returned no row"));
+    const std::string holder = Text(At(*row, 0));
+    const int64_t remaining = At(*row, 1).as_int();
+    if (!holder.empty() && remaining > 0) {
+      return fail(Status::FailedPrecondition(fmt::format(
+          "another scan of tenant {} is writing to Neo4j at {} (held by {}, lease renewed "
+          "within the last {} s); wait for it to finish (or stop it) and run the scan again",
+          sh_->tenant, sh_->pool.where(), holder, (lease - remaining) / 1000 + 1)));
+    }
+    if (!holder.empty()) {
+      LogWarning("taking over the scan lock of tenant {} from {}, which stopped renewing it",
+                 sh_->tenant, holder);
+    }
+    prev_ = At(*row, 2).type() == Value::Type::kInt ? At(*row, 2).as_int() : 0;
+    gen_ = std::max<int64_t>(At(*row, 3).as_int(), 1);
+    std::vector<int64_t> gens;
+    for (const Value& g : At(*row, 4).items()) {
+      if (g.as_int() != prev_) stale_gens_.push_back(g.as_int());
+      gens.push_back(g.as_int());
+    }
+    gens.push_back(gen_);
+    std::vector<Value> gen_values;
+    for (int64_t g : gens) gen_values.push_back(Value::Int(g));
+    auto set = conn_->Run(
+        "MATCH (s:AtgTenant {tenant: $tenant}) SET s.lock_owner = $owner, "
+        "s.lock_expires = timestamp() + $lease, s.next_gen = $gen + 1, s.gens = $gens",
+        Params({{"tenant", Str(sh_->tenant)},
+                {"owner", Str(owner_)},
+                {"lease", Value::Int(lease)},
+                {"gen", Value::Int(gen_)},
+                {"gens", Value::List(std::move(gen_values))}}));
+    if (!set.ok()) return fail(set.status());
+    ATG_RETURN_IF_ERROR(conn_->Commit());
+    lock_held_ = true;
+    return Status::Ok();
+  }
+
+  Status SetGens(const std::vector<int64_t>& gens) {
+    std::vector<Value> values;
+    for (int64_t g : gens) values.push_back(Value::Int(g));
+    auto r = conn_->Run(
+        "MATCH (s:AtgTenant {tenant: $tenant}) WHERE s.lock_owner = $owner SET s.gens = $gens",
+        Params({{"tenant", Str(sh_->tenant)},
+                {"owner", Str(owner_)},
+                {"gens", Value::List(std::move(values))}}));
+    return r.status();
+  }
+
+  void ReleaseLock(const std::vector<int64_t>& gens) {
+    StopHeartbeat();
+    if (!lock_held_) return;
+    lock_held_ = false;
+    std::vector<Value> values;
+    for (int64_t g : gens) values.push_back(Value::Int(g));
+    auto r = conn_->Run(
+        "MATCH (s:AtgTenant {tenant: $tenant}) WHERE s.lock_owner = $owner "
+        "SET s.gens = $gens REMOVE s.lock_owner, s.lock_expires",
+        Params({{"tenant", Str(sh_->tenant)},
+                {"owner", Str(owner_)},
+                {"gens", Value::List(std::move(values))}}));
+    if (!r.ok()) {
+      LogWarning("could not release the scan lock of tenant {} ({}); it expires by itself",
+                 sh_->tenant, r.status().message());
+    }
+  }
+
+  void HeartbeatLoop() {
+    std::unique_ptr<BoltConnection> c;
+    const auto every = std::max<std::chrono::milliseconds>(sh_->options.scan_lease / 3,
+                                                           std::chrono::milliseconds(50));
+    std::unique_lock lk(hb_mu_);
+    while (!hb_stop_) {
+      hb_cv_.wait_for(lk, every, [&] { return hb_stop_; });
+      if (hb_stop_) break;
+      lk.unlock();
+      if (!c) {
+        auto nc = sh_->pool.Connect();
+        if (nc.ok()) c = std::move(nc.value());
+      }
+      if (c) {
+        auto row = RunOne(*c,
+                          "MATCH (s:AtgTenant {tenant: $tenant}) WHERE s.lock_owner = $owner "
+                          "SET s.lock_expires = timestamp() + $lease RETURN count(s)",
+                          Params({{"tenant", Str(sh_->tenant)},
+                                  {"owner", Str(owner_)},
+                                  {"lease", Value::Int(sh_->options.scan_lease.count())}}));
+        if (!row.ok()) {
+          LogDebug("renewing the scan lock of tenant {} failed: {}", sh_->tenant,
+                   row.status().message());
+          c.reset();
+        } else if (!row->empty() && At(*row, 0).as_int() == 0) {
+          std::lock_guard elk(mu_);
+          if (error_.ok()) {
+            error_ = Status::Aborted("the scan of tenant " + sh_->tenant +
+                                     " lost its lock: its lease expired and another scan took "
+                                     "over; run the scan again");
+          }
+          producer_cv_.notify_all();
+          lk.lock();
+          break;
+        }
+      }
+      lk.lock();
+    }
+  }
+
+  void StopHeartbeat() {
+    {
+      std::lock_guard lk(hb_mu_);
+      hb_stop_ = true;
+      hb_cv_.notify_all();
+    }
+    if (heartbeat_.joinable()) heartbeat_.join();
+  }
+
+  // Deletes this session's generation and releases the lock (best effort: what fails here is
+  // deleted by the next scan).
+  void Discard() {
+    if (!lock_held_ || !conn_) {
+      StopHeartbeat();
+      return;
+    }
+    Status s = DeleteGeneration(*conn_, sh_->tenant, gen_, kDeleteBatch);
+    std::vector<int64_t> gens;
+    if (prev_ > 0) gens.push_back(prev_);
+    if (!s.ok()) {
+      LogDebug("deleting the aborted scan's generation failed: {}", s.message());
+      gens.push_back(gen_);
+    }
+    ReleaseLock(gens);
+  }
+
+  // ---- writing ----
+
+  Status Enqueue(Batch b) {
+    std::unique_lock lk(mu_);
+    if (finished_ || closing_) {
+      return Status::FailedPrecondition("the scan session is closed; start a new scan");
+    }
+    producer_cv_.wait(lk, [&] {
+      return !error_.ok() || closing_ || queued_bytes_ == 0 ||
+             queued_bytes_ + b.bytes <= sh_->options.max_queued_bytes;
+    });
+    if (!error_.ok()) return error_;
+    if (closing_) {
+      return Status::FailedPrecondition("the scan session was closed while this batch waited");
+    }
+    queued_bytes_ += b.bytes;
+    queue_.push_back(std::move(b));
+    writer_cv_.notify_one();
+    return Status::Ok();
+  }
+
+  void WriterLoop() {
+    while (true) {
+      std::vector<Node> nodes;
+      std::vector<Edge> edges;
+      size_t bytes = 0;
+      bool skip;
+      {
+        std::unique_lock lk(mu_);
+        writer_cv_.wait(lk, [&] { return !queue_.empty() || closing_; });
+        if (queue_.empty()) return;
+        // Several small batches make one transaction.
+        while (!queue_.empty() && nodes.size() < sh_->options.node_batch_rows &&
+               edges.size() < sh_->options.edge_batch_rows) {
+          Batch& b = queue_.front();
+          std::move(b.nodes.begin(), b.nodes.end(), std::back_inserter(nodes));
+          std::move(b.edges.begin(), b.edges.end(), std::back_inserter(edges));
+          bytes += b.bytes;
+          queue_.pop_front();
+        }
+        skip = discard_ || !error_.ok();
+      }
+      Status s;
+      if (!skip) s = WriteChunked(std::move(nodes), std::move(edges));
+      nodes = {};
+      edges = {};
+      std::lock_guard lk(mu_);
+      queued_bytes_ -= bytes;
+      if (!s.ok() && error_.ok()) error_ = s;
+      producer_cv_.notify_all();
+    }
+  }
+
+  static const std::string& NodeQuery() {
+    static const std::string q =
+        "UNWIND $rows AS r "
+        "MERGE (n:AtgNode {tenant: $tenant, gen: $gen, key: r.key}) "
+        "SET n.label = r.label, n.type = r.type, n.name = r.name, n.original_id = r.original_id, "
+        "n.subscription_id = r.subscription_id, n.resource_group = r.resource_group, "
+        "n.location = r.location, n.properties = r.properties "
+        "REMOVE n.placeholder " +
+        RemoveModelLabels("n") + SetModelLabel("n");
+    return q;
+  }
+
+  static std::string EdgeQuery(std::string_view type) {
+    return fmt::format(
+        "UNWIND $rows AS r "
+        "MERGE (a:AtgNode {{tenant: $tenant, gen: $gen, key: r.from}}) "
+        "ON CREATE SET a.placeholder = true "
+        "MERGE (b:AtgNode {{tenant: $tenant, gen: $gen, key: r.to}}) "
+        "ON CREATE SET b.placeholder = true "
+        "MERGE (a)-[e:{}]->(b) SET e.properties = r.properties, e.gen = $gen",
+        type);
+  }
+
+  // Splits what the writer took from the queue into transactions of at most the configured rows.
+  Status WriteChunked(std::vector<Node> nodes, std::vector<Edge> edges) {
+    const size_t nb = std::max<size_t>(sh_->options.node_batch_rows, 1);
+    const size_t eb = std::max<size_t>(sh_->options.edge_batch_rows, 1);
+    if (nodes.size() <= nb && edges.size() <= eb) {
+      return WriteBatch(std::move(nodes), std::move(edges));
+    }
+    for (size_t n = 0, e = 0; n < nodes.size() || e < edges.size(); n += nb, e += eb) {
+      std::vector<Node> ns;
+      std::vector<Edge> es;
+      for (size_t i = n; i < std::min(nodes.size(), n + nb); ++i) ns.push_back(std::move(nodes[i]));
+      for (size_t i = e; i < std::min(edges.size(), e + eb); ++i) es.push_back(std::move(edges[i]));
+      ATG_RETURN_IF_ERROR(WriteBatch(std::move(ns), std::move(es)));
+    }
+    return Status::Ok();
+  }
+
+  // One transaction: the nodes, then the edges (grouped by type; endpoints that are not written
+  // yet become placeholder nodes, settled at Commit).
+  Status WriteBatch(std::vector<Node> nodes, std::vector<Edge> edges) {
+    std::vector<Value> node_rows;
+    for (const Node& n : nodes) {
+      if (n.key.empty()) return Status::InvalidArgument("a graph node has an empty key");
+      if (n.label == label::kTag || n.label == label::kRegion) {
+        if (!derived_seen_.insert(n.key).second) continue;  // written once per scan is enough
+      }
+      node_rows.push_back(NodeRow(n));
+    }
+    std::map<std::string, std::vector<Value>> edge_rows;
+    for (const Edge& e : edges) {
+      if (e.from.empty() || e.to.empty() || e.type.empty()) {
+        return Status::InvalidArgument("a graph edge has an empty endpoint or type (" + e.from +
+                                       " -" + e.type + "-> " + e.to + ")");
+      }
+      if (!IsEdgeType(e.type)) {
+        return Status::InvalidArgument("graph edge type '" + e.type +
+                                       "' is not one of the graph model's edge types (" + e.from +
+                                       " -> " + e.to + ")");
+      }
+      edge_rows[e.type].push_back(
+          Value::Map({{"from", Str(e.from)},
+                      {"to", Str(e.to)},
+                      {"properties", e.properties.empty() ? Value() : Str(e.properties)}}));
+    }
+    if (node_rows.empty() && edge_rows.empty()) return Status::Ok();
+    ATG_RETURN_IF_ERROR(conn_->Begin());
+    auto run = [&](const std::string& q, std::vector<Value> rows) -> Status {
+      auto entries = BaseEntries();
+      entries.push_back({"rows", Value::List(std::move(rows))});
+      return conn_->Run(q, Params(std::move(entries))).status();
+    };
+    Status s;
+    const size_t node_count = node_rows.size();
+    auto t0 = Clock::now();
+    if (!node_rows.empty()) s = run(NodeQuery(), std::move(node_rows));
+    auto t1 = Clock::now();
+    size_t edge_count = 0;
+    for (auto& [type, rows] : edge_rows) {
+      if (!s.ok()) break;
+      edge_count += rows.size();
+      s = run(EdgeQuery(type), std::move(rows));
+    }
+    auto t2 = Clock::now();
+    if (s.ok()) s = conn_->Commit();
+    node_seconds_ += std::chrono::duration<double>(t1 - t0).count();
+    edge_seconds_ += std::chrono::duration<double>(t2 - t1).count();
+    commit_seconds_ += std::chrono::duration<double>(Clock::now() - t2).count();
+    if (!s.ok()) {
+      (void)conn_->Rollback();
+      return s.WithContext("writing a batch of the scan to Neo4j at " + sh_->pool.where());
+    }
+    summary_.nodes_written += static_cast<int64_t>(node_count);
+    summary_.edges_written += static_cast<int64_t>(edge_count);
+    return Status::Ok();
+  }
+
+  void StopWriter(bool discard) {
+    {
+      std::lock_guard lk(mu_);
+      closing_ = true;
+      if (discard) discard_ = true;
+      writer_cv_.notify_all();
+      producer_cv_.notify_all();
+    }
+    if (writer_.joinable()) writer_.join();
+  }
+
+  // ---- commit ----
+
+  Value ScopeParams(std::vector<MapEntry> extra) const {
+    auto e = BaseEntries();
+    e.push_back({"prev", Value::Int(prev_)});
+    e.push_back({"arm", Value::Bool(scope_.arm)});
+    e.push_back({"directory", Value::Bool(scope_.directory)});
+    e.push_back({"subs", StrList(scope_.subscriptions, true)});
+    e.push_back({"rgs", StrList(scope_.resource_groups, true)});
+    e.push_back({"types", StrList(scope_.types, true)});
+    for (auto& x : extra) e.push_back(std::move(x));
+    return Params(std::move(e));
+  }
+
+  // Runs a paged query (parameters $after and $limit, returning [last key, rows seen, count])
+  // until it has seen everything; returns the sum of the counts.
+  Result<int64_t> Paged(const std::string& q) {
+    std::string after;
+    int64_t total = 0;
+    while (true) {
+      auto row = RunOne(*conn_, q,
+                        ScopeParams({{"after", Str(after)},
+                                     {"limit", Value::Int(static_cast<int64_t>(kPageRows))}}));
+      if (!row.ok()) return row.status();
+      if (row->size() < 3) return total;
+      total += At(*row, 2).as_int();
+      if (At(*row, 1).as_int() < static_cast<int64_t>(kPageRows)) return total;
+      after = Text(At(*row, 0));
+    }
+  }
+
+  // The previous generation's nodes outside the scope that this scan did not write are carried
+  // into this generation; returns how many in-scope nodes this scan no longer saw.
+  Result<int64_t> CarryNodes() {
+    static const std::string q =
+        "MATCH (o:AtgNode {tenant: $tenant, gen: $prev}) WHERE o.key > $after "
+        "WITH o ORDER BY o.key LIMIT $limit "
+        "OPTIONAL MATCH (m:AtgNode {tenant: $tenant, gen: $gen, key: o.key}) "
+        "WITH o, (m IS NULL OR m.placeholder = true) AS missing, " +
+        Covered("o") +
+        " AS covered "
+        "FOREACH (_c IN CASE WHEN missing AND NOT covered THEN [1] ELSE [] END | "
+        "MERGE (c:AtgNode {tenant: $tenant, gen: $gen, key: o.key}) "
+        "SET c = o {.*, gen: $gen} " +
+        SetModelLabel("c") +
+        ") "
+        "RETURN max(o.key), count(o), "
+        "sum(CASE WHEN missing AND covered THEN 1 ELSE 0 END)";
+    return Paged(q);
+  }
+
+  // The previous generation's edges that leave nodes this generation keeps from outside the
+  // scope are carried over (unless this scan wrote them again); returns how many edges leaving
+  // in-scope nodes this scan did not write again. Carried edges whose target is gone get a
+  // placeholder target and are settled with the rest.
+  Result<int64_t> CarryEdges() {
+    static const std::string q = [] {
+      std::string s =
+          "MATCH (a:AtgNode {tenant: $tenant, gen: $prev}) WHERE a.key > $after "
+          "WITH a ORDER BY a.key LIMIT $limit "
+          "OPTIONAL MATCH (a2:AtgNode {tenant: $tenant, gen: $gen, key: a.key}) "
+          "WITH a, a2, (a2 IS NOT NULL AND a2.placeholder IS NULL AND NOT " +
+          Covered("a2") +
+          ") AS keep "
+          "OPTIONAL MATCH (a)-[r]->(b) "
+          "FOREACH (_k IN CASE WHEN keep AND r IS NOT NULL THEN [1] ELSE [] END | "
+          "MERGE (b2:AtgNode {tenant: $tenant, gen: $gen, key: b.key}) "
+          "ON CREATE SET b2.placeholder = true ";
+      for (std::string_view t : kEdgeTypes) {
+        s += fmt::format(
+            "FOREACH (_{0} IN CASE WHEN type(r) = '{0}' THEN [1] ELSE [] END | "
+            "MERGE (a2)-[r2:{0}]->(b2) ON CREATE SET r2.properties = r.properties, "
+            "r2.gen = r.gen) ",
+            t);
+      }
+      // An edge not carried over is removed unless this scan wrote it again: compared per
+      // source node, as lists of "TYPE target".
+      s += ") "
+           "WITH a, a2, keep, collect(CASE WHEN r IS NULL THEN null ELSE type(r) + ' ' + b.key "
+           "END) AS old "
+           "WITH a, keep, old, CASE WHEN keep OR size(old) = 0 OR a2 IS NULL THEN [] "
+           "ELSE [(a2)-[x]->(y) | type(x) + ' ' + y.key] END AS again "
+           "RETURN max(a.key), count(a), "
+           "sum(CASE WHEN keep THEN 0 ELSE size([o IN old WHERE NOT o IN again]) END)";
+      return s;
+    }();
+    return Paged(q);
+  }
+
+  struct Loose {
+    std::string id, from, type, to, properties;
+    int64_t gen = 0;
+  };
+
+  // Settles every edge that touches a placeholder node (an endpoint no scan wrote), as the
+  // rules of graph_store.h say, then deletes the placeholders.
+  Status SettleLooseEdges(CommitSummary& sum) {
+    std::vector<std::string> placeholders;
+    ATG_RETURN_IF_ERROR(conn_->RunEach(
+        "MATCH (p:AtgNode {tenant: $tenant, gen: $gen}) WHERE p.key >= '' AND p.placeholder = true "
+        "RETURN p.key",
+        Base(), [&](std::vector<Value>&& r) {
+          placeholders.push_back(Text(At(r, 0)));
+          return Status::Ok();
+        }));
+    constexpr size_t kChunk = 1000;
+    for (size_t i = 0; i < placeholders.size(); i += kChunk) {
+      std::vector<Value> keys;
+      for (size_t j = i; j < std::min(placeholders.size(), i + kChunk); ++j) {
+        keys.push_back(Str(placeholders[j]));
+      }
+      std::vector<Loose> loose;
+      auto entries = BaseEntries();
+      entries.push_back({"keys", Value::List(keys)});
+      ATG_RETURN_IF_ERROR(conn_->RunEach(
+          "UNWIND $keys AS k MATCH (p:AtgNode {tenant: $tenant, gen: $gen, key: k})-[r]-() "
+          "WITH DISTINCT r "
+          "RETURN elementId(r), startNode(r).key, type(r), endNode(r).key, r.properties, r.gen",
+          Params(std::move(entries)), [&](std::vector<Value>&& r) {
+            loose.push_back({Text(At(r, 0)), Text(At(r, 1)), Text(At(r, 2)), Text(At(r, 3)),
+                             Text(At(r, 4)), At(r, 5).as_int()});
+            return Status::Ok();
+          }));
+      ATG_RETURN_IF_ERROR(SettleChunk(std::move(loose), sum));
+    }
+    for (size_t i = 0; i < placeholders.size(); i += kChunk) {
+      std::vector<Value> keys;
+      for (size_t j = i; j < std::min(placeholders.size(), i + kChunk); ++j) {
+        keys.push_back(Str(placeholders[j]));
+      }
+      auto entries = BaseEntries();
+      entries.push_back({"keys", Value::List(std::move(keys))});
+      auto r = conn_->Run(
+          "UNWIND $keys AS k MATCH (p:AtgNode {tenant: $tenant, gen: $gen, key: k}) "
+          "WHERE p.placeholder = true DETACH DELETE p",
+          Params(std::move(entries)));
+      if (!r.ok()) return r.status();
+    }
+    return Status::Ok();
+  }
+
+  Status SettleChunk(std::vector<Loose> loose, CommitSummary& sum) {
+    if (loose.empty()) return Status::Ok();
+    std::sort(loose.begin(), loose.end(), [](const Loose& a, const Loose& b) {
+      return std::tie(a.from, a.type, a.to) < std::tie(b.from, b.type, b.to);
+    });
+    // Which candidate endpoints are stored nodes.
+    std::set<std::string> wanted;
+    std::vector<std::pair<std::vector<EndpointCandidate>, std::vector<EndpointCandidate>>> cands;
+    for (const Loose& l : loose) {
+      cands.emplace_back(EndpointCandidates(l.from, l.to), EndpointCandidates(l.to, l.from));
+      for (const auto& c : cands.back().first) wanted.insert(c.key);
+      for (const auto& c : cands.back().second) wanted.insert(c.key);
+    }
+    std::unordered_set<std::string> exists;
+    {
+      std::vector<Value> keys;
+      for (const auto& k : wanted) keys.push_back(Str(k));
+      auto entries = BaseEntries();
+      entries.push_back({"keys", Value::List(std::move(keys))});
+      ATG_RETURN_IF_ERROR(
+          conn_->RunEach("UNWIND $keys AS k MATCH (n:AtgNode {tenant: $tenant, gen: $gen, key: k}) "
+                         "WHERE n.placeholder IS NULL RETURN n.key",
+                         Params(std::move(entries)), [&](std::vector<Value>&& r) {
+                           exists.insert(Text(At(r, 0)));
+                           return Status::Ok();
+                         }));
+    }
+    auto resolve = [&](const std::vector<EndpointCandidate>& cs) -> const EndpointCandidate* {
+      for (const auto& c : cs) {
+        if (exists.count(c.key)) return &c;
+      }
+      return nullptr;
+    };
+    std::vector<Value> deletes;
+    std::map<std::string, std::vector<Value>> upserts;
+    int64_t dropped = 0;
+    for (size_t i = 0; i < loose.size(); ++i) {
+      const Loose& l = loose[i];
+      deletes.push_back(Str(l.id));
+      const EndpointCandidate* from = resolve(cands[i].first);
+      const EndpointCandidate* to = resolve(cands[i].second);
+      if (from == nullptr || to == nullptr || from->key == to->key) {
+        if (l.gen < gen_) {
+          ++sum.edges_removed;
+        } else {
+          ++sum.dangling_edges_dropped;
+          ++dropped;
+        }
+        continue;
+      }
+      std::string props = to->via ? WithVia(l.properties, l.to) : l.properties;
+      upserts[l.type].push_back(Value::Map({{"from", Str(from->key)},
+                                            {"to", Str(to->key)},
+                                            {"properties", props.empty() ? Value() : Str(props)}}));
+      ++sum.edges_retargeted;
+    }
+    if (dropped > 0) {
+      LogDebug("graph commit: {} edges pointed at nodes outside the graph and were dropped",
+               dropped);
+    }
+    ATG_RETURN_IF_ERROR(conn_->Begin());
+    auto run = [&](const std::string& q, std::string_view name, std::vector<Value> list) {
+      auto entries = BaseEntries();
+      entries.push_back({std::string(name), Value::List(std::move(list))});
+      return conn_->Run(q, Params(std::move(entries))).status();
+    };
+    Status s = run("UNWIND $ids AS id MATCH ()-[r]->() WHERE elementId(r) = id DELETE r", "ids",
+                   std::move(deletes));
+    for (auto& [type, rows] : upserts) {
+      if (!s.ok()) break;
+      s = run(fmt::format("UNWIND $rows AS r "
+                          "MATCH (a:AtgNode {{tenant: $tenant, gen: $gen, key: r.from}}) "
+                          "MATCH (b:AtgNode {{tenant: $tenant, gen: $gen, key: r.to}}) "
+                          "MERGE (a)-[x:{}]->(b) SET x.properties = r.properties, x.gen = $gen",
+                          type),
+              "rows", std::move(rows));
+    }
+    if (s.ok()) s = conn_->Commit();
+    if (!s.ok()) (void)conn_->Rollback();
+    return s;
+  }
+
+  // Tags and regions that no edge points at any more.
+  Result<int64_t> RemoveOrphans() {
+    int64_t total = 0;
+    while (true) {
+      auto entries = BaseEntries();
+      entries.push_back({"limit", Value::Int(static_cast<int64_t>(kDeleteBatch))});
+      auto row =
+          RunOne(*conn_,
+                 "MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) "
+                 "WHERE n.key >= '' AND n.label IN ['Tag', 'Region'] AND NOT EXISTS { ()-->(n) } "
+                 "WITH n LIMIT $limit DETACH DELETE n RETURN count(*)",
+                 Params(std::move(entries)));
+      if (!row.ok()) return row.status();
+      int64_t n = row->empty() ? 0 : At(*row, 0).as_int();
+      total += n;
+      if (n < static_cast<int64_t>(kDeleteBatch)) return total;
+    }
+  }
+
+  Result<CommitSummary> Settle() {
+    const auto t0 = Clock::now();
+    auto secs = [](Clock::time_point t) {
+      return std::chrono::duration<double>(Clock::now() - t).count();
+    };
+    CommitSummary& sum = summary_;
+    if (prev_ > 0) {
+      auto removed_nodes = CarryNodes();
+      if (!removed_nodes.ok()) return removed_nodes.status();
+      sum.nodes_removed += *removed_nodes;
+      LogDebug("graph commit: nodes carried over in {:.2f} s", secs(t0));
+      auto removed_edges = CarryEdges();
+      if (!removed_edges.ok()) return removed_edges.status();
+      sum.edges_removed += *removed_edges;
+    }
+    const double carry_seconds = secs(t0);
+    const auto t1 = Clock::now();
+    ATG_RETURN_IF_ERROR(SettleLooseEdges(sum));
+    const double settle_seconds = secs(t1);
+    auto orphans = RemoveOrphans();
+    if (!orphans.ok()) return orphans.status();
+    sum.nodes_removed += *orphans;
+    LogDebug(
+        "graph commit: the writer spent {:.2f} s on nodes, {:.2f} s on edges, {:.2f} s "
+        "committing; previous generation carried over in {:.2f} s, loose edges settled in "
+        "{:.2f} s, total {:.2f} s",
+        node_seconds_, edge_seconds_, commit_seconds_, carry_seconds, settle_seconds, secs(t0));
+    return sum;
+  }
+
+  // Makes this generation the tenant's current one and records the scan, in one transaction.
+  Status Switch(const CommitSummary& sum) {
+    json::object s;
+    s["nodes_written"] = sum.nodes_written;
+    s["edges_written"] = sum.edges_written;
+    s["nodes_removed"] = sum.nodes_removed;
+    s["edges_removed"] = sum.edges_removed;
+    s["edges_retargeted"] = sum.edges_retargeted;
+    s["dangling_edges_dropped"] = sum.dangling_edges_dropped;
+    {
+      std::lock_guard lk(mu_);
+      s["report"] = report_;
+    }
+    auto entries = BaseEntries();
+    entries.push_back({"owner", Str(owner_)});
+    entries.push_back({"lease", Value::Int(sh_->options.scan_lease.count())});
+    entries.push_back({"scope", Str(json::serialize(scope_.ToJson()))});
+    entries.push_back({"started", Str(started_at_)});
+    entries.push_back({"finished", Str(NowUtc())});
+    entries.push_back({"summary", Str(json::serialize(s))});
+    auto row = RunOne(*conn_,
+                      "MATCH (s:AtgTenant {tenant: $tenant}) SET s.lock_touch = timestamp() "
+                      "WITH s WHERE s.lock_owner = $owner "
+                      "SET s.current = $gen, s.lock_expires = timestamp() + $lease "
+                      "CREATE (:AtgScan {tenant: $tenant, gen: $gen, scope: $scope, "
+                      "started_at: $started, finished_at: $finished, summary: $summary}) "
+                      "RETURN count(*)",
+                      Params(std::move(entries)));
+    if (!row.ok()) return row.status();
+    if (row->empty() || At(*row, 0).as_int() != 1) {
+      lock_held_ = false;
+      return Status::Aborted("the scan of tenant " + sh_->tenant +
+                             " lost its lock before it could commit (its lease expired and "
+                             "another scan took over); run the scan again");
+    }
+    return Status::Ok();
+  }
+
+  // After a failed switch: whether it took effect all the same (the answer was lost).
+  bool CommittedAnyway() {
+    auto c = sh_->pool.Connect();
+    if (!c.ok()) return false;
+    auto row = RunOne(**c, "MATCH (s:AtgTenant {tenant: $tenant}) RETURN s.current",
+                      Params({{"tenant", Str(sh_->tenant)}}));
+    if (!row.ok() || row->empty() || At(*row, 0).as_int() != gen_) return false;
+    conn_ = std::move(c.value());
+    return true;
+  }
+
+  std::shared_ptr<Shared> sh_;
+  const ScanScope scope_;
+  std::string owner_;
+  std::unique_ptr<BoltConnection> conn_;  // the writer's, then Commit's
+  Clock::time_point start_;
+  std::string started_at_;
+  int64_t gen_ = 0;
+  int64_t prev_ = 0;  // the current generation when the scan began; 0 for none
+  std::vector<int64_t> stale_gens_;
+  bool lock_held_ = false;
+  std::unordered_set<std::string> derived_seen_;                     // writer thread only
+  CommitSummary summary_;                                            // writer thread, then Commit
+  double node_seconds_ = 0, edge_seconds_ = 0, commit_seconds_ = 0;  // writer thread
+
+  std::mutex mu_;
+  std::condition_variable producer_cv_, writer_cv_;
+  std::deque<Batch> queue_;
+  size_t queued_bytes_ = 0;
+  bool closing_ = false;
+  bool discard_ = false;
+  bool finished_ = false;
+  json::object report_;
+  Status error_;
+  std::thread writer_;
+
+  std::mutex hb_mu_;
+  std::condition_variable hb_cv_;
+  bool hb_stop_ = false;
+  std::thread heartbeat_;
+};
+
+class Neo4jGraphStore : public GraphStore {
+ public:
+  explicit Neo4jGraphStore(std::shared_ptr<Shared> shared) : sh_(std::move(shared)) {}
+
+  const std::string& tenant_id() const override { return sh_->tenant; }
+
+  Result<std::unique_ptr<ScanSession>> BeginScan(const ScanScope& scope) override {
+    if (!EqualsIgnoreCase(scope.tenant_id, sh_->tenant)) {
+      return Status::InvalidArgument("scan scope is for tenant '" + scope.tenant_id +
+                                     "' but this graph store holds tenant '" + sh_->tenant + "'");
+    }
+    ScanScope s = scope;
+    s.tenant_id = sh_->tenant;
+    auto session = std::make_unique<Neo4jScanSession>(sh_, std::move(s));
+    ATG_RETURN_IF_ERROR(session->Start());
+    return std::unique_ptr<ScanSession>(std::move(session));
+  }
+
+  Result<bool> HasGraph() override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    auto gen = CurrentGen(c);
+    if (!gen.ok()) return gen.status();
+    return *gen > 0;
+  }
+
+  Result<GraphStats> Stats() override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    for (int attempt = 0;; ++attempt) {
+      auto gen = CurrentGen(c);
+      if (!gen.ok()) return gen.status();
+      GraphStats stats;
+      stats.tenant_id = sh_->tenant;
+      if (*gen == 0) return stats;
+      Value p = Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(*gen)}});
+      Status s =
+          c.Check(c->RunEach("MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' "
+                             "RETURN n.label, n.type, count(*)",
+                             p, [&](std::vector<Value>&& r) {
+                               const std::string l = Text(At(r, 0)), t = Text(At(r, 1));
+                               const int64_t n = At(r, 2).as_int();
+                               stats.by_label[l] += n;
+                               if (!t.empty() && l != label::kSubscription &&
+                                   l != label::kResourceGroup && l != label::kTenant) {
+                                 stats.by_type[t] += n;
+                               }
+                               return Status::Ok();
+                             }));
+      if (s.ok()) {
+        s = c.Check(
+            c->RunEach("MATCH (n:AtgNode {tenant: $tenant, gen: $gen})-[r]->() WHERE n.key >= '' "
+                       "RETURN type(r), count(*)",
+                       p, [&](std::vector<Value>&& r) {
+                         stats.edges_by_type[Text(At(r, 0))] += At(r, 1).as_int();
+                         return Status::Ok();
+                       }));
+      }
+      if (s.ok()) {
+        s =
+            c.Check(c->RunEach("MATCH (s:AtgScan {tenant: $tenant, gen: $gen}) "
+                               "RETURN s.scope, s.started_at, s.finished_at, s.summary",
+                               p, [&](std::vector<Value>&& r) {
+                                 auto scope = ParseJson(Text(At(r, 0)));
+                                 auto summary = ParseJson(Text(At(r, 3)));
+                                 stats.last_scan["scope"] =
+                                     scope.ok() ? std::move(scope.value()) : json::value();
+                                 stats.last_scan["started_at"] = Text(At(r, 1));
+                                 stats.last_scan["finished_at"] = Text(At(r, 2));
+                                 if (summary.ok() && summary->is_object()) {
+                                   json::object commit = std::move(summary->get_object());
+                                   if (json::value* report = commit.if_contains("report")) {
+                                     stats.last_scan["report"] = std::move(*report);
+                                     commit.erase("report");
+                                   }
+                                   stats.last_scan["commit"] = std::move(commit);
+                                 }
+                                 return Status::Ok();
+                               }));
+      }
+      if (!s.ok()) return s;
+      auto after = CurrentGen(c);
+      if (!after.ok()) return after.status();
+      if (*after != *gen) {
+        if (attempt < 3) continue;  // a scan committed meanwhile: count the new graph
+        return Status::Aborted("the graph of tenant " + sh_->tenant +
+                               " kept changing while it was counted; run the command again");
+      }
+      for (const auto& [k, v] : stats.by_label) stats.nodes += v;
+      for (const auto& [k, v] : stats.by_type) stats.resources += v;
+      for (const auto& [k, v] : stats.edges_by_type) stats.edges += v;
+      auto count = [&](std::string_view l) {
+        auto it = stats.by_label.find(std::string(l));
+        return it == stats.by_label.end() ? 0 : it->second;
+      };
+      stats.users = count(label::kUser);
+      stats.groups = count(label::kGroup);
+      stats.service_principals = count(label::kServicePrincipal);
+      return stats;
+    }
+  }
+
+  Result<std::optional<Node>> GetNode(std::string_view key) override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    std::optional<Node> out;
+    Status s = c.Check(c->RunEach(
+        std::string("MATCH (t:AtgTenant {tenant: $tenant}) WHERE t.current IS NOT NULL "
+                    "MATCH (n:AtgNode {tenant: $tenant, gen: t.current, key: $key}) RETURN ") +
+            kNodeReturn,
+        Params({{"tenant", Str(sh_->tenant)}, {"key", Str(key)}}), [&](std::vector<Value>&& r) {
+          out = ReadNode(r);
+          return Status::Ok();
+        }));
+    if (!s.ok()) return s;
+    return out;
+  }
+
+  Status ForEachNode(const NodeFilter& filter, const NodeVisitor& visit) override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    auto gen = CurrentGen(c);
+    if (!gen.ok()) return gen.status();
+    if (*gen == 0) return Status::Ok();
+    std::string q = "MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= ''";
+    std::vector<MapEntry> params = {{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(*gen)}};
+    auto in = [&](std::string_view prop, const std::vector<std::string>& values, bool lower) {
+      if (values.empty()) return;
+      q += fmt::format(" AND n.{0} IN ${0}", prop);
+      params.push_back({std::string(prop), StrList(values, lower)});
+    };
+    in("label", filter.labels, false);
+    in("type", filter.types, true);
+    in("subscription_id", filter.subscriptions, true);
+    in("resource_group", filter.resource_groups, true);
+    q += std::string(" RETURN ") + kNodeReturn + " ORDER BY n.key";
+    Status visitor_status;
+    Status s = c.Check(c->RunEach(q, Params(std::move(params)), [&](std::vector<Value>&& r) {
+      visitor_status = visit(ReadNode(r));
+      return visitor_status;
+    }));
+    if (!s.ok()) return s;
+    return StillCurrent(c, *gen);
+  }
+
+  Status ForEachEdge(const EdgeFilter& filter, const EdgeVisitor& visit) override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    auto gen = CurrentGen(c);
+    if (!gen.ok()) return gen.status();
+    if (*gen == 0) return Status::Ok();
+    std::vector<MapEntry> params = {{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(*gen)}};
+    std::string q;
+    if (filter.from) {
+      q = "MATCH (a:AtgNode {tenant: $tenant, gen: $gen, key: $from})-[r]->(b)";
+      params.push_back({"from", Str(*filter.from)});
+    } else if (filter.to) {
+      q = "MATCH (b:AtgNode {tenant: $tenant, gen: $gen, key: $to})<-[r]-(a)";
+    } else {
+      q = "MATCH (a:AtgNode {tenant: $tenant, gen: $gen})-[r]->(b) WHERE a.key >= ''";
+    }
+    q += q.find("WHERE") == std::string::npos ? " WHERE true" : "";
+    if (filter.to) {
+      q += " AND b.key = $to";
+      params.push_back({"to", Str(*filter.to)});
+    }
+    if (!filter.types.empty()) {
+      q += " AND type(r) IN $types";
+      params.push_back({"types", StrList(filter.types, false)});
+    }
+    q += " RETURN a.key, type(r), b.key, r.properties ORDER BY a.key, type(r), b.key";
+    Status s = c.Check(c->RunEach(q, Params(std::move(params)), [&](std::vector<Value>&& r) {
+      return visit(Edge{Text(At(r, 0)), Text(At(r, 2)), Text(At(r, 1)), Text(At(r, 3))});
+    }));
+    if (!s.ok()) return s;
+    return StillCurrent(c, *gen);
+  }
+
+ private:
+  Result<int64_t> CurrentGen(ConnectionPool::Lease& c) {
+    auto r = c->Run("MATCH (s:AtgTenant {tenant: $tenant}) RETURN s.current",
+                    Params({{"tenant", Str(sh_->tenant)}}));
+    if (!r.ok()) return c.Check(r.status());
+    if (r->records.empty() || r->records[0].empty()) return 0;
+    return r->records[0][0].as_int();
+  }
+
+  Status StillCurrent(ConnectionPool::Lease& c, int64_t gen) {
+    auto now = CurrentGen(c);
+    if (!now.ok()) return now.status();
+    if (*now != gen) {
+      return Status::Aborted("a scan of tenant " + sh_->tenant +
+                             " committed while the graph was being read, so what was read may "
+                             "mix two scans; run the command again");
+    }
+    return Status::Ok();
+  }
+
+  std::shared_ptr<Shared> sh_;
+};
+
+Status EnsureSchema(BoltConnection& c) {
+  static const char* kStatements[] = {
+      "CREATE CONSTRAINT atg_node_identity IF NOT EXISTS FOR (n:AtgNode) "
+      "REQUIRE (n.tenant, n.gen, n.key) IS UNIQUE",
+      "CREATE CONSTRAINT atg_tenant_identity IF NOT EXISTS FOR (t:AtgTenant) "
+      "REQUIRE t.tenant IS UNIQUE",
+      "CREATE INDEX atg_scan_by_generation IF NOT EXISTS FOR (s:AtgScan) ON (s.tenant, s.gen)",
+  };
+  for (const char* q : kStatements) {
+    auto r = c.Run(q);
+    if (!r.ok()) {
+      r = c.Run(q);  // another process may have created it at the same moment
+      if (!r.ok()) return r.status().WithContext("creating the graph's constraints and indexes");
+    }
+  }
+  if (auto r = c.Run("CALL db.awaitIndexes(300)"); !r.ok()) {
+    LogDebug("waiting for the graph's indexes to come online: {}", r.status().message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<GraphStore>> OpenNeo4jGraphStore(std::string_view tenant_id,
+                                                        const Neo4jGraphStoreOptions& options) {
+  ATG_RETURN_IF_ERROR(ValidateTenantId(tenant_id));
+  RegisterSecret(options.password);
+  auto address = ParseBoltUri(options.uri, options.default_port);
+  if (!address.ok()) return address.status();
+  BoltConnectOptions connect;
+  connect.host = address->host;
+  connect.port = address->port;
+  connect.user = options.user;
+  connect.password = options.password;
+  connect.timeout = options.connect_timeout;
+  connect.query_timeout = options.query_timeout;
+  auto shared = std::make_shared<Shared>(ToLower(tenant_id), options, connect);
+  auto c = shared->pool.Connect();
+  if (!c.ok()) return c.status();
+  ATG_RETURN_IF_ERROR(EnsureSchema(**c));
+  if (options.create_if_missing) {
+    auto r = (*c)->Run(
+        "MERGE (s:AtgTenant {tenant: $tenant}) ON CREATE SET s.next_gen = 1, "
+        "s.gens = []",
+        Params({{"tenant", Str(shared->tenant)}}));
+    if (!r.ok()) return r.status();
+  } else {
+    auto r = (*c)->Run("MATCH (s:AtgTenant {tenant: $tenant}) RETURN count(s)",
+                       Params({{"tenant", Str(shared->tenant)}}));
+    if (!r.ok()) return r.status();
+    if (r->records.empty() || r->records[0].empty() || r->records[0][0].as_int() == 0) {
+      return Status::NotFound("no graph for tenant " + shared->tenant + " in Neo4j at " +
+                              shared->pool.where() + " yet; run `atg scan --tenant-id " +
+                              shared->tenant + "` first");
+    }
+  }
+  shared->pool.Put(std::move(c.value()));
+  return std::unique_ptr<GraphStore>(new Neo4jGraphStore(std::move(shared)));
+}
+
+}  // namespace atg::graph

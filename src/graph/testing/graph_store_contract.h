@@ -1,0 +1,706 @@
+// The GraphStore contract (graph_store.h) as a test suite that every backend must pass with the
+// same observable results: a test binary includes this header once and instantiates
+// GraphStoreContractTest with its backends, e.g.
+//   INSTANTIATE_TEST_SUITE_P(Sqlite, GraphStoreContractTest,
+//                            ::testing::Values(GraphStoreBackendParam{"Sqlite", MakeSqlite}),
+//                            GraphStoreBackendName);
+// The SQLite backend runs in the unit tests; the Neo4j backend needs the real service and runs
+// in the integration tests. Header-only and used only by test files.
+#ifndef ATG_GRAPH_TESTING_GRAPH_STORE_CONTRACT_H_
+#define ATG_GRAPH_TESTING_GRAPH_STORE_CONTRACT_H_
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/strings.h"
+#include "graph/graph_store.h"
+#include "graph/rules/rules.h"
+#include "graph/testing/fixtures.h"
+
+namespace atg::graph::testing {
+
+struct BackendOptions {
+  size_t max_queued_bytes = 0;  // 0: the backend's default
+  // A second BeginScan of a tenant gives up fast, and a killed scan's lock frees fast.
+  bool quick_locks = false;
+};
+
+// One backend under test; it owns whatever the stores need (a directory, a server address).
+class GraphStoreBackend {
+ public:
+  virtual ~GraphStoreBackend() = default;
+  // Opens (creating) the store of `tenant`. Also called in a forked child.
+  virtual Result<std::unique_ptr<GraphStore>> Open(const std::string& tenant,
+                                                   const BackendOptions& options) = 0;
+};
+
+// Makes the backend for one test; a non-empty `skip` skips the test, a non-OK status fails it.
+struct MadeBackend {
+  std::unique_ptr<GraphStoreBackend> backend;
+  std::string skip;
+};
+struct GraphStoreBackendParam {
+  std::string name;
+  std::function<Result<MadeBackend>()> make;
+};
+
+inline void PrintTo(const GraphStoreBackendParam& p, std::ostream* os) { *os << p.name; }
+
+inline std::string GraphStoreBackendName(
+    const ::testing::TestParamInfo<GraphStoreBackendParam>& info) {
+  return info.param.name;
+}
+
+class GraphStoreContractTest : public ::testing::TestWithParam<GraphStoreBackendParam> {
+ protected:
+  static constexpr char kRec[] = "sdk-recordings/azure-libraries-for-net/";
+  const std::string kSub = "/subscriptions/00000000-0000-0000-0000-000000000001";
+
+  void SetUp() override {
+    auto made = GetParam().make();
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    if (!made->skip.empty()) GTEST_SKIP() << made->skip;
+    backend_ = std::move(made->backend);
+    // Tenants unique to this test, so that backends whose stores outlive a test (a server)
+    // start empty.
+    std::random_device rd;
+    prefix_ = "t" + std::to_string(rd() % 100000000) + "-";
+    tenant_ = prefix_ + "main";
+  }
+
+  // A tenant id unique to this test.
+  std::string T(const std::string& name) const { return prefix_ + name; }
+
+  std::unique_ptr<GraphStore> Open(const std::string& tenant = "", BackendOptions options = {}) {
+    auto store = backend_->Open(tenant.empty() ? tenant_ : tenant, options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store.value()) : nullptr;
+  }
+
+  ScanScope FullScope() const { return ScanScope{tenant_, {}, {}, {}, true, true}; }
+
+  // A resource node in resource group `rg` of the test subscription.
+  Node Resource(const std::string& rg, const std::string& name,
+                const std::string& type = "Microsoft.Storage/storageAccounts") const {
+    json::object body;
+    body["id"] = kSub + "/resourceGroups/" + rg + "/providers/" + type + "/" + name;
+    body["name"] = name;
+    body["type"] = type;
+    body["location"] = "westeurope";
+    auto n = NodeFromArmResource(body);
+    EXPECT_TRUE(n.ok());
+    return n.value();
+  }
+
+  // Writes one scan of the given fragments and commits it.
+  static CommitSummary Scan(GraphStore& store, const ScanScope& scope,
+                            std::vector<GraphFragment> fragments) {
+    auto session = store.BeginScan(scope);
+    EXPECT_TRUE(session.ok()) << session.status().ToString();
+    if (!session.ok()) return {};
+    for (auto& f : fragments) EXPECT_TRUE((*session)->Add(std::move(f)).ok());
+    auto summary = (*session)->Commit();
+    EXPECT_TRUE(summary.ok()) << summary.status().ToString();
+    return summary.ok() ? *summary : CommitSummary{};
+  }
+
+  static GraphFragment Nodes(std::vector<Node> nodes, std::vector<Edge> edges = {}) {
+    return GraphFragment{std::move(nodes), std::move(edges)};
+  }
+
+  static std::vector<std::string> Keys(GraphStore& store, const NodeFilter& filter = {}) {
+    std::vector<std::string> keys;
+    Status s = store.ForEachNode(filter, [&](Node&& n) {
+      keys.push_back(n.key);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return keys;
+  }
+
+  static std::vector<Edge> Edges(GraphStore& store, const EdgeFilter& filter = {}) {
+    std::vector<Edge> edges;
+    Status s = store.ForEachEdge(filter, [&](Edge&& e) {
+      edges.push_back(std::move(e));
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return edges;
+  }
+
+  static bool Has(GraphStore& store, const std::string& key) {
+    auto n = store.GetNode(key);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() && n->has_value();
+  }
+
+  std::unique_ptr<GraphStoreBackend> backend_;
+  std::string prefix_;
+  std::string tenant_;
+};
+
+TEST_P(GraphStoreContractTest, FullBodiesRoundTripUntruncated) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_FALSE(*store->HasGraph());
+  json::object vm = LoadBody(std::string(kRec) + "Microsoft_Compute_virtualMachines__get.json");
+  json::object big = LoadBody(std::string(kRec) + "Microsoft_Network_networkInterfaces__get.json");
+  big["properties"].as_object()["blob"] = std::string(3 << 20, 'x');  // 3 MB property
+  auto f1 = BuildArmFragment(vm, RuleContext{tenant_, {}});
+  auto f2 = BuildArmFragment(big, RuleContext{tenant_, {}});
+  ASSERT_TRUE(f1.ok() && f2.ok());
+  Scan(*store, FullScope(), {*f1, *f2});
+  for (const json::object* body : {&vm, &big}) {
+    auto node = store->GetNode(ToLower(*FindString(body, "id")));
+    ASSERT_TRUE(node.ok());
+    ASSERT_TRUE(node->has_value());
+    auto props = (*node)->Properties();
+    ASSERT_TRUE(props.ok());
+    EXPECT_EQ(*props, json::value(*body));
+    EXPECT_EQ((*node)->original_id, *FindString(body, "id"));
+    EXPECT_EQ((*node)->label, "Resource");
+  }
+  EXPECT_TRUE(*store->HasGraph());
+  auto missing = store->GetNode("/subscriptions/nope");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_P(GraphStoreContractTest, StatsCountExactly) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  std::vector<GraphFragment> fragments;
+  for (const char* f : {"Microsoft_Compute_virtualMachines__get.json",
+                        "Microsoft_Network_networkInterfaces__get.json",
+                        "Microsoft_ManagedIdentity_userAssignedIdentities__get.json",
+                        "Microsoft_ContainerService_managedClusters__get.json"}) {
+    auto frag = BuildArmFragment(LoadBody(std::string(kRec) + f), RuleContext{tenant_, {}});
+    ASSERT_TRUE(frag.ok());
+    fragments.push_back(std::move(frag.value()));
+  }
+  json::object user_body = LoadBody("msgraph-docs/v1.0/user-get__example1.json");
+  auto user = BuildDirectoryFragment(DirectoryKind::kUser, user_body, {});
+  auto sp =
+      BuildDirectoryFragment(DirectoryKind::kServicePrincipal,
+                             LoadBody("msgraph-docs/v1.0/serviceprincipal-get__example1.json"), {});
+  ASSERT_TRUE(user.ok() && sp.ok());
+  json::object group = LoadBody("msgraph-docs/v1.0/group-get__example1.json");
+  group["members"] = json::array{json::value(*FindString(&user_body, "id"))};  // plain ids
+  auto grp = BuildDirectoryFragment(DirectoryKind::kGroup, group, {});
+  ASSERT_TRUE(grp.ok());
+  fragments.push_back(*user);
+  fragments.push_back(*sp);
+  fragments.push_back(*grp);
+  Scan(*store, FullScope(), fragments);
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->tenant_id, tenant_);
+  EXPECT_EQ(stats->resources, 4);
+  EXPECT_EQ(stats->by_type.at("microsoft.compute/virtualmachines"), 1);
+  EXPECT_EQ(stats->by_type.at("microsoft.managedidentity/userassignedidentities"), 1);
+  EXPECT_EQ(stats->by_label.at("ManagedIdentity"), 1);
+  EXPECT_EQ(stats->by_label.at("Tenant"), 1);
+  EXPECT_EQ(stats->by_label.at("Tag"), 2);
+  EXPECT_EQ(stats->users, 1);
+  EXPECT_EQ(stats->groups, 1);
+  EXPECT_EQ(stats->service_principals, 1);
+  // The member placeholder resolved to the user: one MEMBER_OF edge.
+  EXPECT_EQ(stats->edges_by_type.at("MEMBER_OF"), 1);
+  EXPECT_EQ(stats->edges_by_type.at("TAGGED_WITH"), 2);
+  // Containment edges whose parents (resource groups) were not scanned are dropped.
+  EXPECT_EQ(stats->edges_by_type.count("CONTAINS"), 0u);
+  int64_t edges = 0;
+  for (const auto& e : Edges(*store)) {
+    ++edges;
+    EXPECT_TRUE(Has(*store, e.from)) << e.from;
+    EXPECT_TRUE(Has(*store, e.to)) << e.to;
+  }
+  EXPECT_EQ(stats->edges, edges);
+  int64_t nodes = 0;
+  for (const auto& [l, n] : stats->by_label) nodes += n;
+  EXPECT_EQ(stats->nodes, nodes);
+  EXPECT_EQ(static_cast<int64_t>(Keys(*store).size()), nodes);
+  json::object j = stats->ToJson();
+  for (const char* k :
+       {"tenant_id", "resources", "by_type", "users", "groups", "service_principals", "edges",
+        "edges_by_type", "failed_scopes", "duration_seconds", "requests", "throttled",
+        "throttle_wait_seconds", "floor_seconds", "last_scan_at"}) {
+    EXPECT_TRUE(j.contains(k)) << k;
+  }
+}
+
+TEST_P(GraphStoreContractTest, EmptyStoreHasNoGraph) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_FALSE(*store->HasGraph());
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_EQ(stats->nodes, 0);
+  EXPECT_EQ(stats->edges, 0);
+  EXPECT_TRUE(stats->last_scan.empty());
+  EXPECT_TRUE(Keys(*store).empty());
+  EXPECT_TRUE(Edges(*store).empty());
+  EXPECT_FALSE(Has(*store, TenantKey(tenant_)));
+}
+
+TEST_P(GraphStoreContractTest, ScanReportComesBackInStats) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto session = store->BeginScan(FullScope());
+  ASSERT_TRUE(session.ok());
+  json::object report;
+  report["duration_seconds"] = 12.5;
+  report["failed_scopes"] = json::array{
+      json::object{{"scope", "/subscriptions/x"}, {"reason", "403 AuthorizationFailed"}}};
+  (*session)->SetReport(report);
+  ASSERT_TRUE((*session)->UpsertNodes({Resource("rg", "a")}).ok());
+  ASSERT_TRUE((*session)->Commit().ok());
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  json::object j = stats->ToJson();
+  EXPECT_EQ(j.at("duration_seconds").as_double(), 12.5);
+  EXPECT_EQ(j.at("failed_scopes").as_array().size(), 1u);
+  EXPECT_EQ(j.at("throttled").as_int64(), 0);
+  EXPECT_EQ(stats->last_scan.at("commit").at("nodes_written").as_int64(), 2);  // + tenant
+  EXPECT_TRUE(stats->last_scan.at("scope").at("directory").as_bool());
+  EXPECT_FALSE(std::string(stats->last_scan.at("finished_at").as_string()).empty());
+}
+
+TEST_P(GraphStoreContractTest, RescanReplacesOnlyWithinScope) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  Node a1 = Resource("rg-a", "a1"), a2 = Resource("rg-a", "a2"), b1 = Resource("rg-b", "b1");
+  Scan(*store, FullScope(),
+       {Nodes({a1, a2, b1}, {MakeEdge(a1.key, b1.key, edge::kReferences),
+                             MakeEdge(b1.key, a2.key, edge::kReferences),
+                             MakeEdge(b1.key, a1.key, edge::kReferences)})});
+  ASSERT_EQ(Edges(*store).size(), 3u);
+
+  ScanScope scope = FullScope();
+  scope.resource_groups = {"RG-A"};
+  scope.directory = false;
+  CommitSummary s = Scan(*store, scope, {Nodes({a1})});
+  EXPECT_TRUE(Has(*store, a1.key));
+  EXPECT_FALSE(Has(*store, a2.key));  // gone from Azure
+  EXPECT_TRUE(Has(*store, b1.key));   // outside the scope
+  EXPECT_EQ(s.nodes_removed, 1);
+  // a1 -> b1 was not written again; b1 -> a2 lost its target.
+  EXPECT_EQ(s.edges_removed, 2);
+  EXPECT_EQ(s.nodes_written, 2);  // a1 + the tenant
+  EXPECT_EQ(s.dangling_edges_dropped, 0);
+  auto edges = Edges(*store);
+  // b1 -> a1 is outside the scope.
+  ASSERT_EQ(edges.size(), 1u);
+  EXPECT_EQ(edges[0].from, b1.key);
+  EXPECT_EQ(edges[0].to, a1.key);
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->resources, 2);
+  EXPECT_EQ(stats->last_scan.at("scope").at("resource_groups").as_array().size(), 1u);
+}
+
+TEST_P(GraphStoreContractTest, RescanSettlesCarriedEdgesAndKeepsRewrittenOnes) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  json::object lb;
+  lb["id"] = kSub + "/resourceGroups/rg-a/providers/Microsoft.Network/loadBalancers/lb";
+  lb["type"] = "Microsoft.Network/loadBalancers";
+  auto lb_node = NodeFromArmResource(lb);
+  ASSERT_TRUE(lb_node.ok());
+  json::object pool_body;
+  pool_body["id"] = lb_node->original_id + "/backendAddressPools/pool1";
+  pool_body["type"] = "Microsoft.Network/loadBalancers/backendAddressPools";
+  auto pool = NodeFromArmResource(pool_body);
+  ASSERT_TRUE(pool.ok());
+  Node a1 = Resource("rg-a", "a1"), b1 = Resource("rg-b", "b1"), b2 = Resource("rg-b", "b2");
+  Edge b1_pool = MakeEdge(b1.key, pool->key, edge::kReferences);
+  b1_pool.properties = R"({"path":"properties.pool"})";
+  Scan(
+      *store, FullScope(),
+      {Nodes({*lb_node, *pool, a1, b1, b2, RegionNode("westeurope")},
+             {b1_pool, MakeEdge(b2.key, a1.key, edge::kUses), MakeEdge(a1.key, b2.key, edge::kUses),
+              MakeEdge(a1.key, RegionKey("westeurope"), edge::kLocatedIn),
+              MakeEdge(b1.key, RegionKey("westeurope"), edge::kLocatedIn)})});
+  ASSERT_EQ(Edges(*store).size(), 5u);
+
+  // Re-scan rg-a: the pool is gone (its load balancer stays), a1 is written again with its
+  // edge to b2 but not its region edge.
+  ScanScope scope = FullScope();
+  scope.resource_groups = {"rg-a"};
+  scope.directory = false;
+  CommitSummary s =
+      Scan(*store, scope, {Nodes({*lb_node, a1}, {MakeEdge(a1.key, b2.key, edge::kUses)})});
+  EXPECT_EQ(s.nodes_removed, 1);     // the pool
+  EXPECT_EQ(s.edges_removed, 1);     // a1 -> region, not written again
+  EXPECT_EQ(s.edges_retargeted, 1);  // b1 -> pool now points at the load balancer
+  EXPECT_EQ(s.dangling_edges_dropped, 0);
+  EXPECT_FALSE(Has(*store, pool->key));
+  auto from_b1 = Edges(*store, EdgeFilter{{std::string(edge::kReferences)}, b1.key, std::nullopt});
+  ASSERT_EQ(from_b1.size(), 1u);
+  EXPECT_EQ(from_b1[0].to, lb_node->key);
+  auto props = ParseJson(from_b1[0].properties);
+  ASSERT_TRUE(props.ok()) << from_b1[0].properties;
+  EXPECT_EQ(props->at("via").as_string(), pool->key);
+  EXPECT_EQ(props->at("path").as_string(), "properties.pool");
+  // Outside the scope, kept; written again, kept; the region is still referenced by b1.
+  EXPECT_EQ(Edges(*store, EdgeFilter{{}, b2.key, a1.key}).size(), 1u);
+  EXPECT_EQ(Edges(*store, EdgeFilter{{}, a1.key, b2.key}).size(), 1u);
+  EXPECT_EQ(Edges(*store, EdgeFilter{{}, std::nullopt, RegionKey("westeurope")}).size(), 1u);
+  EXPECT_TRUE(Has(*store, RegionKey("westeurope")));
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->edges, 4);
+  EXPECT_EQ(stats->last_scan.at("commit").at("edges_retargeted").as_int64(), 1);
+}
+
+TEST_P(GraphStoreContractTest, TypeAndDirectoryScopes) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  Node vm = Resource("rg", "vm", "Microsoft.Compute/virtualMachines");
+  Node sa = Resource("rg", "sa");
+  auto user = NodeFromDirectoryObject(DirectoryKind::kUser,
+                                      LoadBody("msgraph-docs/v1.0/user-get__example1.json"));
+  ASSERT_TRUE(user.ok());
+  Scan(*store, FullScope(), {Nodes({vm, sa, *user})});
+  ScanScope types = FullScope();
+  types.types = {"microsoft.compute/virtualMachines"};
+  types.directory = false;
+  Scan(*store, types, {});
+  EXPECT_FALSE(Has(*store, vm.key));
+  EXPECT_TRUE(Has(*store, sa.key));
+  EXPECT_TRUE(Has(*store, user->key));
+  ScanScope directory_only = FullScope();
+  directory_only.arm = false;
+  Scan(*store, directory_only, {});
+  EXPECT_FALSE(Has(*store, user->key));
+  EXPECT_TRUE(Has(*store, sa.key));
+  EXPECT_TRUE(Has(*store, TenantKey(tenant_)));
+  // A filtered scan keeps the node's whole body and label.
+  auto kept = store->GetNode(sa.key);
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_EQ(**kept, sa);
+}
+
+TEST_P(GraphStoreContractTest, EdgesAreSettledAtCommit) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  json::object lb;
+  lb["id"] = kSub + "/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb";
+  lb["type"] = "Microsoft.Network/loadBalancers";
+  auto lb_node = NodeFromArmResource(lb);
+  Node nic = Resource("rg", "nic", "Microsoft.Network/networkInterfaces");
+  auto user = NodeFromDirectoryObject(DirectoryKind::kUser,
+                                      LoadBody("msgraph-docs/v1.0/user-get__example1.json"));
+  json::object rd;
+  rd["id"] = kSub + "/providers/Microsoft.Authorization/roleDefinitions/abc";
+  auto rd_node = NodeFromArmResource(rd);
+  ASSERT_TRUE(lb_node.ok() && user.ok() && rd_node.ok());
+  const std::string pool = lb_node->key + "/backendaddresspools/pool1";
+  // Edges first, nodes last: endpoints are settled at Commit whatever the order.
+  CommitSummary s =
+      Scan(*store, FullScope(),
+           {Nodes({}, {MakeEdge(nic.key, pool, edge::kReferences),
+                       MakeEdge(nic.key, kSub + "/resourcegroups/rg/providers/x.y/z/missing",
+                                edge::kReferences),
+                       MakeEdge(nic.key, DirectoryObjectKey(user->original_id), edge::kAssignedTo),
+                       MakeEdge(nic.key, "/providers/microsoft.authorization/roledefinitions/abc",
+                                edge::kHasRole)}),
+            Nodes({*lb_node, nic, *user, *rd_node})});
+  EXPECT_EQ(s.edges_retargeted, 3);
+  EXPECT_EQ(s.dangling_edges_dropped, 1);
+  EXPECT_EQ(s.edges_written, 4);
+  auto edges = Edges(*store, EdgeFilter{{}, nic.key, std::nullopt});
+  ASSERT_EQ(edges.size(), 3u);
+  std::map<std::string, Edge> by_type;
+  for (auto& e : edges) by_type[e.type] = e;
+  EXPECT_EQ(by_type["REFERENCES"].to, lb_node->key);
+  auto via = ParseJson(by_type["REFERENCES"].properties);
+  ASSERT_TRUE(via.ok());
+  EXPECT_EQ(via->at("via").as_string(), pool);
+  EXPECT_EQ(by_type["ASSIGNED_TO"].to, user->key);
+  EXPECT_EQ(by_type["ASSIGNED_TO"].properties, "");
+  EXPECT_EQ(by_type["HAS_ROLE"].to, rd_node->key);
+  // Edges come ordered by from, type, to.
+  EXPECT_EQ(edges[0].type, "ASSIGNED_TO");
+  EXPECT_EQ(edges[1].type, "HAS_ROLE");
+  EXPECT_EQ(edges[2].type, "REFERENCES");
+  // No node was made up for an endpoint.
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->nodes, 5);
+  EXPECT_EQ(
+      Edges(*store, EdgeFilter{{std::string(edge::kHasRole)}, std::nullopt, std::nullopt}).size(),
+      1u);
+  EXPECT_EQ(Edges(*store, EdgeFilter{{}, std::nullopt, user->key}).size(), 1u);
+}
+
+TEST_P(GraphStoreContractTest, UnreferencedTagsAndRegionsAreRemoved) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  json::object body =
+      LoadBody(std::string(kRec) + "Microsoft_ContainerService_managedClusters__get.json");
+  auto f = BuildArmFragment(body, RuleContext{tenant_, {}});
+  ASSERT_TRUE(f.ok());
+  Scan(*store, FullScope(), {*f});
+  EXPECT_TRUE(Has(*store, "/tags/tag2=value2"));
+  const int64_t before = store->Stats()->nodes;
+  CommitSummary s = Scan(*store, FullScope(), {});
+  EXPECT_FALSE(Has(*store, "/tags/tag2=value2"));
+  EXPECT_EQ(Keys(*store, NodeFilter{{"Region"}, {}, {}, {}}).size(), 0u);
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->nodes, 1);              // the tenant
+  EXPECT_EQ(s.nodes_removed, before - 1);  // the cluster, its tags and its region
+}
+
+TEST_P(GraphStoreContractTest, TenantsAreIsolated) {
+  auto a = Open(T("a"));
+  auto b = Open(T("b"));
+  ASSERT_TRUE(a && b);
+  Node n = Resource("rg", "only-in-a");
+  Node shared = Resource("rg", "in-both");
+  Scan(*a, ScanScope{T("a"), {}, {}, {}, true, true}, {Nodes({n, shared})});
+  Node shared_b = shared;
+  shared_b.properties = R"({"seen":"by b"})";
+  Scan(*b, ScanScope{T("b"), {}, {}, {}, true, true}, {Nodes({shared_b})});
+  EXPECT_TRUE(Has(*a, n.key));
+  EXPECT_FALSE(Has(*b, n.key));
+  EXPECT_EQ((*a->GetNode(shared.key))->properties, shared.properties);
+  EXPECT_EQ((*b->GetNode(shared.key))->properties, shared_b.properties);
+  EXPECT_EQ(Keys(*a).size(), 3u);
+  EXPECT_EQ(Keys(*b).size(), 2u);
+  EXPECT_EQ(a->Stats()->resources, 2);
+  EXPECT_EQ(b->Stats()->resources, 1);
+  // A full re-scan of b removes nothing of a.
+  Scan(*b, ScanScope{T("b"), {}, {}, {}, true, true}, {});
+  EXPECT_TRUE(Has(*a, shared.key));
+  EXPECT_EQ(a->tenant_id(), ToLower(T("a")));
+  // A store refuses a scope of another tenant.
+  EXPECT_FALSE(b->BeginScan(ScanScope{T("a"), {}, {}, {}, true, true}).ok());
+}
+
+TEST_P(GraphStoreContractTest, AbortAndReadersKeepThePreviousScan) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  Node old1 = Resource("rg", "old1");
+  Scan(*store, FullScope(), {Nodes({old1})});
+  {
+    auto session = store->BeginScan(FullScope());
+    ASSERT_TRUE(session.ok());
+    ASSERT_TRUE((*session)->UpsertNodes({Resource("rg", "new1")}).ok());
+    ASSERT_TRUE(
+        (*session)->AddEdges({MakeEdge(old1.key, Resource("rg", "new1").key, "USES")}).ok());
+    // Not committed yet: readers still see the previous scan only.
+    EXPECT_TRUE(Has(*store, old1.key));
+    EXPECT_FALSE(Has(*store, Resource("rg", "new1").key));
+    EXPECT_EQ(store->Stats()->resources, 1);
+    // A second scan of the same tenant cannot start meanwhile.
+    BackendOptions quick;
+    quick.quick_locks = true;
+    auto other = Open(tenant_, quick);
+    ASSERT_NE(other, nullptr);
+    auto second = other->BeginScan(FullScope());
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  }  // destroyed without Commit: aborted
+  EXPECT_TRUE(Has(*store, old1.key));
+  EXPECT_FALSE(Has(*store, Resource("rg", "new1").key));
+  // After an explicit Abort, writes fail and Commit is refused.
+  auto session = store->BeginScan(FullScope());
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  (*session)->Abort();
+  EXPECT_FALSE((*session)->UpsertNodes({Resource("rg", "x")}).ok());
+  EXPECT_FALSE((*session)->Commit().ok());
+  EXPECT_EQ(Keys(*store), (std::vector<std::string>{old1.key, TenantKey(tenant_)}));
+  EXPECT_TRUE(Edges(*store).empty());
+  // And the tenant can be scanned again.
+  Scan(*store, FullScope(), {Nodes({old1})});
+  EXPECT_EQ(Keys(*store).size(), 2u);
+}
+
+TEST_P(GraphStoreContractTest, KilledScanLeavesThePreviousScanReadable) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  Node old1 = Resource("rg", "old1");
+  Scan(*store, FullScope(), {Nodes({old1})});
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // Child: a scan that writes a few MB, then is killed before Commit.
+    close(ready[0]);
+    BackendOptions quick;
+    quick.quick_locks = true;
+    auto child_store = backend_->Open(tenant_, quick);
+    if (!child_store.ok()) _exit(2);
+    auto session = (*child_store)->BeginScan(FullScope());
+    if (!session.ok()) _exit(3);
+    for (int batch = 0; batch < 10; ++batch) {
+      std::vector<Node> nodes;
+      for (int i = 0; i < 100; ++i) {
+        Node n = Resource("rg", "killed-" + std::to_string(batch) + "-" + std::to_string(i));
+        n.properties = "{\"pad\":\"" + std::string(4000, 'p') + "\"}";
+        nodes.push_back(std::move(n));
+      }
+      if (!(*session)->UpsertNodes(std::move(nodes)).ok()) _exit(4);
+    }
+    (void)(*session)->AddEdges({MakeEdge(old1.key, RegionKey("westeurope"), "LOCATED_IN")});
+    sleep(1);  // let the writer reach the database
+    char c = 'k';
+    (void)!write(ready[1], &c, 1);
+    pause();
+    _exit(0);
+  }
+  close(ready[1]);
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  close(ready[0]);
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  auto reopened = Open();
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_TRUE(Has(*reopened, old1.key));
+  EXPECT_FALSE(Has(*reopened, Resource("rg", "killed-0-0").key));
+  auto stats = reopened->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->resources, 1);
+  EXPECT_EQ(stats->edges, 0);
+  // The killed scan's lock goes away (at once, or when its lease runs out): a new scan works.
+  Result<std::unique_ptr<ScanSession>> session = Status::Unavailable("not tried");
+  for (int i = 0; i < 100; ++i) {
+    session = reopened->BeginScan(FullScope());
+    if (session.ok() || session.status().code() != StatusCode::kFailedPrecondition) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  Node new1 = Resource("rg", "new1");
+  ASSERT_TRUE((*session)->UpsertNodes({new1}).ok());
+  auto summary = (*session)->Commit();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_TRUE(Has(*reopened, new1.key));
+  EXPECT_FALSE(Has(*reopened, old1.key));
+  EXPECT_EQ(Keys(*reopened).size(), 2u);
+}
+
+TEST_P(GraphStoreContractTest, ConcurrentProducers) {
+  BackendOptions options;
+  options.max_queued_bytes = 256 << 10;  // force back-pressure
+  auto store = Open(tenant_, options);
+  ASSERT_NE(store, nullptr);
+  auto session = store->BeginScan(FullScope());
+  ASSERT_TRUE(session.ok());
+  constexpr int kThreads = 4, kBatches = 25, kPerBatch = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int b = 0; b < kBatches; ++b) {
+        std::vector<Node> nodes;
+        std::vector<Edge> edges;
+        for (int i = 0; i < kPerBatch; ++i) {
+          Node n = Resource("rg" + std::to_string(t), "r" + std::to_string(b * kPerBatch + i));
+          edges.push_back(MakeEdge(n.key, RegionKey("westeurope"), edge::kLocatedIn));
+          nodes.push_back(std::move(n));
+        }
+        nodes.push_back(RegionNode("westeurope"));
+        if (!(*session)->AddEdges(std::move(edges)).ok()) ++failures;
+        if (!(*session)->UpsertNodes(std::move(nodes)).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  auto summary = (*session)->Commit();
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->resources, kThreads * kBatches * kPerBatch);
+  EXPECT_EQ(stats->edges_by_type.at("LOCATED_IN"), kThreads * kBatches * kPerBatch);
+  EXPECT_EQ(stats->by_label.at("Region"), 1);
+  EXPECT_EQ(summary->dangling_edges_dropped, 0);
+  EXPECT_EQ(summary->nodes_written, kThreads * kBatches * kPerBatch + 2);  // + tenant, region
+}
+
+TEST_P(GraphStoreContractTest, ForEachNodeFilters) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  Scan(*store, FullScope(),
+       {Nodes({Resource("rg1", "a"), Resource("rg2", "b"),
+               Resource("rg1", "vm", "Microsoft.Compute/virtualMachines")})});
+  EXPECT_EQ(Keys(*store, NodeFilter{{}, {}, {}, {"RG1"}}).size(), 2u);
+  EXPECT_EQ(Keys(*store, NodeFilter{{}, {"Microsoft.Compute/virtualMachines"}, {}, {}}).size(), 1u);
+  EXPECT_EQ(Keys(*store, NodeFilter{{"Resource"}, {}, {}, {}}).size(), 3u);
+  EXPECT_EQ(Keys(*store, NodeFilter{{"Resource", "Tenant"}, {}, {}, {}}).size(), 4u);
+  EXPECT_EQ(Keys(*store, NodeFilter{{}, {}, {"00000000-0000-0000-0000-000000000001"}, {}}).size(),
+            3u);
+  auto keys = Keys(*store);
+  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+  // A visitor error stops the iteration and is returned.
+  int seen = 0;
+  Status s = store->ForEachNode({}, [&](Node&&) {
+    ++seen;
+    return Status::Cancelled("enough");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kCancelled);
+  EXPECT_EQ(seen, 1);
+  // A visitor may read the store while the iteration runs, and the store still works after a
+  // stopped iteration.
+  int found = 0;
+  ASSERT_TRUE(store
+                  ->ForEachNode({},
+                                [&](Node&& n) {
+                                  auto again = store->GetNode(n.key);
+                                  if (again.ok() && again->has_value()) ++found;
+                                  return Status::Ok();
+                                })
+                  .ok());
+  EXPECT_EQ(found, 4);
+}
+
+TEST_P(GraphStoreContractTest, ManyNodesStreamInOrder) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+  for (int i = 0; i < 3000; ++i) {
+    nodes.push_back(Resource("rg", "r" + std::to_string(i)));
+    if (i > 0) edges.push_back(MakeEdge(nodes[i].key, nodes[i - 1].key, edge::kUses));
+  }
+  Scan(*store, FullScope(), {Nodes(nodes, edges)});
+  auto keys = Keys(*store);
+  ASSERT_EQ(keys.size(), 3001u);
+  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+  auto all = Edges(*store);
+  ASSERT_EQ(all.size(), 2999u);
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end(), [](const Edge& a, const Edge& b) {
+    return std::tie(a.from, a.type, a.to) < std::tie(b.from, b.type, b.to);
+  }));
+  // A re-scan of half of them replaces the rest.
+  nodes.resize(1500);
+  edges.resize(1499);
+  CommitSummary s = Scan(*store, FullScope(), {Nodes(nodes, edges)});
+  EXPECT_EQ(s.nodes_removed, 1500);
+  EXPECT_EQ(s.edges_removed, 1500);
+  EXPECT_EQ(Keys(*store).size(), 1501u);
+  EXPECT_EQ(Edges(*store).size(), 1499u);
+}
+
+}  // namespace atg::graph::testing
+
+#endif  // ATG_GRAPH_TESTING_GRAPH_STORE_CONTRACT_H_
