@@ -57,6 +57,9 @@ struct Run {
   std::optional<json::object> pending_progress;
   uint64_t progress_seq = 0;  // bumped by every Publish, so the monitor re-plans its wake-up
   Clock::time_point last_publish{};
+  // What the store last got. A job that reports the same thing again (a scan stuck retrying,
+  // a progress ticker) would otherwise fill its event history with copies.
+  std::optional<json::object> last_published;
   std::mutex publish_mu;  // one progress write at a time, so they land in order
 
   void Stop(StopReason why) {
@@ -206,6 +209,8 @@ class JobRunner::Impl {
       progress = std::move(*run.pending_progress);
       run.pending_progress.reset();
       run.last_publish = Clock::now();
+      if (run.last_published == progress) return;
+      run.last_published = progress;
     }
     Status s = store_->PublishProgress(run.job.id, run.worker_id, progress);
     if (s.code() == StatusCode::kAborted) run.Stop(StopReason::kLeaseLost);

@@ -268,6 +268,34 @@ TEST_P(JobRunnerConformance, ProgressIsRateLimitedButTheLastUpdateLands) {
   EXPECT_EQ(last_percent, 100);
 }
 
+TEST_P(JobRunnerConformance, RepeatedIdenticalProgressIsRecordedOnce) {
+  JobRunner runner(store_.get(), FastOptions(1));
+  runner.Register("scan", [&](const Job&, JobContext& ctx) -> Result<JobOutcome> {
+    // Each publish is past the interval, so without the check every one would be an event.
+    for (int i = 0; i < 4; ++i) {
+      ctx.Publish(json::object{{"phase", "listing"}, {"percent", 10}});
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    }
+    ctx.Publish(json::object{{"phase", "listing"}, {"percent", 20}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    ctx.Publish(json::object{{"phase", "listing"}, {"percent", 10}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    return JobOutcome{};
+  });
+  std::string id = Submit();
+  ASSERT_TRUE(runner.Start().ok());
+  Job j = WaitTerminal(id);
+  EXPECT_EQ(j.state, JobState::kCompleted);
+  auto events = store_->EventsSince(id, 0, 1000);
+  ASSERT_TRUE(events.ok());
+  std::vector<int64_t> percents;
+  for (const auto& e : *events) {
+    if (e.type == "progress") percents.push_back(FindInt(&e.data, "percent").value_or(-1));
+  }
+  // A value that comes back after a different one is news again.
+  EXPECT_EQ(percents, (std::vector<int64_t>{10, 20, 10}));
+}
+
 TEST_P(JobRunnerConformance, HeartbeatsKeepALongJobFromBeingTakenOver) {
   JobRunnerOptions o = FastOptions(1);
   o.lease = std::chrono::milliseconds(400);
