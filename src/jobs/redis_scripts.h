@@ -150,6 +150,12 @@ if state == 'pending' then
   return 'cancelled'
 end
 if state == 'running' then
+  -- An expired lease means the worker is gone: nobody would see the request.
+  local now = now_ms()
+  if tonumber(redis.call('HGET', jkey(id), 'lease_until') or '0') < now then
+    cancel_now(id, now)
+    return 'cancelled'
+  end
   redis.call('HSET', jkey(id), 'cancel_requested', '1')
   return 'requested'
 end

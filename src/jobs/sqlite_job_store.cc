@@ -384,14 +384,16 @@ class SqliteJobStore final : public JobStore {
     std::lock_guard lock(mu_);
     return InTx([&]() -> Status {
       std::optional<JobState> state;
+      int64_t lease_until_ms = 0;
       {
-        auto q = Prep("SELECT state FROM jobs WHERE id = ?");
+        auto q = Prep("SELECT state, lease_until_ms FROM jobs WHERE id = ?");
         if (!q.ok()) return q.status();
         (*q)->Bind(1, id);
         auto row = (*q)->Step();
         if (!row.ok()) return row.status();
         if (!*row) return Status::NotFound("no job " + std::string(id));
         state = ParseJobState((*q)->Text(0));
+        lease_until_ms = (*q)->Int(1);
       }
       if (!state || IsTerminal(*state)) {
         return Status::FailedPrecondition("job " + std::string(id) + " is already " +
@@ -399,7 +401,10 @@ class SqliteJobStore final : public JobStore {
                                           "; only pending or running jobs can be cancelled");
       }
       int64_t now = NowMs();
-      if (*state == JobState::kPending) return CancelNow(id, now);
+      // A running job whose lease has run out has no worker left to see the request (its
+      // process died); waiting for another worker to claim it would leave it "running" for as
+      // long as no runner is alive.
+      if (*state == JobState::kPending || lease_until_ms < now) return CancelNow(id, now);
       auto q = Prep("UPDATE jobs SET cancel_requested = 1 WHERE id = ?");
       if (!q.ok()) return q.status();
       (*q)->Bind(1, id);

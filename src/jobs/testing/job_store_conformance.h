@@ -270,6 +270,22 @@ TEST_P(JobStoreConformance, CancelledJobWhoseLeaseExpiresIsNotRequeued) {
   EXPECT_EQ(MustGet(id).state, JobState::kCancelled);
 }
 
+TEST_P(JobStoreConformance, CancelOfAJobWhoseWorkerDiedIsImmediate) {
+  std::string id = Submit();
+  ASSERT_TRUE(Claim("w1", milliseconds(100)).has_value());
+  std::this_thread::sleep_for(milliseconds(200));  // w1's process is gone: no heartbeat
+  ASSERT_TRUE(store_->RequestCancel(id).ok());
+  Job job = MustGet(id);
+  EXPECT_EQ(job.state, JobState::kCancelled);
+  EXPECT_EQ(job.error_type, "cancelled");
+  EXPECT_FALSE(Claim("w2").has_value());
+  EXPECT_EQ(*store_->QueueDepth(), 0);
+  // Were w1 only slow, it learns that it lost the job and records nothing.
+  EXPECT_EQ(store_->Heartbeat(id, "w1", milliseconds(30000)).code(), StatusCode::kAborted);
+  EXPECT_EQ(Complete(id, "w1").code(), StatusCode::kAborted);
+  EXPECT_EQ(MustGet(id).state, JobState::kCancelled);
+}
+
 TEST_P(JobStoreConformance, ReleaseHandsTheJobBackToTheFront) {
   std::string a = Submit();
   std::string b = Submit();
