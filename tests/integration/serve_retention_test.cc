@@ -115,6 +115,9 @@ TEST(ServeRetentionTest, FinishedJobsArePurgedWithTheirArtifactsAndCounted) {
   const std::string running =
       JobId(Request(port, "POST", "/api/v1/scan", kKeyA, R"({"no_aad": true})"));
   ASSERT_TRUE(WaitFor([&] { return State(port, running) == "running"; }));
+  // Lists are newest first by creation time (then id): a later millisecond makes the order
+  // below certain.
+  std::this_thread::sleep_for(milliseconds(5));
   const std::string pending = JobId(Request(port, "POST", "/api/v1/scan", kKeyA, "{}"));
   EXPECT_EQ(State(port, pending), "pending");
   const std::string artifact = [&] {
