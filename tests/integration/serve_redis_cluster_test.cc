@@ -28,37 +28,6 @@ namespace {
 using testing::kKeyA;
 using testing::Request;
 
-struct Serve {
-  pid_t pid = -1;
-  uint16_t port = 0;
-};
-
-Serve StartServe(const std::filesystem::path& dir, const std::string& name,
-                 const std::map<std::string, std::string>& env) {
-  std::string assignments;
-  for (const auto& [k, v] : env) assignments += k + "='" + v + "' ";
-  const auto out = dir / (name + ".out");
-  std::string cmd = "env -i PATH=\"$PATH\" HOME=\"$HOME\" " + assignments + "'" +
-                    std::string(ATG_BINARY) + "' serve --host 127.0.0.1 --port 0 >'" +
-                    out.string() + "' 2>'" + (dir / (name + ".err")).string() + "' & echo $!";
-  Serve s;
-  FILE* f = popen(cmd.c_str(), "r");
-  char buf[64] = {0};
-  if (fgets(buf, sizeof buf, f) != nullptr) s.pid = std::atoi(buf);
-  pclose(f);
-  for (int i = 0; i < 500 && s.port == 0; ++i) {
-    std::string text = testing::ReadWholeFile(out);
-    size_t at = text.find("listening on ");
-    size_t nl = at == std::string::npos ? at : text.find('\n', at);
-    if (nl != std::string::npos) {
-      s.port = static_cast<uint16_t>(std::stoi(text.substr(text.rfind(':', nl) + 1)));
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-  return s;
-}
-
 TEST(ServeRedisClusterTest, TwoServersShareTheQueueAndSurviveAKill9) {
   ATG_REQUIRE_SERVICE_ENV(redis_url, "ATG_TEST_REDIS_URL");
   const auto dir =
@@ -91,9 +60,9 @@ TEST(ServeRedisClusterTest, TwoServersShareTheQueueAndSurviveAKill9) {
   env["ATG_RATE_LIMIT_PER_MINUTE"] = "0";
   // Each "host" has its own data directory (graph store, artifacts); the queue is shared.
   env["ATG_DATA_DIR"] = (dir / "a").string();
-  Serve a = StartServe(dir, "a", env);
+  testing::ServeProcess a = testing::StartServeProcess(dir, "a", env);
   env["ATG_DATA_DIR"] = (dir / "b").string();
-  Serve b = StartServe(dir, "b", env);
+  testing::ServeProcess b = testing::StartServeProcess(dir, "b", env);
   ASSERT_NE(a.port, 0) << testing::ReadWholeFile(dir / "a.err");
   ASSERT_NE(b.port, 0) << testing::ReadWholeFile(dir / "b.err");
 

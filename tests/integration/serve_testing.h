@@ -1,6 +1,6 @@
 // Helpers for the `atg serve` tests: a small blocking HTTP/1.1 client over a real loopback
-// socket (keep-alive, chunked bodies, incremental reads for Server-Sent Events) and key
-// constants.
+// socket (keep-alive, chunked bodies, incremental reads for Server-Sent Events), key constants,
+// and the built `atg serve` started as a background process.
 #ifndef ATG_TESTS_INTEGRATION_SERVE_TESTING_H_
 #define ATG_TESTS_INTEGRATION_SERVE_TESTING_H_
 
@@ -12,13 +12,19 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "common/json.h"
 #include "common/strings.h"
+#include "service_env.h"
 
 namespace atg::testing {
 
@@ -219,6 +225,42 @@ inline std::vector<SseFrame> ParseSse(std::string_view text) {
   }
   return out;
 }
+
+#ifdef ATG_BINARY
+// The built `atg serve` running in the background with only `env` (plus PATH and HOME), its
+// stdout and stderr in dir/<name>.out and dir/<name>.err. port is 0 when it did not start
+// listening within 10 s. The caller ends it (kill + waitpid).
+struct ServeProcess {
+  pid_t pid = -1;
+  uint16_t port = 0;
+};
+
+inline ServeProcess StartServeProcess(const std::filesystem::path& dir, const std::string& name,
+                                      const std::map<std::string, std::string>& env) {
+  std::string assignments;
+  for (const auto& [k, v] : env) assignments += k + "='" + v + "' ";
+  const auto out = dir / (name + ".out");
+  std::string cmd = "env -i PATH=\"$PATH\" HOME=\"$HOME\" " + assignments + "'" +
+                    std::string(ATG_BINARY) + "' serve --host 127.0.0.1 --port 0 >'" +
+                    out.string() + "' 2>'" + (dir / (name + ".err")).string() + "' & echo $!";
+  ServeProcess s;
+  FILE* f = popen(cmd.c_str(), "r");
+  char buf[64] = {0};
+  if (fgets(buf, sizeof buf, f) != nullptr) s.pid = std::atoi(buf);
+  pclose(f);
+  for (int i = 0; i < 500 && s.port == 0; ++i) {
+    std::string text = ReadWholeFile(out);
+    size_t at = text.find("listening on ");
+    size_t nl = at == std::string::npos ? at : text.find('\n', at);
+    if (nl != std::string::npos) {
+      s.port = static_cast<uint16_t>(std::stoi(text.substr(text.rfind(':', nl) + 1)));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  return s;
+}
+#endif  // ATG_BINARY
 
 }  // namespace atg::testing
 
