@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
@@ -16,6 +15,7 @@
 #include "common/random.h"
 #include "common/strings.h"
 #include "common/time_format.h"
+#include "graph/batch_writer.h"
 #include "graph/bolt_connection.h"
 #include "graph/edge_settling.h"
 
@@ -128,13 +128,6 @@ Value NodeRow(const Node& n) {
                      {"resource_group", Str(n.resource_group)},
                      {"location", Str(n.location)},
                      {"properties", Str(n.properties.empty() ? "{}" : n.properties)}});
-}
-
-size_t NodeBytes(const Node& n) {
-  return sizeof(Node) + n.key.size() + n.properties.size() + n.original_id.size() + n.name.size();
-}
-size_t EdgeBytes(const Edge& e) {
-  return sizeof(Edge) + e.from.size() + e.to.size() + e.properties.size();
 }
 
 // Connections to one Neo4j server for one store: readers borrow one per call, so a visitor may
@@ -254,7 +247,14 @@ Status DeleteGeneration(BoltConnection& c, const std::string& tenant, int64_t ge
 class Neo4jScanSession : public ScanSession {
  public:
   Neo4jScanSession(std::shared_ptr<Shared> shared, ScanScope scope)
-      : sh_(std::move(shared)), scope_(std::move(scope)) {
+      : sh_(std::move(shared)),
+        scope_(std::move(scope)),
+        writer_({.max_queued_bytes = sh_->options.max_queued_bytes,
+                 .max_nodes_per_write = sh_->options.node_batch_rows,
+                 .max_edges_per_write = sh_->options.edge_batch_rows},
+                [this](std::vector<Node> nodes, std::vector<Edge> edges) {
+                  return WriteChunked(std::move(nodes), std::move(edges));
+                }) {
     char host[256] = "";
     gethostname(host, sizeof host - 1);
     owner_ = fmt::format("{} pid {} #{}", host, getpid(), RandomHex(8));
@@ -282,34 +282,24 @@ class Neo4jScanSession : public ScanSession {
         SetGens(prev_ > 0 ? std::vector<int64_t>{prev_, gen_} : std::vector<int64_t>{gen_}));
     stale_gens_.clear();
     ATG_RETURN_IF_ERROR(WriteBatch({TenantNode(scope_.tenant_id)}, {}));
-    writer_ = std::thread([this] { WriterLoop(); });
+    writer_.Start();
     return Status::Ok();
   }
 
   Status UpsertNodes(std::vector<Node> nodes) override {
-    Batch b;
-    for (const auto& n : nodes) b.bytes += NodeBytes(n);
-    b.nodes = std::move(nodes);
-    return Enqueue(std::move(b));
+    return writer_.AddNodes(std::move(nodes));
   }
 
-  Status AddEdges(std::vector<Edge> edges) override {
-    Batch b;
-    for (const auto& e : edges) b.bytes += EdgeBytes(e);
-    b.edges = std::move(edges);
-    return Enqueue(std::move(b));
-  }
+  Status AddEdges(std::vector<Edge> edges) override { return writer_.AddEdges(std::move(edges)); }
 
   Result<CommitSummary> Commit() override {
-    StopWriter(/*discard=*/false);
-    Status error;
+    Status error = writer_.Stop(/*discard=*/false);
     {
       std::lock_guard lk(mu_);
       if (finished_) {
         return Status::FailedPrecondition("this scan session was already committed or aborted");
       }
       finished_ = true;
-      error = error_;
     }
     if (!error.ok()) {
       Discard();
@@ -354,11 +344,10 @@ class Neo4jScanSession : public ScanSession {
   }
 
   void Abort() override {
-    StopWriter(/*discard=*/true);
+    (void)writer_.Stop(/*discard=*/true);
     {
       std::lock_guard lk(mu_);
       finished_ = true;
-      if (error_.ok()) error_ = Status::Cancelled("the scan session was aborted");
     }
     Discard();
   }
@@ -366,12 +355,6 @@ class Neo4jScanSession : public ScanSession {
  private:
   static constexpr size_t kDeleteBatch = 2000;
   static constexpr size_t kPageRows = 2000;
-
-  struct Batch {
-    std::vector<Node> nodes;
-    std::vector<Edge> edges;
-    size_t bytes = 0;
-  };
 
   Value Base() const { return Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen_)}}); }
 
@@ -488,13 +471,9 @@ class Neo4jScanSession : public ScanSession {
                    row.status().message());
           c.reset();
         } else if (!row->empty() && At(*row, 0).as_int() == 0) {
-          std::lock_guard elk(mu_);
-          if (error_.ok()) {
-            error_ = Status::Aborted("the scan of tenant " + sh_->tenant +
-                                     " lost its lock: its lease expired and another scan took "
-                                     "over; run the scan again");
-          }
-          producer_cv_.notify_all();
+          writer_.Fail(Status::Aborted("the scan of tenant " + sh_->tenant +
+                                       " lost its lock: its lease expired and another scan took "
+                                       "over; run the scan again"));
           lk.lock();
           break;
         }
@@ -530,57 +509,6 @@ class Neo4jScanSession : public ScanSession {
   }
 
   // ---- writing ----
-
-  Status Enqueue(Batch b) {
-    std::unique_lock lk(mu_);
-    if (finished_ || closing_) {
-      return Status::FailedPrecondition("the scan session is closed; start a new scan");
-    }
-    producer_cv_.wait(lk, [&] {
-      return !error_.ok() || closing_ || queued_bytes_ == 0 ||
-             queued_bytes_ + b.bytes <= sh_->options.max_queued_bytes;
-    });
-    if (!error_.ok()) return error_;
-    if (closing_) {
-      return Status::FailedPrecondition("the scan session was closed while this batch waited");
-    }
-    queued_bytes_ += b.bytes;
-    queue_.push_back(std::move(b));
-    writer_cv_.notify_one();
-    return Status::Ok();
-  }
-
-  void WriterLoop() {
-    while (true) {
-      std::vector<Node> nodes;
-      std::vector<Edge> edges;
-      size_t bytes = 0;
-      bool skip;
-      {
-        std::unique_lock lk(mu_);
-        writer_cv_.wait(lk, [&] { return !queue_.empty() || closing_; });
-        if (queue_.empty()) return;
-        // Several small batches make one transaction.
-        while (!queue_.empty() && nodes.size() < sh_->options.node_batch_rows &&
-               edges.size() < sh_->options.edge_batch_rows) {
-          Batch& b = queue_.front();
-          std::move(b.nodes.begin(), b.nodes.end(), std::back_inserter(nodes));
-          std::move(b.edges.begin(), b.edges.end(), std::back_inserter(edges));
-          bytes += b.bytes;
-          queue_.pop_front();
-        }
-        skip = discard_ || !error_.ok();
-      }
-      Status s;
-      if (!skip) s = WriteChunked(std::move(nodes), std::move(edges));
-      nodes = {};
-      edges = {};
-      std::lock_guard lk(mu_);
-      queued_bytes_ -= bytes;
-      if (!s.ok() && error_.ok()) error_ = s;
-      producer_cv_.notify_all();
-    }
-  }
 
   static const std::string& NodeQuery() {
     static const std::string q =
@@ -679,17 +607,6 @@ class Neo4jScanSession : public ScanSession {
     summary_.nodes_written += static_cast<int64_t>(node_count);
     summary_.edges_written += static_cast<int64_t>(edge_count);
     return Status::Ok();
-  }
-
-  void StopWriter(bool discard) {
-    {
-      std::lock_guard lk(mu_);
-      closing_ = true;
-      if (discard) discard_ = true;
-      writer_cv_.notify_all();
-      producer_cv_.notify_all();
-    }
-    if (writer_.joinable()) writer_.join();
   }
 
   // ---- commit ----
@@ -1028,15 +945,9 @@ class Neo4jScanSession : public ScanSession {
   double node_seconds_ = 0, edge_seconds_ = 0, commit_seconds_ = 0;  // writer thread
 
   std::mutex mu_;
-  std::condition_variable producer_cv_, writer_cv_;
-  std::deque<Batch> queue_;
-  size_t queued_bytes_ = 0;
-  bool closing_ = false;
-  bool discard_ = false;
   bool finished_ = false;
   json::object report_;
-  Status error_;
-  std::thread writer_;
+  BatchWriter writer_;  // after the members its thread uses until Stop
 
   std::mutex hb_mu_;
   std::condition_variable hb_cv_;

@@ -3,18 +3,16 @@
 #include <sqlite3.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <ctime>
-#include <deque>
 #include <filesystem>
 #include <functional>
 #include <mutex>
-#include <thread>
 #include <unordered_set>
 
 #include "common/log.h"
 #include "common/strings.h"
 #include "common/time_format.h"
+#include "graph/batch_writer.h"
 #include "graph/edge_settling.h"
 #include "graph/sqlite_db.h"
 
@@ -158,18 +156,18 @@ void InScopeFn(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_int(ctx, scope->Covers(text(0), text(1), text(2), text(3)) ? 1 : 0);
 }
 
-size_t NodeBytes(const Node& n) {
-  return sizeof(Node) + n.key.size() + n.properties.size() + n.original_id.size() + n.name.size();
-}
-size_t EdgeBytes(const Edge& e) {
-  return sizeof(Edge) + e.from.size() + e.to.size() + e.properties.size();
-}
-
 class SqliteScanSession : public ScanSession {
  public:
   SqliteScanSession(std::unique_ptr<SqliteDb> db, ScanScope scope,
                     const SqliteGraphStoreOptions& options)
-      : db_(std::move(db)), scope_(std::move(scope)), options_(options) {}
+      : db_(std::move(db)),
+        scope_(std::move(scope)),
+        options_(options),
+        writer_({.max_queued_bytes = options.max_queued_bytes},
+                [this](std::vector<Node> nodes, std::vector<Edge> edges) {
+                  Status s = WriteNodes(nodes);
+                  return s.ok() ? WriteEdges(edges) : s;
+                }) {}
 
   ~SqliteScanSession() override { Abort(); }
 
@@ -208,34 +206,24 @@ class SqliteScanSession : public ScanSession {
     if (!edge.ok()) return edge.status();
     upsert_edge_ = std::move(edge.value());
     ATG_RETURN_IF_ERROR(WriteNodes({TenantNode(scope_.tenant_id)}));
-    writer_ = std::thread([this] { WriterLoop(); });
+    writer_.Start();
     return Status::Ok();
   }
 
   Status UpsertNodes(std::vector<Node> nodes) override {
-    Batch b;
-    for (const auto& n : nodes) b.bytes += NodeBytes(n);
-    b.nodes = std::move(nodes);
-    return Enqueue(std::move(b));
+    return writer_.AddNodes(std::move(nodes));
   }
 
-  Status AddEdges(std::vector<Edge> edges) override {
-    Batch b;
-    for (const auto& e : edges) b.bytes += EdgeBytes(e);
-    b.edges = std::move(edges);
-    return Enqueue(std::move(b));
-  }
+  Status AddEdges(std::vector<Edge> edges) override { return writer_.AddEdges(std::move(edges)); }
 
   Result<CommitSummary> Commit() override {
-    StopWriter(/*discard=*/false);
-    Status error;
+    Status error = writer_.Stop(/*discard=*/false);
     {
       std::lock_guard lk(mu_);
       if (finished_) {
         return Status::FailedPrecondition("this scan session was already committed or aborted");
       }
       finished_ = true;
-      error = error_;
     }
     if (!error.ok()) {
       Rollback();
@@ -263,67 +251,15 @@ class SqliteScanSession : public ScanSession {
   }
 
   void Abort() override {
-    StopWriter(/*discard=*/true);
+    (void)writer_.Stop(/*discard=*/true);
     {
       std::lock_guard lk(mu_);
       finished_ = true;
-      if (error_.ok()) error_ = Status::Cancelled("the scan session was aborted");
     }
     Rollback();
   }
 
  private:
-  struct Batch {
-    std::vector<Node> nodes;
-    std::vector<Edge> edges;
-    size_t bytes = 0;
-  };
-
-  Status Enqueue(Batch b) {
-    std::unique_lock lk(mu_);
-    if (finished_ || closing_) {
-      return Status::FailedPrecondition("the scan session is closed; start a new scan");
-    }
-    producer_cv_.wait(lk, [&] {
-      return !error_.ok() || closing_ || queued_bytes_ == 0 ||
-             queued_bytes_ + b.bytes <= options_.max_queued_bytes;
-    });
-    if (!error_.ok()) return error_;
-    if (closing_) {
-      return Status::FailedPrecondition("the scan session was closed while this batch waited");
-    }
-    queued_bytes_ += b.bytes;
-    queue_.push_back(std::move(b));
-    writer_cv_.notify_one();
-    return Status::Ok();
-  }
-
-  void WriterLoop() {
-    while (true) {
-      Batch b;
-      bool skip;
-      {
-        std::unique_lock lk(mu_);
-        writer_cv_.wait(lk, [&] { return !queue_.empty() || closing_; });
-        if (queue_.empty()) return;
-        b = std::move(queue_.front());
-        queue_.pop_front();
-        skip = discard_ || !error_.ok();
-      }
-      Status s;
-      if (!skip) {
-        s = WriteNodes(b.nodes);
-        if (s.ok()) s = WriteEdges(b.edges);
-      }
-      const size_t bytes = b.bytes;
-      b = Batch();  // free before waking producers
-      std::lock_guard lk(mu_);
-      queued_bytes_ -= bytes;
-      if (!s.ok() && error_.ok()) error_ = s;
-      producer_cv_.notify_all();
-    }
-  }
-
   Status WriteNodes(const std::vector<Node>& nodes) {
     for (const Node& n : nodes) {
       if (n.label == label::kTag || n.label == label::kRegion) {
@@ -377,17 +313,6 @@ class SqliteScanSession : public ScanSession {
     Status st = s.Run();
     s.Reset();
     return st;
-  }
-
-  void StopWriter(bool discard) {
-    {
-      std::lock_guard lk(mu_);
-      closing_ = true;
-      if (discard) discard_ = true;
-      writer_cv_.notify_all();
-      producer_cv_.notify_all();
-    }
-    if (writer_.joinable()) writer_.join();
   }
 
   void Rollback() {
@@ -553,15 +478,9 @@ class SqliteScanSession : public ScanSession {
   CommitSummary summary_;                         // writer thread, then Commit
 
   std::mutex mu_;
-  std::condition_variable producer_cv_, writer_cv_;
-  std::deque<Batch> queue_;
-  size_t queued_bytes_ = 0;
-  bool closing_ = false;
-  bool discard_ = false;
   bool finished_ = false;
   json::object report_;
-  Status error_;
-  std::thread writer_;
+  BatchWriter writer_;  // last: its thread uses the members above until Stop
 };
 
 class SqliteGraphStore : public GraphStore {
