@@ -18,7 +18,6 @@
 #include "common/json.h"
 #include "serve_testing.h"
 #include "service_env.h"
-#include "sim/simulator.h"
 
 namespace atg {
 namespace {
@@ -37,23 +36,9 @@ TEST(ServeRestartTest, KilledMidJobThenRestartedOnTheSameDataCompletesEveryJobOn
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
 
-  // Scans slow enough (latency per response) to be killed in the middle of one.
-  sim::SimulatorOptions o;
-  o.generator.seed = 5;
-  o.generator.resources = 150;
-  o.generator.users = 10;
-  o.generator.groups = 3;
-  o.throttle = sim::ThrottleMode::kOff;
-  o.latency_ms = 40;
-  auto sim = sim::Simulator::Create(o);
-  ASSERT_TRUE(sim.ok());
-  ASSERT_TRUE((*sim)->Start().ok());
-  ASSERT_TRUE((*sim)->WriteEnvFile((dir / "sim.env").string()).ok());
-  auto sim_env = ParseDotEnv(testing::ReadWholeFile(dir / "sim.env"), "sim.env");
-  ASSERT_TRUE(sim_env.ok());
-
-  std::map<std::string, std::string> env = *sim_env;
-  env["ATG_TARGET_TENANT_ID"] = (*sim)->credentials().tenant_id;
+  testing::SlowTenant tenant = testing::StartSlowTenant(dir, 5);
+  ASSERT_NE(tenant.simulator, nullptr) << tenant.error;
+  std::map<std::string, std::string> env = tenant.env;
   env["ATG_API_KEYS"] = kKeyA;
   env["ATG_DATA_DIR"] = (dir / "data").string();
   env["ATG_MAX_CONCURRENT_JOBS"] = "1";

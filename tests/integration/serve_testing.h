@@ -16,15 +16,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "common/config.h"
 #include "common/json.h"
 #include "common/strings.h"
 #include "service_env.h"
+#include "sim/simulator.h"
 
 namespace atg::testing {
 
@@ -259,6 +262,39 @@ inline ServeProcess StartServeProcess(const std::filesystem::path& dir, const st
     }
   }
   return s;
+}
+
+// A simulated tenant whose scans are slow enough (40 ms per response, 150 resources) to kill a
+// server in the middle of one, and the environment that points `atg serve` at it (its
+// credentials and ATG_TARGET_TENANT_ID). `simulator` is null, and `error` says why, when it did
+// not start.
+struct SlowTenant {
+  std::unique_ptr<sim::Simulator> simulator;
+  std::map<std::string, std::string> env;
+  std::string error;
+};
+
+inline SlowTenant StartSlowTenant(const std::filesystem::path& dir, uint64_t seed) {
+  SlowTenant t;
+  sim::SimulatorOptions o;
+  o.generator.seed = seed;
+  o.generator.resources = 150;
+  o.generator.users = 10;
+  o.generator.groups = 3;
+  o.throttle = sim::ThrottleMode::kOff;
+  o.latency_ms = 40;
+  auto sim = sim::Simulator::Create(o);
+  if (!sim.ok()) return {nullptr, {}, sim.status().ToString()};
+  const auto env_file = dir / "sim.env";
+  Status s = (*sim)->Start();
+  if (s.ok()) s = (*sim)->WriteEnvFile(env_file.string());
+  if (!s.ok()) return {nullptr, {}, s.ToString()};
+  auto env = ParseDotEnv(ReadWholeFile(env_file), "sim.env");
+  if (!env.ok()) return {nullptr, {}, env.status().ToString()};
+  t.env = std::move(*env);
+  t.env["ATG_TARGET_TENANT_ID"] = (*sim)->credentials().tenant_id;
+  t.simulator = std::move(*sim);
+  return t;
 }
 #endif  // ATG_BINARY
 
