@@ -15,20 +15,11 @@ namespace atg::graph {
 namespace {
 
 constexpr char kTenant[] = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-const std::string kSub = "/subscriptions/00000000-0000-0000-0000-000000000001";
 
-// A resource node in resource group `rg` of the test subscription.
-Node Resource(const std::string& rg, const std::string& name,
-              const std::string& type = "Microsoft.Storage/storageAccounts") {
-  json::object body;
-  body["id"] = kSub + "/resourceGroups/" + rg + "/providers/" + type + "/" + name;
-  body["name"] = name;
-  body["type"] = type;
-  body["location"] = "westeurope";
-  auto n = NodeFromArmResource(body);
-  EXPECT_TRUE(n.ok());
-  return n.value();
-}
+using testing::Has;
+using testing::Nodes;
+using testing::Resource;
+using testing::Scan;
 
 class GraphStoreTest : public ::testing::Test {
  protected:
@@ -40,28 +31,6 @@ class GraphStoreTest : public ::testing::Test {
   }
 
   static ScanScope FullScope() { return ScanScope{kTenant, {}, {}, {}, true, true}; }
-
-  // Writes one scan of the given fragments and commits it.
-  static CommitSummary Scan(GraphStore& store, const ScanScope& scope,
-                            std::vector<GraphFragment> fragments) {
-    auto session = store.BeginScan(scope);
-    EXPECT_TRUE(session.ok()) << session.status().ToString();
-    if (!session.ok()) return {};
-    for (auto& f : fragments) EXPECT_TRUE((*session)->Add(std::move(f)).ok());
-    auto summary = (*session)->Commit();
-    EXPECT_TRUE(summary.ok()) << summary.status().ToString();
-    return summary.ok() ? *summary : CommitSummary{};
-  }
-
-  static GraphFragment Nodes(std::vector<Node> nodes, std::vector<Edge> edges = {}) {
-    return GraphFragment{std::move(nodes), std::move(edges)};
-  }
-
-  static bool Has(GraphStore& store, const std::string& key) {
-    auto n = store.GetNode(key);
-    EXPECT_TRUE(n.ok());
-    return n.ok() && n->has_value();
-  }
 
   testing::TempDir dir_;
 };

@@ -64,10 +64,48 @@ inline std::string GraphStoreBackendName(
   return info.param.name;
 }
 
+// Helpers for the suite below and for tests of one backend.
+inline const std::string kTestSubscription = "/subscriptions/00000000-0000-0000-0000-000000000001";
+
+// A resource node in resource group `rg` of kTestSubscription.
+inline Node Resource(const std::string& rg, const std::string& name,
+                     const std::string& type = "Microsoft.Storage/storageAccounts") {
+  json::object body;
+  body["id"] = kTestSubscription + "/resourceGroups/" + rg + "/providers/" + type + "/" + name;
+  body["name"] = name;
+  body["type"] = type;
+  body["location"] = "westeurope";
+  auto n = NodeFromArmResource(body);
+  EXPECT_TRUE(n.ok());
+  return n.value();
+}
+
+// Writes one scan of the given fragments and commits it.
+inline CommitSummary Scan(GraphStore& store, const ScanScope& scope,
+                          std::vector<GraphFragment> fragments) {
+  auto session = store.BeginScan(scope);
+  EXPECT_TRUE(session.ok()) << session.status().ToString();
+  if (!session.ok()) return {};
+  for (auto& f : fragments) EXPECT_TRUE((*session)->Add(std::move(f)).ok());
+  auto summary = (*session)->Commit();
+  EXPECT_TRUE(summary.ok()) << summary.status().ToString();
+  return summary.ok() ? *summary : CommitSummary{};
+}
+
+inline GraphFragment Nodes(std::vector<Node> nodes, std::vector<Edge> edges = {}) {
+  return GraphFragment{std::move(nodes), std::move(edges)};
+}
+
+inline bool Has(GraphStore& store, const std::string& key) {
+  auto n = store.GetNode(key);
+  EXPECT_TRUE(n.ok()) << n.status().ToString();
+  return n.ok() && n->has_value();
+}
+
 class GraphStoreContractTest : public ::testing::TestWithParam<GraphStoreBackendParam> {
  protected:
   static constexpr char kRec[] = "sdk-recordings/azure-libraries-for-net/";
-  const std::string kSub = "/subscriptions/00000000-0000-0000-0000-000000000001";
+  const std::string kSub = kTestSubscription;
 
   void SetUp() override {
     auto made = GetParam().make();
@@ -92,35 +130,6 @@ class GraphStoreContractTest : public ::testing::TestWithParam<GraphStoreBackend
 
   ScanScope FullScope() const { return ScanScope{tenant_, {}, {}, {}, true, true}; }
 
-  // A resource node in resource group `rg` of the test subscription.
-  Node Resource(const std::string& rg, const std::string& name,
-                const std::string& type = "Microsoft.Storage/storageAccounts") const {
-    json::object body;
-    body["id"] = kSub + "/resourceGroups/" + rg + "/providers/" + type + "/" + name;
-    body["name"] = name;
-    body["type"] = type;
-    body["location"] = "westeurope";
-    auto n = NodeFromArmResource(body);
-    EXPECT_TRUE(n.ok());
-    return n.value();
-  }
-
-  // Writes one scan of the given fragments and commits it.
-  static CommitSummary Scan(GraphStore& store, const ScanScope& scope,
-                            std::vector<GraphFragment> fragments) {
-    auto session = store.BeginScan(scope);
-    EXPECT_TRUE(session.ok()) << session.status().ToString();
-    if (!session.ok()) return {};
-    for (auto& f : fragments) EXPECT_TRUE((*session)->Add(std::move(f)).ok());
-    auto summary = (*session)->Commit();
-    EXPECT_TRUE(summary.ok()) << summary.status().ToString();
-    return summary.ok() ? *summary : CommitSummary{};
-  }
-
-  static GraphFragment Nodes(std::vector<Node> nodes, std::vector<Edge> edges = {}) {
-    return GraphFragment{std::move(nodes), std::move(edges)};
-  }
-
   static std::vector<std::string> Keys(GraphStore& store, const NodeFilter& filter = {}) {
     std::vector<std::string> keys;
     Status s = store.ForEachNode(filter, [&](Node&& n) {
@@ -139,12 +148,6 @@ class GraphStoreContractTest : public ::testing::TestWithParam<GraphStoreBackend
     });
     EXPECT_TRUE(s.ok()) << s.ToString();
     return edges;
-  }
-
-  static bool Has(GraphStore& store, const std::string& key) {
-    auto n = store.GetNode(key);
-    EXPECT_TRUE(n.ok()) << n.status().ToString();
-    return n.ok() && n->has_value();
   }
 
   std::unique_ptr<GraphStoreBackend> backend_;
