@@ -15,6 +15,7 @@
 ARG BASE_IMAGE=debian:12-slim
 
 # --- build: the project's own setup script, build packages only, then the atg target ---------
+# checkov:skip=CKV_DOCKER_7:the base is a build argument whose default, debian:12-slim, is a pinned release tag
 FROM ${BASE_IMAGE} AS build
 ARG ATG_BUILD_TYPE=RelWithDebInfo
 ARG ATG_CCACHE_DIR=/ccache
@@ -31,8 +32,12 @@ COPY docker docker
 # The compiled binary is stripped into /out; its debug info stays in this stage (/out/atg.debug,
 # `--target build` to extract it) for symbolising a crash. The last step checks that
 # docker/runtime-packages.txt is exactly what ldd says the binary needs.
+# ATG_BUILD_LANG: ccache hashes the locale (it changes compiler messages), so the build runs
+# with the host build's LANG (tests/deploy/build_image.sh passes it) for its entries to match.
+ARG ATG_BUILD_LANG=""
 RUN --mount=type=cache,id=atg-ccache,target=/ccache \
-    ATG_SETUP_SKIP_APT=1 ATG_BUILD_TYPES="${ATG_BUILD_TYPE}" ATG_BUILD_TARGETS=atg \
+    if [ -n "${ATG_BUILD_LANG}" ]; then export LANG="${ATG_BUILD_LANG}"; fi \
+ && ATG_SETUP_SKIP_APT=1 ATG_BUILD_TYPES="${ATG_BUILD_TYPE}" ATG_BUILD_TARGETS=atg \
       scripts/setup.sh \
  && ccache --show-stats --verbose | grep -E 'Hits|Misses' || true \
  && mkdir -p /out \

@@ -59,6 +59,7 @@ param restoreBackupUrl string = ''
 
 var nameSuffix = environment
 var keyvaultName = take('atg-kv-${uniqueString(resourceGroup().id, nameSuffix)}', 24)
+var storageAccountName = take('atgst${uniqueString(resourceGroup().id, nameSuffix)}', 24)
 
 module network 'modules/network.bicep' = {
   name: 'network-${environment}'
@@ -90,6 +91,7 @@ module storage 'modules/storage.bicep' = {
   params: {
     location: location
     nameSuffix: nameSuffix
+    accountName: storageAccountName
     storageSubnetId: network.outputs.storageSubnetId
     containerSubnetId: network.outputs.containerSubnetId
     vnetId: network.outputs.vnetId

@@ -13,15 +13,14 @@ param identityPrincipalId string
 param adminIpRanges array = []
 param backupRetentionDays int = 30
 param neo4jShareQuotaGb int = 1024
+@description('3-24 lower-case letters and digits, globally unique (main.bicep derives it).')
+@minLength(3)
+@maxLength(24)
+param accountName string
 
-// 3-24 lower-case letters and digits, unique per resource group and environment.
-var accountName = take('atgst${uniqueString(resourceGroup().id, nameSuffix)}', 24)
 // Storage Blob Data Contributor: read and write blobs, nothing on the account itself.
 var blobContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 
-// checkov:skip=CKV_AZURE_33:queue service is not used, so there is no queue logging to enable
-// checkov:skip=CKV2_AZURE_1:Microsoft-managed keys; customer-managed keys are a per-organisation choice (runbook)
-// checkov:skip=CKV2_AZURE_40:Container Instances mount Azure Files with the account key (ACI has no identity-based SMB mount)
 resource account 'Microsoft.Storage/storageAccounts@2023-01-01' = {
   name: accountName
   location: location

@@ -9,7 +9,7 @@
 #   4. waits for GET /health, waits for the restore to finish when one was asked for, and runs
 #      the smoke tests (tests/smoke) against the service.
 set -euo pipefail
-# shellcheck source=infrastructure/scripts/lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 usage() {

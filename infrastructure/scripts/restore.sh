@@ -6,7 +6,7 @@
 # keeps a restart from repeating it), before its next daily backup. Then it waits for the end of
 # the restore, for GET /health, and runs the smoke tests.
 set -euo pipefail
-# shellcheck source=infrastructure/scripts/lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 usage() {

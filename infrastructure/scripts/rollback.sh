@@ -5,7 +5,7 @@
 #                        from the one running now (what the pipeline's automatic rollback uses)
 #   --version TAG        that tag (e.g. prod-3f2c1e9)
 set -euo pipefail
-# shellcheck source=infrastructure/scripts/lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
 usage() {
