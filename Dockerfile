@@ -26,9 +26,9 @@ ENV CCACHE_DIR=${ATG_CCACHE_DIR} \
 WORKDIR /src
 COPY scripts/setup.sh scripts/setup.sh
 RUN ATG_SETUP_PACKAGES=build ATG_BUILD_TYPES=none scripts/setup.sh
-COPY CMakeLists.txt ./
-COPY src src
-COPY docker docker
+# The rest of the allow-listed context (.dockerignore: CMakeLists.txt, src/, docker/) in one step:
+# with podman's vfs driver every step is a full copy of the stage's file system.
+COPY . .
 # The compiled binary is stripped into /out; its debug info stays in this stage (/out/atg.debug,
 # `--target build` to extract it) for symbolising a crash. The last step checks that
 # docker/runtime-packages.txt is exactly what ldd says the binary needs.
@@ -37,9 +37,10 @@ COPY docker docker
 ARG ATG_BUILD_LANG=""
 RUN --mount=type=cache,id=atg-ccache,target=/ccache \
     if [ -n "${ATG_BUILD_LANG}" ]; then export LANG="${ATG_BUILD_LANG}"; fi \
+ && export CCACHE_STATSLOG=/tmp/ccache-stats.log \
  && ATG_SETUP_SKIP_APT=1 ATG_BUILD_TYPES="${ATG_BUILD_TYPE}" ATG_BUILD_TARGETS=atg \
       scripts/setup.sh \
- && ccache --show-stats --verbose | grep -E 'Hits|Misses' || true \
+ && { ccache --show-log-stats --verbose 2>/dev/null | grep -E '^ *(Hits|Misses):' || true; } \
  && mkdir -p /out \
  && objcopy --only-keep-debug build/atg /out/atg.debug \
  && strip --strip-all -o /out/atg build/atg \
