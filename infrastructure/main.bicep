@@ -29,11 +29,6 @@ param imageRepository string
 @description('Image tag: <environment>-<git sha> from the pipeline, or <environment>.')
 param imageTag string = environment
 param deployContainers bool = true
-@allowed([
-  'private'
-  'public'
-])
-param networkMode string = 'private'
 @description('Address range allowed to reach port 8000 in private mode (e.g. the Application Gateway subnet).')
 param clientAddressPrefix string = 'VirtualNetwork'
 @description('DNS name the TLS certificate is issued for; the service URL the pipeline tests. Empty: the container group address.')
@@ -137,7 +132,6 @@ module containers 'modules/container-group.bicep' = if (deployContainers) {
     location: location
     environment: environment
     nameSuffix: nameSuffix
-    networkMode: networkMode
     subnetId: network.outputs.containerSubnetId
     storageAccountName: storage.outputs.storageAccountName
     managedIdentityId: identity.outputs.identityId

@@ -5,12 +5,6 @@
 param location string
 param environment string
 param nameSuffix string
-@description('private: an address in the container subnet only (§1.3); public: a public IP and DNS label as well.')
-@allowed([
-  'private'
-  'public'
-])
-param networkMode string
 param subnetId string
 param storageAccountName string
 param managedIdentityId string
@@ -243,21 +237,23 @@ resource containerGroup 'Microsoft.ContainerInstance/containerGroups@2023-05-01'
     osType: 'Linux'
     sku: 'Standard'
     restartPolicy: 'Always'
+    // A private address in the container subnet only (§1.3): clients come through the network
+    // (an Application Gateway, a VPN, a peered network); storage and Key Vault accept nothing
+    // from outside it.
     ipAddress: {
-      type: networkMode == 'public' ? 'Public' : 'Private'
+      type: 'Private'
       ports: [
         {
           protocol: 'TCP'
           port: 8000
         }
       ]
-      dnsNameLabel: networkMode == 'public' ? containerGroupName : null
     }
-    subnetIds: networkMode == 'private' ? [
+    subnetIds: [
       {
         id: subnetId
       }
-    ] : null
+    ]
     diagnostics: {
       logAnalytics: {
         workspaceId: workspace.properties.customerId
@@ -456,4 +452,4 @@ resource containerGroup 'Microsoft.ContainerInstance/containerGroups@2023-05-01'
 output id string = containerGroup.id
 output name string = containerGroup.name
 output ipAddress string = containerGroup.properties.ipAddress.ip
-output fqdn string = networkMode == 'public' ? containerGroup.properties.ipAddress.fqdn : containerGroup.properties.ipAddress.ip
+output fqdn string = containerGroup.properties.ipAddress.ip
