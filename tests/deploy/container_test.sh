@@ -78,9 +78,11 @@ in_image() { # in_image ENTRYPOINT ARGS...
   local entry="$1"
   shift
   podman_cmd run --rm --network none --no-healthcheck --ulimit nofile=1024:1024 \
-    --ulimit nproc=1024:1024 --entrypoint "$entry" "$image" "$@"
+    --ulimit nproc=1024:1024 ${IN_IMAGE_USER:+--user "$IN_IMAGE_USER"} --entrypoint "$entry" \
+    "$image" "$@"
 }
-files="$(in_image /usr/bin/find / -xdev \( -name '*.key' -o -name '.env' -o -name '*.pfx' \
+# As root, so that find sees every directory.
+files="$(IN_IMAGE_USER=0:0 in_image /usr/bin/find / -xdev \( -name '*.key' -o -name '.env' -o -name '*.pfx' \
   -o -path '/var/lib/atg/*' \) -print)" || files="(find failed)"
 check "no key, .env file or data in the image${files:+ (found: $files)}" test -z "$files"
 libs="$(in_image /usr/bin/ldd /usr/local/bin/atg)" || libs="(ldd failed) $libs"
@@ -120,7 +122,6 @@ chmod 0400 "$work/tls/tls.key"
 # --- run it as a deployment does ------------------------------------------------------------
 podman_cmd volume create "$run_id-data" >/dev/null
 podman_cmd run -d --name "$run_id" --network host --read-only --read-only-tmpfs=false \
-  --health-interval=disable \
   --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
   --cap-drop ALL --security-opt no-new-privileges \
   --volume "$run_id-data:/var/lib/atg" --volume "$work/tls:/run/tls:ro" \
