@@ -55,11 +55,6 @@ RUN --mount=type=cache,id=atg-ccache,target=/ccache \
 
 # --- runtime: the runtime libraries, the binary, nothing else ---------------------------------
 FROM ${BASE_IMAGE} AS runtime
-ARG BASE_IMAGE
-ARG ATG_VERSION=dev
-ARG ATG_REVISION=unknown
-ARG ATG_SOURCE=unknown
-ARG ATG_CREATED=unknown
 COPY docker/runtime-packages.txt /usr/share/atg/runtime-packages.txt
 # ca-certificates: TLS to Azure; curl: the health probe. The account has no password, no shell
 # and no home outside the data directory.
@@ -76,6 +71,13 @@ COPY --from=build /out/atg /usr/local/bin/atg
 COPY docker/healthcheck.sh /usr/local/bin/atg-healthcheck
 COPY docker/backup-loop.sh /usr/local/bin/atg-backup-loop
 
+# The label values change with every commit: declared here, after the package layer, so that
+# layer stays cached.
+ARG BASE_IMAGE
+ARG ATG_VERSION=dev
+ARG ATG_REVISION=unknown
+ARG ATG_SOURCE=unknown
+ARG ATG_CREATED=unknown
 LABEL org.opencontainers.image.title="atg" \
       org.opencontainers.image.description="Azure Tenant Grapher service (atg serve)" \
       org.opencontainers.image.version="${ATG_VERSION}" \
