@@ -35,15 +35,16 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
   -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
   -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
 openssl rand -hex 32 >"$work/api-keys"
+# Only the simulator's variables and the service's own: nothing from the caller's environment
+# (a REDIS_URL or a client secret there) reaches the service.
+mapfile -t sim_vars < <(sed -n 's/^export //p' "$work/sim.env")
+tenant="$(sed -n 's/^export AZURE_TENANT_ID=//p' "$work/sim.env")"
 (
-  set -a
-  # shellcheck disable=SC1091
-  source "$work/sim.env"
-  set +a
-  export ATG_TARGET_TENANT_ID="$AZURE_TENANT_ID" ATG_API_KEYS_FILE="$work/api-keys" \
-    ATG_DATA_DIR="$work/data" ATG_TLS_CERT_FILE="$work/tls.crt" ATG_TLS_KEY_FILE="$work/tls.key"
   cd "$work"
-  exec "$atg" serve --host 127.0.0.1 --port 0 >"$work/serve.out" 2>"$work/serve.err"
+  exec env -i PATH="$PATH" HOME="$work" "${sim_vars[@]}" ATG_TARGET_TENANT_ID="$tenant" \
+    ATG_API_KEYS_FILE="$work/api-keys" ATG_DATA_DIR="$work/data" \
+    ATG_TLS_CERT_FILE="$work/tls.crt" ATG_TLS_KEY_FILE="$work/tls.key" \
+    "$atg" serve --host 127.0.0.1 --port 0 >"$work/serve.out" 2>"$work/serve.err"
 ) &
 pids+=($!)
 url=""
