@@ -57,7 +57,8 @@ RUN --mount=type=cache,id=atg-ccache,target=/ccache \
 FROM ${BASE_IMAGE} AS runtime
 COPY docker/runtime-packages.txt /usr/share/atg/runtime-packages.txt
 # ca-certificates: TLS to Azure; curl: the health probe. The account has no password, no shell
-# and no home outside the data directory.
+# and no home outside the data directory. /var/backups/atg is where the compose stack's backup
+# job writes (a new named volume takes the owner of the image's directory).
 RUN apt-get update \
  && xargs -a /usr/share/atg/runtime-packages.txt \
       apt-get install -y --no-install-recommends ca-certificates curl \
@@ -66,7 +67,7 @@ RUN apt-get update \
  && groupadd --gid 1000 atg \
  && useradd --uid 1000 --gid 1000 --no-create-home --home-dir /var/lib/atg \
       --shell /usr/sbin/nologin atg \
- && install -d -o 1000 -g 1000 -m 0700 /var/lib/atg
+ && install -d -o 1000 -g 1000 -m 0700 /var/lib/atg /var/backups/atg
 COPY --from=build /out/atg /usr/local/bin/atg
 COPY docker/healthcheck.sh /usr/local/bin/atg-healthcheck
 COPY docker/backup-loop.sh /usr/local/bin/atg-backup-loop
