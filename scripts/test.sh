@@ -2,10 +2,19 @@
 # Runs every test against real services: unit and integration tests in the optimised build
 # (build/) and again under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/).
 #
-#   scripts/test.sh                 both builds
+#   scripts/test.sh                 both builds, then the deployment tests (tests/deploy/all.sh:
+#                                   linters, cross-check, dry runs, smoke suite, container test)
 #   ATG_TEST_BUILDS=build scripts/test.sh   only the optimised build
+#   ATG_TEST_DEPLOY=0 scripts/test.sh       without the deployment tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The same relocatable compiler-cache entries as scripts/setup.sh (the image build reuses them).
+if command -v ccache >/dev/null 2>&1 && [[ -z "${CCACHE_BASEDIR:-}" ]] &&
+  [[ -z "$(ccache -k base_dir 2>/dev/null)" ]]; then
+  export CCACHE_BASEDIR="$PWD"
+fi
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
 
 builds=${ATG_TEST_BUILDS:-"build build-asan"}
 for dir in $builds; do
@@ -36,4 +45,9 @@ for dir in $builds; do
   echo "test: running tests in $dir"
   ctest --test-dir "$dir" --output-on-failure -j2 --timeout 300 || status=1
 done
+# The deployment tests use the optimised build's binary (the image compiles the same flags).
+if [[ "${ATG_TEST_DEPLOY:-1}" != "0" && " $builds " == *" build "* ]]; then
+  echo "test: deployment tests"
+  tests/deploy/all.sh || status=1
+fi
 exit $status

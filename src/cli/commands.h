@@ -29,6 +29,7 @@ void AddDemoCommand(CLI::App& app, CliContext& ctx);
 void AddGenerateIacCommand(CLI::App& app, CliContext& ctx);
 void AddServeCommand(CLI::App& app, CliContext& ctx);
 void AddJobsCommand(CLI::App& app, CliContext& ctx);
+void AddConfigCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace atg::cli
 

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   atg::cli::AddGenerateIacCommand(app, ctx);
   atg::cli::AddServeCommand(app, ctx);
   atg::cli::AddJobsCommand(app, ctx);
+  atg::cli::AddConfigCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

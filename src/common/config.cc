@@ -103,7 +103,8 @@ bool Settings::IsSecretName(std::string_view name) {
                            "connection_string", "account_key", "sas"}) {
     if (n.find(word) != std::string::npos) return true;
   }
-  return n == "atg_api_keys" || n == "identity_header";
+  // *_KEY: account and access keys (ATG_ARTIFACT_BLOB_KEY), whatever their prefix.
+  return n == "atg_api_keys" || n == "identity_header" || n.ends_with("_key");
 }
 
 static std::string Shown(std::string_view name, const std::string& value) {

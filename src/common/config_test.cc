@@ -68,5 +68,20 @@ TEST(DotEnvTest, MalformedLineNamesFileAndLine) {
   EXPECT_NE(bad_name.status().message().find("A-B"), std::string::npos);
 }
 
+TEST(SettingsTest, SecretNamesIncludeEveryKindOfKey) {
+  for (const char* name : {"AZURE_CLIENT_SECRET", "NEO4J_PASSWORD", "ATG_API_KEYS", "ATG_API_KEY",
+                           "ATG_ARTIFACT_BLOB_KEY", "IDENTITY_HEADER", "SOME_ACCOUNT_KEY"}) {
+    EXPECT_TRUE(Settings::IsSecretName(name)) << name;
+  }
+  for (const char* name : {"ATG_SERVER_PORT", "NEO4J_URI", "ATG_ARTIFACT_BLOB_ACCOUNT"}) {
+    EXPECT_FALSE(Settings::IsSecretName(name)) << name;
+  }
+  // A bad value of a *_KEY variable is not echoed.
+  Settings s = Settings::FromMaps({{"ATG_ARTIFACT_BLOB_KEY", "s3cr3t-value"}}, {});
+  auto v = s.GetInt("ATG_ARTIFACT_BLOB_KEY", 0, 0, 1);
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().message().find("s3cr3t-value"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace atg

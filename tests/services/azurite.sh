@@ -7,6 +7,7 @@
 # azurite/node_modules, git-ignored) and reuses it afterwards. Needs Node.js 20+ and npm.
 set -euo pipefail
 # shellcheck source=lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 NAME=azurite

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the test-service scripts in this directory. Source it; do not run it.
 #
 # Every service keeps its files in the state directory ATG_SERVICES_DIR (default
@@ -5,6 +6,7 @@
 # reach it). all.sh joins the .env fragments into services.env.
 
 ATG_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck disable=SC2034  # used by the scripts that source this file
 ATG_SERVICES_HOME="$ATG_REPO_ROOT/tests/services"
 ATG_SERVICES_DIR="${ATG_SERVICES_DIR:-$ATG_REPO_ROOT/build/services}"
 

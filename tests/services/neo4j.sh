@@ -7,6 +7,7 @@
 # neo4j-launcher/target/ until pom.xml or the source changes. Needs Java 17+ and Maven.
 set -euo pipefail
 # shellcheck source=lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 NAME=neo4j

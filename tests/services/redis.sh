@@ -6,6 +6,7 @@
 # Needs redis-server (Debian package redis-server).
 set -euo pipefail
 # shellcheck source=lib.sh
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MARKER=redis-server
