@@ -26,7 +26,7 @@ class ScriptedJobStore : public jobs::JobStore {
   std::atomic<int64_t> depth{3};
 
   std::string_view backend() const override { return "sqlite"; }
-  Status Create(const jobs::Job&, int64_t) override { return Unused(); }
+  Status Create(const jobs::Job&, const jobs::QueueLimits&) override { return Unused(); }
   Result<std::optional<jobs::Job>> Get(std::string_view) override { return Unused(); }
   Result<jobs::JobPage> List(const jobs::ListQuery&) override { return Unused(); }
   Result<std::optional<jobs::Job>> ClaimNext(std::string_view, std::chrono::milliseconds) override {
