@@ -50,6 +50,8 @@ constexpr auto kLingerTime = std::chrono::milliseconds(500);
 constexpr size_t kLingerBytes = 1 << 20;
 // Beyond this many connections being answered 503 at once, new ones are closed without a word.
 constexpr uint64_t kMaxRejecting = 64;
+// A connection that has sent nothing for this long may be closed to make room near the cap.
+constexpr auto kFreshGrace = std::chrono::seconds(1);
 
 // RFC 9110 IMF-fixdate, formatted once per second per thread (no locale involved).
 std::string_view HttpDate() {
@@ -89,8 +91,8 @@ bool IsSafeHeader(std::string_view name, std::string_view value) {
 struct Connection {
   enum class Wait { kBusy, kFresh, kKeepAlive };
 
-  Connection(asio::io_context& ioc, std::atomic<int64_t>* idle_count)
-      : delay_timer(ioc), wake_timer(ioc), idle_count_(idle_count) {}
+  Connection(asio::io_context& ioc, std::atomic<int64_t>* keepalive_idle)
+      : delay_timer(ioc), wake_timer(ioc), keepalive_idle_(keepalive_idle) {}
   ~Connection() { SetWait(Wait::kBusy); }
 
   // Closes the socket and wakes every wait, so the connection's coroutine unwinds promptly.
@@ -103,13 +105,14 @@ struct Connection {
   }
 
   // kFresh: waiting for its first request; kKeepAlive: waiting for the next one. Either way
-  // closing it loses nothing.
+  // closing it loses nothing. Keep-alive connections are counted: closing one of them to make
+  // room is always harmless, while a fresh one may be a client whose request is on its way.
   void SetWait(Wait w) {
-    const bool was_idle = wait != Wait::kBusy;
-    const bool is_idle = w != Wait::kBusy;
     if (w != wait) idle_since = std::chrono::steady_clock::now();
+    const bool was = wait == Wait::kKeepAlive;
+    const bool is = w == Wait::kKeepAlive;
     wait = w;
-    if (was_idle != is_idle) idle_count_->fetch_add(is_idle ? 1 : -1, std::memory_order_relaxed);
+    if (was != is) keepalive_idle_->fetch_add(is ? 1 : -1, std::memory_order_relaxed);
   }
   bool idle() const { return wait != Wait::kBusy; }
 
@@ -123,7 +126,7 @@ struct Connection {
   std::function<void()> close_socket;
 
  private:
-  std::atomic<int64_t>* idle_count_;
+  std::atomic<int64_t>* keepalive_idle_;
 };
 
 // One I/O thread with its own io_context: a connection never migrates, so its state needs no
@@ -319,26 +322,28 @@ struct HttpServer::Impl {
     }
   }
 
-  // Closes the connection of shard `index` idle the longest, keep-alive ones first; when that
-  // shard has none, asks the next one, up to `hops` shards.
-  void ShedOne(size_t index, size_t hops) {
+  // Closes one idle connection to make room: the keep-alive connection idle the longest of the
+  // first shard (from `index`, asking each shard in turn) that has one; failing that, a
+  // connection that has not sent a byte for kFreshGrace (a client whose request is on its way
+  // is never the one closed); failing that, none.
+  void ShedOne(size_t index, size_t hops, bool fresh_pass = false) {
     Shard* shard = shards[index % shards.size()].get();
-    asio::post(*shard->ioc, [this, shard, index, hops] {
+    asio::post(*shard->ioc, [this, shard, index, hops, fresh_pass] {
+      const auto now = std::chrono::steady_clock::now();
+      const auto wanted = fresh_pass ? Connection::Wait::kFresh : Connection::Wait::kKeepAlive;
       Connection* victim = nullptr;
       for (Connection* c : shard->connections) {
-        if (!c->idle() || c->closed) continue;
-        if (victim == nullptr || (c->wait == Connection::Wait::kKeepAlive) !=
-                                     (victim->wait == Connection::Wait::kKeepAlive)) {
-          if (victim == nullptr || c->wait == Connection::Wait::kKeepAlive) victim = c;
-          continue;
-        }
-        if (c->idle_since < victim->idle_since) victim = c;
+        if (c->wait != wanted || c->closed) continue;
+        if (fresh_pass && now - c->idle_since < kFreshGrace) continue;
+        if (victim == nullptr || c->idle_since < victim->idle_since) victim = c;
       }
       if (victim != nullptr) {
         shed_connections.fetch_add(1, std::memory_order_relaxed);
         victim->Close();
       } else if (hops > 1) {
-        ShedOne(index + 1, hops - 1);
+        ShedOne(index + 1, hops - 1, fresh_pass);
+      } else if (!fresh_pass) {
+        ShedOne(index + 1, shards.size(), true);
       }
     });
   }
@@ -393,7 +398,7 @@ struct HttpServer::Impl {
   std::atomic<uint64_t> total_requests{0};
   std::atomic<uint64_t> refused_requests{0};
   std::atomic<uint64_t> inflight_body_bytes{0};
-  std::atomic<int64_t> idle_connections{0};
+  std::atomic<int64_t> keepalive_idle{0};
   // Connections kept for privileged requests (0 without a head filter); set by Start.
   uint64_t reserved = 0;
   std::atomic<int64_t> live_sessions{0};
@@ -444,10 +449,14 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
     bool shed = false;
     if (open >= options.max_connections - reserved) {
       // Near or at the cap: make room by closing an idle connection, and serve the newcomer
-      // only privileged requests.
+      // only privileged requests. At the cap only a keep-alive connection is sure to be there
+      // to close; without one the newcomer is refused (and a stale fresh one closed for the
+      // next).
       probation = static_cast<bool>(options.head_filter);
-      shed = idle_connections.load(std::memory_order_relaxed) > 0;
-      if (open >= options.max_connections && !shed) reject = true;
+      shed = true;
+      if (open >= options.max_connections && keepalive_idle.load(std::memory_order_relaxed) <= 0) {
+        reject = true;
+      }
     }
     if (!reject && !AddAddress(address_key)) {
       reject = true;
@@ -481,7 +490,7 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
 asio::awaitable<void> HttpServer::Impl::RunConnection(tcp::socket socket, Shard* shard, bool reject,
                                                       bool probation, std::string address_key,
                                                       std::string remote) {
-  Connection conn(*shard->ioc, &idle_connections);
+  Connection conn(*shard->ioc, &keepalive_idle);
   conn.probation = probation;
   shard->connections.insert(&conn);
   struct Exit {

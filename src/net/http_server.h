@@ -49,15 +49,16 @@ struct ServerOptions {
   // Time allowed for writing one response (or one streamed piece) to a slow reader.
   std::chrono::milliseconds write_timeout{60'000};
 
-  // Connection limits. Open connections never exceed max_connections. Once
-  // max_connections - reserved_connections are open ("near the cap"), every new connection
-  // first makes room by closing the connection idle the longest (a keep-alive connection
-  // waiting for its next request before one that never sent a byte: closing either loses no
-  // request), and is admitted on probation: its requests are served only when the HeadFilter
-  // calls them privileged (liveness probes, authenticated clients); others get 503 +
-  // Retry-After and the connection is closed. At the cap a connection gets in only when an idle
-  // one can be closed for it; otherwise it gets 503 (or, beyond 64 such answers at once, is
-  // closed without one).
+  // Connection limits. Open connections stay within max_connections (a connection admitted by
+  // closing an idle one may overlap it for a moment). Once max_connections -
+  // reserved_connections are open ("near the cap"), every new connection first makes room by
+  // closing an idle one — the keep-alive connection waiting longest for its next request, or
+  // else one that has not sent a byte for a second; closing either loses no request — and is
+  // admitted on probation: its requests are served only when the HeadFilter calls them
+  // privileged (liveness probes, authenticated clients); others get 503 + Retry-After and the
+  // connection is closed. At the cap a connection gets in only when a keep-alive connection can
+  // be closed for it; otherwise it gets 503 (or, beyond 64 such answers at once, is closed
+  // without one).
   size_t max_connections = 4096;
   // See max_connections; must be below it. nullopt: max_connections / 8. Without a
   // head_filter no request is privileged, so nothing is reserved: near the cap is at the cap.
