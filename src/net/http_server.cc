@@ -289,13 +289,13 @@ struct HttpServer::Impl {
   }
 
   asio::awaitable<void> AcceptLoop();
-  // `reject`: answer 503 and close; otherwise the connection counts towards the open ones and
-  // towards `address_key`'s.
-  asio::awaitable<void> RunConnection(tcp::socket socket, Shard* shard, bool reject, bool probation,
-                                      std::string address_key, std::string remote);
+  // `reject` (why, for the client): answer 503 and close; null: the connection counts towards
+  // the open ones and towards `address_key`'s.
+  asio::awaitable<void> RunConnection(tcp::socket socket, Shard* shard, const char* reject,
+                                      bool probation, std::string address_key, std::string remote);
   template <class Stream>
   asio::awaitable<void> Serve(Stream& stream, Connection& conn, const std::string& remote,
-                              bool reject);
+                              const char* reject);
   // Waits (without holding the thread) for a deferred response; false when the connection was
   // closed meanwhile.
   asio::awaitable<bool> AwaitDeferred(Connection& conn, HttpResponse& response);
@@ -458,8 +458,9 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
         reject = true;
       }
     }
+    bool address_full = false;
     if (!reject && !AddAddress(address_key)) {
-      reject = true;
+      reject = address_full = true;
       shed = false;
     }
     if (reject) {
@@ -471,25 +472,30 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
     }
     if (shed) ShedOne(next - 1, shards.size());
     live_sessions.fetch_add(1);
-    asio::co_spawn(*shard->ioc,
-                   RunConnection(std::move(socket), shard, reject, probation,
-                                 std::move(address_key), std::move(remote)),
-                   [](std::exception_ptr e) {
-                     if (!e) return;
-                     try {
-                       std::rethrow_exception(e);
-                     } catch (const std::exception& ex) {
-                       LogError("http server: connection failed: {}", ex.what());
-                     } catch (...) {
-                       LogError("http server: connection failed");
-                     }
-                   });
+    asio::co_spawn(
+        *shard->ioc,
+        RunConnection(std::move(socket), shard,
+                      !reject        ? nullptr
+                      : address_full ? "this client address holds too many open connections to "
+                                       "the server; close some or retry later"
+                                     : "the server has too many open connections; retry later",
+                      probation, std::move(address_key), std::move(remote)),
+        [](std::exception_ptr e) {
+          if (!e) return;
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            LogError("http server: connection failed: {}", ex.what());
+          } catch (...) {
+            LogError("http server: connection failed");
+          }
+        });
   }
 }
 
-asio::awaitable<void> HttpServer::Impl::RunConnection(tcp::socket socket, Shard* shard, bool reject,
-                                                      bool probation, std::string address_key,
-                                                      std::string remote) {
+asio::awaitable<void> HttpServer::Impl::RunConnection(tcp::socket socket, Shard* shard,
+                                                      const char* reject, bool probation,
+                                                      std::string address_key, std::string remote) {
   Connection conn(*shard->ioc, &keepalive_idle);
   conn.probation = probation;
   shard->connections.insert(&conn);
@@ -509,13 +515,13 @@ asio::awaitable<void> HttpServer::Impl::RunConnection(tcp::socket socket, Shard*
     Connection* conn;
     bool reject;
     const std::string* address_key;
-  } exit{this, shard, &conn, reject, &address_key};
+  } exit{this, shard, &conn, reject != nullptr, &address_key};
 
   if (tls) {
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
     conn.close_socket = [&stream] { beast::get_lowest_layer(stream).close(); };
     // A handshake not begun yet loses nothing when shed.
-    if (!reject) conn.SetWait(Connection::Wait::kFresh);
+    if (reject == nullptr) conn.SetWait(Connection::Wait::kFresh);
     beast::get_lowest_layer(stream).expires_after(options.header_read_timeout);
     auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
     if (ec || conn.closed) co_return;
@@ -600,11 +606,10 @@ asio::awaitable<void> HttpServer::Impl::EndConnection(Stream& stream, bool drain
 
 template <class Stream>
 asio::awaitable<void> HttpServer::Impl::Serve(Stream& stream, Connection& conn,
-                                              const std::string& remote, bool reject) {
+                                              const std::string& remote, const char* reject) {
   auto& lowest = beast::get_lowest_layer(stream);
-  if (reject) {
-    HttpResponse r = MakeError(503, "ServiceUnavailable",
-                               "the server has too many open connections; retry later", nullptr);
+  if (reject != nullptr) {
+    HttpResponse r = MakeError(503, "ServiceUnavailable", reject, nullptr);
     r.SetHeader("Retry-After", "1");
     if (co_await Write(stream, conn, r, 11, false, false))
       co_await EndConnection(stream, /*drain=*/true);

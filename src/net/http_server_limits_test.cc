@@ -320,6 +320,8 @@ TEST(HttpServerLimitsTest, OneAddressCannotHoldMoreThanItsShare) {
   std::string r = fourth.ReadResponse();
   EXPECT_EQ(StatusOf(r), 503) << r;
   EXPECT_TRUE(HasHeader(r, "retry-after: 1")) << r;
+  EXPECT_NE(r.find("this client address holds too many open connections"), std::string::npos)
+      << r;
   // Another machine is not affected.
   Sock other(server.port(), "127.0.0.2");
   ASSERT_TRUE(other.Send("GET /other HTTP/1.1\r\nHost: x\r\n\r\n"));
