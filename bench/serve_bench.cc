@@ -50,7 +50,9 @@ int main(int argc, char** argv) {
       {"ATG_SERVER_HOST", "127.0.0.1"},
       {"ATG_SERVER_PORT", "0"},
       {"ATG_MAX_CONCURRENT_JOBS", "0"},
-      {"ATG_RATE_LIMIT_PER_MINUTE", "0"}};
+      {"ATG_RATE_LIMIT_PER_MINUTE", "0"},
+      // wrk is one client address.
+      {"ATG_MAX_CONNECTIONS_PER_ADDRESS", "0"}};
   if (io_threads > 0) env["ATG_SERVER_WORKERS"] = std::to_string(io_threads);
   auto service = atg::server::Service::Create(atg::Settings::FromMaps(env, {}));
   if (!service.ok()) {

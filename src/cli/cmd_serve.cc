@@ -1,4 +1,6 @@
 // `atg serve`: the HTTP service (DESIGN.md §3.3; docs/api.md, docs/operations.md).
+#include <sys/stat.h>
+
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -14,6 +16,7 @@ namespace {
 struct ServeFlags {
   std::string host;
   int port = -1;
+  bool start_fresh = false;
 };
 
 int RunServe(CliContext& ctx, const ServeFlags& f) {
@@ -26,7 +29,11 @@ int RunServe(CliContext& ctx, const ServeFlags& f) {
     return 2;
   }
   InitLogging(LogFormat::kJson, level);
+  // Everything the service creates (job database and its WAL, graphs, artifacts, audit log,
+  // directories) is readable by this user only: 0600 files, 0700 directories.
+  ::umask(077);
   Settings settings = ctx.settings;
+  if (f.start_fresh) settings.SetFlag("ATG_JOB_DB_START_FRESH", "true");
   if (!f.host.empty()) settings.SetFlag("ATG_SERVER_HOST", f.host);
   if (f.port >= 0) settings.SetFlag("ATG_SERVER_PORT", std::to_string(f.port));
   auto grace_s = settings.GetInt("ATG_SHUTDOWN_GRACE_SECONDS", 10, 0, 3600);
@@ -87,9 +94,12 @@ void AddServeCommand(CLI::App& app, CliContext& ctx) {
   auto f = std::make_shared<ServeFlags>();
   auto* cmd =
       app.add_subcommand("serve", "Run the ATG HTTP service (API keys, job queue, workers)");
-  cmd->add_option("--host", f->host, "Address to listen on (env: ATG_SERVER_HOST, 0.0.0.0)");
+  cmd->add_option("--host", f->host, "Address to listen on (env: ATG_SERVER_HOST, 127.0.0.1)");
   cmd->add_option("--port", f->port, "Port; 0 picks a free one (env: ATG_SERVER_PORT, 8000)")
       ->check(CLI::Range(0, 65535));
+  cmd->add_flag("--start-fresh", f->start_fresh,
+                "When the job database is damaged, keep it aside and start with an empty one "
+                "(env: ATG_JOB_DB_START_FRESH)");
   cmd->callback([&ctx, f] { ctx.exit_code = RunServe(ctx, *f); });
 }
 

@@ -23,6 +23,11 @@ std::string UrlDecode(std::string_view s);
 // Percent-encoding of everything but RFC 3986 unreserved characters.
 std::string UrlEncode(std::string_view s);
 
+// `s` with every byte sequence that is not well-formed UTF-8 (stray continuation bytes,
+// truncated or overlong sequences, surrogates, code points above U+10FFFF) replaced by U+FFFD,
+// so that text from a request can be quoted in JSON and logs. Valid input comes back unchanged.
+std::string ValidUtf8(std::string_view s);
+
 // Compares two secrets in time that depends only on their lengths, never on where they differ.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

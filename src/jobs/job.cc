@@ -3,6 +3,7 @@
 #include <array>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 
 #include "common/random.h"
 
@@ -172,6 +173,69 @@ std::string_view ErrorTypeFor(StatusCode code) {
     default:
       return "internal";
   }
+}
+
+namespace {
+
+// First path segments that name a file-system location rather than an Azure resource id.
+bool IsFileSystemRoot(std::string_view segment) {
+  static constexpr std::string_view kRoots[] = {
+      "app", "bin", "boot", "data",    "dev",  "etc",       "home",  "lib",    "media",
+      "mnt", "nix", "opt",  "private", "proc", "root",      "run",   "sbin",   "srv",
+      "sys", "tmp", "usr",  "var",     "work", "workspace", "Users", "Volumes"};
+  for (std::string_view r : kRoots) {
+    if (segment == r) return true;
+  }
+  return false;
+}
+
+void ReplaceAll(std::string* text, std::string_view what, std::string_view with) {
+  if (what.empty()) return;
+  for (size_t at = text->find(what); at != std::string::npos;
+       at = text->find(what, at + with.size())) {
+    text->replace(at, what.size(), with);
+  }
+}
+
+}  // namespace
+
+std::string ClientSafeError(std::string_view message, std::string_view data_dir) {
+  std::string out(message);
+  std::string dir(data_dir);
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  if (dir.size() > 1) {
+    std::error_code ec;
+    std::string resolved = std::filesystem::weakly_canonical(dir, ec).string();
+    if (!ec && resolved.size() > 1 && resolved != dir) ReplaceAll(&out, resolved, "$ATG_DATA_DIR");
+    ReplaceAll(&out, dir, "$ATG_DATA_DIR");
+  }
+  // Any other absolute path: from a '/' at the start of a word up to the next space or quote.
+  std::string result;
+  result.reserve(out.size());
+  size_t i = 0;
+  while (i < out.size()) {
+    const bool word_start = i == 0 || out[i - 1] == ' ' || out[i - 1] == '\'' ||
+                            out[i - 1] == '"' || out[i - 1] == '(' || out[i - 1] == '=' ||
+                            out[i - 1] == '`';
+    if (out[i] == '/' && word_start) {
+      size_t end = out.find_first_of(" '\"`),;\n", i);
+      if (end == std::string::npos) end = out.size();
+      std::string_view token(out.data() + i, end - i);
+      std::string_view first = token.substr(1, token.find('/', 1) - 1);
+      if (token.find('/', 1) != std::string_view::npos && IsFileSystemRoot(first)) {
+        // Keep a trailing ':' that introduces the reason ("/x/y.db: disk I/O error").
+        size_t keep = token.size();
+        while (keep > 0 && (token[keep - 1] == ':' || token[keep - 1] == '.')) --keep;
+        result += "<server path>";
+        result.append(token.substr(keep));
+        i = end;
+        continue;
+      }
+    }
+    result.push_back(out[i]);
+    ++i;
+  }
+  return result;
 }
 
 }  // namespace atg::jobs

@@ -40,6 +40,13 @@ Result<JobEvent> JobEventFromJson(const json::object& obj);
 // "invalid_request", "throttled", "io", "cancelled", "not_found", "internal".
 std::string_view ErrorTypeFor(StatusCode code);
 
+// A job's error as its client may see it: the server's file system stays the server's. The
+// data directory (`data_dir`, as given and as resolved) becomes "$ATG_DATA_DIR", and any other
+// absolute file path (one starting with a directory such as /home, /tmp, /var, /srv, /data)
+// becomes "<server path>". ARM ids ("/subscriptions/...") and URLs are left alone. The full
+// message belongs in the service log.
+std::string ClientSafeError(std::string_view message, std::string_view data_dir);
+
 }  // namespace atg::jobs
 
 #endif  // ATG_JOBS_JOB_H_

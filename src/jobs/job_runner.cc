@@ -363,9 +363,12 @@ class JobRunner::Impl {
       return;
     } else {
       state = JobState::kFailed;
-      error = outcome.status().message();
+      // The client sees the error without the server's paths; the log keeps it whole.
+      error = ClientSafeError(outcome.status().message(), options_.data_dir);
       error_type = had_executor ? std::string(ErrorTypeFor(outcome.status().code()))
                                 : std::string("unsupported_type");
+      Log(LogLevel::kWarning, "job failed",
+          {{"job_id", id}, {"type", run.job.type}, {"error", outcome.status().message()}});
     }
     Status s;
     for (int attempt = 0; attempt < 5; ++attempt) {

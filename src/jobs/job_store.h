@@ -1,7 +1,10 @@
 // JobStore: the durable job queue behind `atg serve`, one interface for both backends (SQLite
 // in ATG_DATA_DIR by default, Redis when REDIS_URL is set). Several `atg serve` processes may
 // share one store (Redis; SQLite only within one host) and it survives their crashes:
-//  * FIFO: ClaimNext hands out the oldest pending job;
+//  * fair: ClaimNext hands out a job handed back (lease expired, released) first; otherwise the
+//    oldest pending job of the owner (API key) with the fewest running jobs, ties going to the
+//    owner whose turn came longest ago, so one key's flood never starves another key's jobs;
+//    each owner's jobs run in FIFO order;
 //  * leases: a claimed job belongs to one worker until its lease expires; the worker renews it
 //    with Heartbeat. A job whose lease expired (its process was killed) is pending again for the
 //    next ClaimNext, so no job is lost and none runs twice at the same time;
@@ -86,6 +89,16 @@ struct PurgeBatch {
   bool more = false;
 };
 
+// The limits Create enforces atomically with the insert. Implicit from a depth, so that
+// Create(job, 100) reads naturally.
+struct QueueLimits {
+  QueueLimits(int64_t depth = 0) : max_queue_depth(depth) {}  // NOLINT: implicit on purpose
+  QueueLimits(int64_t depth, int64_t per_owner)
+      : max_queue_depth(depth), max_pending_per_owner(per_owner) {}
+  int64_t max_queue_depth = 0;        // pending jobs in all; 0 = unlimited
+  int64_t max_pending_per_owner = 0;  // pending jobs of the new job's owner; 0 = unlimited
+};
+
 class JobStore {
  public:
   virtual ~JobStore() = default;
@@ -93,17 +106,19 @@ class JobStore {
   // "sqlite" or "redis".
   virtual std::string_view backend() const = 0;
 
-  // Adds `job` (state pending) at the back of the queue. kResourceExhausted when
-  // `max_queue_depth` > 0 and that many jobs are already pending; kAlreadyExists for a used id.
-  virtual Status Create(const Job& job, int64_t max_queue_depth) = 0;
+  // Adds `job` (state pending) at the back of its owner's queue. kResourceExhausted when a
+  // limit of `limits` is reached (the message says which and how to proceed); kAlreadyExists
+  // for a used id.
+  virtual Status Create(const Job& job, const QueueLimits& limits) = 0;
 
   // The job, or nullopt when no job has that id.
   virtual Result<std::optional<Job>> Get(std::string_view id) = 0;
 
   virtual Result<JobPage> List(const ListQuery& query) = 0;
 
-  // Leases the oldest pending job (including jobs whose lease expired) to `worker_id` for
-  // `lease`, marks it running and returns it; nullopt when nothing is pending.
+  // Leases the next pending job in the fair order of the file comment (jobs whose lease expired
+  // are pending again, at the front) to `worker_id` for `lease`, marks it running and returns
+  // it; nullopt when nothing is pending.
   virtual Result<std::optional<Job>> ClaimNext(std::string_view worker_id,
                                                std::chrono::milliseconds lease) = 0;
 

@@ -82,5 +82,20 @@ TEST(JobTest, ErrorTypes) {
   EXPECT_EQ(ErrorTypeFor(StatusCode::kInternal), "internal");
 }
 
+TEST(ClientSafeErrorTest, HidesServerPathsButKeepsAzureIds) {
+  const std::string dir = "/srv/atg-data";
+  EXPECT_EQ(ClientSafeError("graph database /srv/atg-data/tenants/t1/graph.db: disk I/O error",
+                            dir + "/"),
+            "graph database $ATG_DATA_DIR/tenants/t1/graph.db: disk I/O error");
+  EXPECT_EQ(ClientSafeError("cannot open '/home/ops/.cache/x.json' (denied)", dir),
+            "cannot open '<server path>' (denied)");
+  EXPECT_EQ(ClientSafeError("/tmp/atg-1/work/job_1: gone", dir), "<server path>: gone");
+  const std::string azure =
+      "ARM answered 404 for /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg "
+      "at https://management.azure.com/subscriptions/x";
+  EXPECT_EQ(ClientSafeError(azure, dir), azure);
+  EXPECT_EQ(ClientSafeError("no path here", ""), "no path here");
+}
+
 }  // namespace
 }  // namespace atg::jobs

@@ -15,7 +15,11 @@ Result<std::unique_ptr<JobStore>> OpenJobStore(const Settings& settings) {
   }
   auto dir = DataDir(settings);
   if (!dir.ok()) return dir.status();
-  return OpenSqliteJobStore(*dir + "/jobs.db");
+  SqliteJobStoreOptions options;
+  auto fresh = settings.GetBool("ATG_JOB_DB_START_FRESH", false);
+  if (!fresh.ok()) return fresh.status();
+  options.start_fresh = *fresh;
+  return OpenSqliteJobStore(*dir + "/jobs.db", options);
 }
 
 }  // namespace atg::jobs

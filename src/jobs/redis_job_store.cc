@@ -202,13 +202,15 @@ class RedisJobStore final : public JobStore {
 
   std::string_view backend() const override { return "redis"; }
 
-  Status Create(const Job& job, int64_t max_queue_depth) override {
+  Status Create(const Job& job, const QueueLimits& limits) override {
     if (!ValidJobId(job.id)) {
       return Status::InvalidArgument("job id '" + job.id + "' is not of the form job_<32 hex>");
     }
+    const int64_t max_queue_depth = limits.max_queue_depth;
     int64_t created = job.created_at_ms != 0 ? job.created_at_ms : NowMs();
     std::vector<std::string> args = {job.id, std::to_string(max_queue_depth), job.owner,
-                                     std::to_string(created)};
+                                     std::to_string(created),
+                                     std::to_string(limits.max_pending_per_owner)};
     auto field = [&](std::string name, std::string value) {
       args.push_back(std::move(name));
       args.push_back(std::move(value));
@@ -237,6 +239,12 @@ class RedisJobStore final : public JobStore {
     std::string out = ReplyString(r->get());
     if (out == "ok") return Status::Ok();
     if (out == "exists") return Status::AlreadyExists("job " + job.id + " already exists");
+    if (out.starts_with("owner_full:")) {
+      return Status::ResourceExhausted(
+          "this API key already has " + out.substr(11) + " jobs pending, its share of the queue (" +
+          std::to_string(limits.max_pending_per_owner) +
+          ", ATG_MAX_QUEUE_DEPTH_PER_KEY); retry when some of them have run");
+    }
     if (out.starts_with("full:")) {
       return Status::ResourceExhausted("the job queue is full (" + out.substr(5) +
                                        " jobs pending, limit " + std::to_string(max_queue_depth) +

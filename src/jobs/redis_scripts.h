@@ -46,54 +46,109 @@ local function holds(id, worker)
   local v = redis.call('HMGET', jkey(id), 'state', 'worker', 'cancel_requested')
   return v[1] == 'running' and v[2] == worker, v[3] == '1'
 end
+-- Fresh jobs wait in one list per owner (P pq:<owner>); P owners is the set of owners with
+-- one. P pending holds the jobs handed back (lease expired, released), claimed first.
+local function owner_queue(owner) return P .. 'pq:' .. owner end
 local function depth(now)
-  return redis.call('LLEN', P .. 'pending') +
-         redis.call('ZCOUNT', P .. 'running', '-inf', '(' .. int(now))
+  local n = redis.call('LLEN', P .. 'pending') +
+            redis.call('ZCOUNT', P .. 'running', '-inf', '(' .. int(now))
+  for _, o in ipairs(redis.call('SMEMBERS', P .. 'owners')) do
+    n = n + redis.call('LLEN', owner_queue(o))
+  end
+  return n
 end
 )lua";
 
-// ARGV: P, id, max_depth, owner, created_at_ms, then field/value pairs of the new hash.
-// Returns "ok", "exists" or "full:<depth>".
+// ARGV: P, id, max_depth, owner, created_at_ms, max_per_owner, then field/value pairs of the
+// new hash. Returns "ok", "exists", "full:<depth>" or "owner_full:<owner's pending>".
 inline constexpr const char* kCreate = R"lua(
 local id = ARGV[2]
 if redis.call('EXISTS', jkey(id)) == 1 then return 'exists' end
 local now = now_ms()
+local owner = ARGV[4]
+local per = tonumber(ARGV[6])
+if per > 0 then
+  local mine = redis.call('LLEN', owner_queue(owner))
+  if mine >= per then return 'owner_full:' .. int(mine) end
+end
 local max = tonumber(ARGV[3])
 if max > 0 then
   local d = depth(now)
   if d >= max then return 'full:' .. int(d) end
 end
 local fields = {}
-for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', jkey(id), unpack(fields))
-redis.call('RPUSH', P .. 'pending', id)
-redis.call('ZADD', P .. 'owner:' .. ARGV[4], ARGV[5], id)
+redis.call('RPUSH', owner_queue(owner), id)
+redis.call('SADD', P .. 'owners', owner)
+redis.call('ZADD', P .. 'owner:' .. owner, ARGV[5], id)
 state_event(id, 'pending', '', now)
 return 'ok'
 )lua";
 
-// ARGV: P, worker, lease_ms. Requeues expired leases at the front, then leases the first
-// pending job. Returns the job hash (HGETALL) or nil.
+// ARGV: P, worker, lease_ms. Requeues expired leases at the front, then leases a job handed
+// back if any, else, fairly, the oldest job of the owner with the fewest running jobs (ties:
+// the owner whose last turn is oldest, then the one whose oldest job is oldest). Returns the
+// job hash (HGETALL) or nil.
 inline constexpr const char* kClaim = R"lua(
 local now = now_ms()
 local expired = redis.call('ZRANGEBYSCORE', P .. 'running', '-inf', '(' .. int(now))
 for i = #expired, 1, -1 do requeue(expired[i], 'lease expired', now) end
+local function lease(id)
+  local k = jkey(id)
+  local until_ms = now + tonumber(ARGV[3])
+  redis.call('HSET', k, 'state', 'running', 'worker', ARGV[2], 'lease_until', int(until_ms))
+  redis.call('HINCRBY', k, 'attempts', 1)
+  if redis.call('HGET', k, 'started_at_ms') == '0' then
+    redis.call('HSET', k, 'started_at_ms', int(now))
+  end
+  redis.call('ZADD', P .. 'running', int(until_ms), id)
+  state_event(id, 'running', '', now)
+  return redis.call('HGETALL', k)
+end
 while true do
   local id = redis.call('LPOP', P .. 'pending')
-  if not id then return false end
-  local k = jkey(id)
-  if redis.call('HGET', k, 'state') == 'pending' then
-    local lease = now + tonumber(ARGV[3])
-    redis.call('HSET', k, 'state', 'running', 'worker', ARGV[2], 'lease_until', int(lease))
-    redis.call('HINCRBY', k, 'attempts', 1)
-    if redis.call('HGET', k, 'started_at_ms') == '0' then
-      redis.call('HSET', k, 'started_at_ms', int(now))
-    end
-    redis.call('ZADD', P .. 'running', int(lease), id)
-    state_event(id, 'running', '', now)
-    return redis.call('HGETALL', k)
+  if not id then break end
+  if redis.call('HGET', jkey(id), 'state') == 'pending' then return lease(id) end
+end
+local owners = redis.call('SMEMBERS', P .. 'owners')
+if #owners == 0 then return false end
+local running = {}
+for _, rid in ipairs(redis.call('ZRANGE', P .. 'running', 0, -1)) do
+  local o = redis.call('HGET', jkey(rid), 'owner')
+  if o then running[o] = (running[o] or 0) + 1 end
+end
+local turns, oldest = {}, {}
+for _, o in ipairs(owners) do
+  turns[o] = tonumber(redis.call('HGET', P .. 'turns', o) or '0')
+  local head = redis.call('LINDEX', owner_queue(o), 0)
+  oldest[o] = head and tonumber(redis.call('HGET', jkey(head), 'created_at_ms') or '0') or 0
+end
+local function before(a, b)
+  local ra, rb = running[a] or 0, running[b] or 0
+  if ra ~= rb then return ra < rb end
+  if turns[a] ~= turns[b] then return turns[a] < turns[b] end
+  if oldest[a] ~= oldest[b] then return oldest[a] < oldest[b] end
+  return a < b
+end
+while #owners > 0 do
+  local bi = 1
+  for i = 2, #owners do
+    if before(owners[i], owners[bi]) then bi = i end
+  end
+  local best = owners[bi]
+  local q = owner_queue(best)
+  local id = redis.call('LPOP', q)
+  if redis.call('LLEN', q) == 0 then
+    redis.call('SREM', P .. 'owners', best)
+    table.remove(owners, bi)
+  end
+  if id and redis.call('HGET', jkey(id), 'state') == 'pending' then
+    redis.call('HSET', P .. 'turns', best, redis.call('INCR', P .. 'turn_seq'))
+    return lease(id)
   end
 end
+return false
 )lua";
 
 // ARGV: P, id, worker, lease_ms. 0 = lease lost, 1 = renewed, 2 = renewed, cancel requested.
@@ -146,6 +201,11 @@ local state = redis.call('HGET', jkey(id), 'state')
 if not state then return 'missing' end
 if state == 'pending' then
   redis.call('LREM', P .. 'pending', 0, id)
+  local owner = redis.call('HGET', jkey(id), 'owner')
+  if owner then
+    redis.call('LREM', owner_queue(owner), 0, id)
+    if redis.call('LLEN', owner_queue(owner)) == 0 then redis.call('SREM', P .. 'owners', owner) end
+  end
   cancel_now(id, now_ms())
   return 'cancelled'
 end

@@ -1,14 +1,21 @@
 #include "jobs/sqlite_job_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <unordered_map>
 #include <utility>
 
+#include "common/log.h"
 #include "jobs/job.h"
 #include "jobs/list_cursor.h"
 
@@ -65,6 +72,19 @@ CREATE TABLE IF NOT EXISTS job_events (
 constexpr const char* kRetentionIndex =
     "CREATE INDEX IF NOT EXISTS jobs_finished ON jobs(finished_at_ms) "
     "WHERE state IN ('completed', 'failed', 'cancelled')";
+
+// Fair scheduling across owners (API keys): pending jobs by owner, running jobs by owner, and
+// the claim counter of each owner's last turn. Created on every open, like the retention index:
+// older atg versions ignore them.
+constexpr const char* kFairnessSchema = R"sql(
+CREATE INDEX IF NOT EXISTS jobs_pending_owner ON jobs(owner, created_at_ms, seq)
+  WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS jobs_running_owner ON jobs(owner) WHERE state = 'running';
+CREATE TABLE IF NOT EXISTS owner_turns (
+  owner TEXT PRIMARY KEY,
+  last_claim INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
 
 constexpr const char* kJobColumns =
     "id, type, owner, tenant_id, state, request, progress, result, error, error_type, artifact, "
@@ -187,11 +207,13 @@ class SqliteJobStore final : public JobStore {
         ATG_RETURN_IF_ERROR(Exec(kSchema));
         ATG_RETURN_IF_ERROR(Exec("PRAGMA user_version = " + std::to_string(kSchemaVersion)));
       }
-      return Exec(kRetentionIndex);
+      ATG_RETURN_IF_ERROR(Exec(kRetentionIndex));
+      return Exec(kFairnessSchema);
     });
   }
 
-  Status Create(const Job& job, int64_t max_queue_depth) override {
+  Status Create(const Job& job, const QueueLimits& limits) override {
+    const int64_t max_queue_depth = limits.max_queue_depth;
     if (!ValidJobId(job.id)) {
       return Status::InvalidArgument("job id '" + job.id + "' is not of the form job_<32 hex>");
     }
@@ -204,6 +226,21 @@ class SqliteJobStore final : public JobStore {
         auto row = (*q)->Step();
         if (!row.ok()) return row.status();
         if (*row) return Status::AlreadyExists("job " + job.id + " already exists");
+      }
+      if (limits.max_pending_per_owner > 0) {
+        auto q = Prep("SELECT count(*) FROM jobs WHERE state = 'pending' AND owner = ?");
+        if (!q.ok()) return q.status();
+        (*q)->Bind(1, job.owner);
+        auto row = (*q)->Step();
+        if (!row.ok()) return row.status();
+        const int64_t mine = (*q)->Int(0);
+        if (mine >= limits.max_pending_per_owner) {
+          return Status::ResourceExhausted(
+              "this API key already has " + std::to_string(mine) +
+              " jobs pending, its share of the queue (" +
+              std::to_string(limits.max_pending_per_owner) +
+              ", ATG_MAX_QUEUE_DEPTH_PER_KEY); retry when some of them have run");
+        }
       }
       if (max_queue_depth > 0) {
         auto depth = DepthLocked(NowMs());
@@ -283,17 +320,10 @@ class SqliteJobStore final : public JobStore {
     Status s = InTx([&]() -> Status {
       int64_t now = NowMs();
       ATG_RETURN_IF_ERROR(RequeueExpired(now));
-      std::string id;
-      {
-        auto q = Prep(
-            "SELECT id FROM jobs WHERE state = 'pending' "
-            "ORDER BY requeued DESC, created_at_ms, seq LIMIT 1");
-        if (!q.ok()) return q.status();
-        auto row = (*q)->Step();
-        if (!row.ok()) return row.status();
-        if (!*row) return Status::Ok();
-        id = (*q)->Text(0);
-      }
+      auto next = NextFairLocked();
+      if (!next.ok()) return next.status();
+      if (next->empty()) return Status::Ok();
+      const std::string id = std::move(*next);
       auto q = Prep(
           "UPDATE jobs SET state = 'running', worker_id = ?2, lease_until_ms = ?3, "
           "attempts = attempts + 1, requeued = 0, "
@@ -551,6 +581,56 @@ class SqliteJobStore final : public JobStore {
     return job;
   }
 
+  // The id of the job ClaimNext hands out next ("" when nothing is pending) and, for a fresh
+  // job, the turn of its owner recorded. Jobs handed back come first, in their order; then the
+  // owner with the fewest running jobs gets its oldest pending job; ties go to the owner whose
+  // last turn is oldest, then to the one whose oldest pending job is oldest.
+  Result<std::string> NextFairLocked() {
+    {
+      auto q = Prep(
+          "SELECT id FROM jobs WHERE state = 'pending' AND requeued = 1 "
+          "ORDER BY requeued DESC, created_at_ms, seq LIMIT 1");
+      if (!q.ok()) return q.status();
+      auto row = (*q)->Step();
+      if (!row.ok()) return row.status();
+      if (*row) return (*q)->Text(0);
+    }
+    std::string owner;
+    {
+      auto q = Prep(
+          "SELECT p.owner FROM (SELECT owner, min(created_at_ms) AS oldest FROM jobs "
+          "WHERE state = 'pending' GROUP BY owner) p "
+          "LEFT JOIN owner_turns t ON t.owner = p.owner "
+          "ORDER BY (SELECT count(*) FROM jobs r WHERE r.state = 'running' AND r.owner = p.owner),"
+          " coalesce(t.last_claim, 0), p.oldest, p.owner LIMIT 1");
+      if (!q.ok()) return q.status();
+      auto row = (*q)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return std::string();
+      owner = (*q)->Text(0);
+    }
+    std::string id;
+    {
+      auto q = Prep(
+          "SELECT id FROM jobs WHERE state = 'pending' AND owner = ? "
+          "ORDER BY created_at_ms, seq LIMIT 1");
+      if (!q.ok()) return q.status();
+      (*q)->Bind(1, owner);
+      auto row = (*q)->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) return std::string();
+      id = (*q)->Text(0);
+    }
+    auto q = Prep(
+        "INSERT INTO owner_turns (owner, last_claim) "
+        "VALUES (?1, (SELECT coalesce(max(last_claim), 0) + 1 FROM owner_turns)) "
+        "ON CONFLICT(owner) DO UPDATE SET last_claim = excluded.last_claim");
+    if (!q.ok()) return q.status();
+    (*q)->Bind(1, owner);
+    ATG_RETURN_IF_ERROR((*q)->Run());
+    return id;
+  }
+
   Result<int64_t> DepthLocked(int64_t now) {
     auto q = Prep(
         "SELECT (SELECT count(*) FROM jobs WHERE state = 'pending') + "
@@ -666,15 +746,87 @@ class SqliteJobStore final : public JobStore {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
-Result<std::unique_ptr<JobStore>> OpenSqliteJobStore(const std::string& path,
-                                                     const SqliteJobStoreOptions& options) {
+namespace {
+
+// What is wrong with the database file at `path` before SQLite opens it ("" when nothing is
+// known to be): a file that a database was created at (the marker says so) and that is now
+// missing or empty, or a file that is not a SQLite database at all.
+std::string DamageBeforeOpen(const std::string& path, bool marked) {
   std::error_code ec;
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) {
-    return Status::IoError("cannot create the directory of the job database " + path + ": " +
-                           ec.message() + "; check ATG_DATA_DIR and its permissions");
+  const bool exists = std::filesystem::exists(path, ec);
+  if (!exists) return marked ? "the file is missing" : "";
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return "its size cannot be read (" + ec.message() + ")";
+  // A database this program creates is never empty: its schema is checkpointed into the file.
+  if (size == 0) return "the file is empty (0 bytes)";
+  char header[16] = {0};
+  std::ifstream in(path, std::ios::binary);
+  in.read(header, sizeof header);
+  if (in.gcount() != sizeof header || std::memcmp(header, "SQLite format 3", 16) != 0) {
+    return "the file is not a SQLite database (its header is wrong)";
   }
+  return "";
+}
+
+// PRAGMA quick_check: "" when the database is sound, else SQLite's first complaint.
+std::string QuickCheck(sqlite3* db) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &stmt, nullptr) != SQLITE_OK) {
+    return std::string("it cannot be read: ") + sqlite3_errmsg(db);
+  }
+  std::string verdict;
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(stmt, 0);
+    verdict = text ? reinterpret_cast<const char*>(text) : "";
+  } else {
+    verdict = std::string("it cannot be read: ") + sqlite3_errmsg(db);
+  }
+  sqlite3_finalize(stmt);
+  if (verdict == "ok") return "";
+  return verdict.starts_with("it cannot") ? verdict : "quick_check found damage: " + verdict;
+}
+
+// "20261127T063000Z".
+std::string UtcStamp() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+Status Damaged(const std::string& path, const std::string& what) {
+  return Status::FailedPrecondition(
+      "the job database " + path + " is damaged: " + what +
+      ". atg serve does not start on it, so that no job is silently lost. Restore it from your "
+      "backup (stop atg, copy the backup to " +
+      path + ", remove " + path + "-wal and " + path +
+      "-shm, start again; see docs/operations.md, \"A damaged job database\"), or start with an "
+      "empty job database by setting ATG_JOB_DB_START_FRESH=true (atg serve --start-fresh): the "
+      "damaged files are then kept beside it as " +
+      path + ".damaged-<time>");
+}
+
+// Moves the database and its WAL/SHM aside as <path>.damaged-<stamp>[-wal|-shm].
+Status MoveAside(const std::string& path, std::string* moved_to) {
+  const std::string target = path + ".damaged-" + UtcStamp();
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string from = path + suffix;
+    if (!std::filesystem::exists(from, ec)) continue;
+    std::filesystem::rename(from, target + suffix, ec);
+    if (ec) {
+      return Status::IoError("cannot move the damaged job database " + from +
+                             " aside: " + ec.message() + "; move it away by hand and start again");
+    }
+  }
+  *moved_to = target;
+  return Status::Ok();
+}
+
+Result<sqlite3*> OpenDb(const std::string& path, const SqliteJobStoreOptions& options) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -684,13 +836,79 @@ Result<std::unique_ptr<JobStore>> OpenSqliteJobStore(const std::string& path,
     return s;
   }
   sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+  return db;
+}
+
+}  // namespace
+
+std::string JobDatabaseMarker(const std::string& path) { return path + ".created"; }
+
+Result<std::unique_ptr<JobStore>> OpenSqliteJobStore(const std::string& path,
+                                                     const SqliteJobStoreOptions& options) {
+  std::error_code ec;
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    return Status::IoError("cannot create the directory of the job database " + path + ": " +
+                           ec.message() + "; check ATG_DATA_DIR and its permissions");
+  }
+  const std::string marker = JobDatabaseMarker(path);
+  const bool marked = std::filesystem::exists(marker, ec);
+  const bool existed = std::filesystem::exists(path, ec);
+
+  std::string damage = DamageBeforeOpen(path, marked);
+  sqlite3* db = nullptr;
+  if (damage.empty()) {
+    auto opened = OpenDb(path, options);
+    if (!opened.ok()) return opened.status();
+    db = *opened;
+    if (existed) {
+      damage = QuickCheck(db);
+      if (!damage.empty()) {
+        sqlite3_close(db);
+        db = nullptr;
+      }
+    }
+  }
+  if (!damage.empty()) {
+    if (!options.start_fresh) return Damaged(path, damage);
+    std::string moved_to;
+    ATG_RETURN_IF_ERROR(MoveAside(path, &moved_to));
+    Log(LogLevel::kWarning,
+        "the job database was damaged and was moved aside; starting with an empty one "
+        "(ATG_JOB_DB_START_FRESH)",
+        {{"path", path}, {"damage", damage}, {"moved_to", moved_to}});
+    auto opened = OpenDb(path, options);
+    if (!opened.ok()) return opened.status();
+    db = *opened;
+  }
+
   auto store = std::make_unique<SqliteJobStore>(db, path);
   char* err = nullptr;
-  rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
-                    &err);
+  int rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
+                        &err);
   if (err != nullptr) sqlite3_free(err);
   if (rc != SQLITE_OK) return SqliteError(db, rc, path, "switching to WAL mode");
   ATG_RETURN_IF_ERROR(store->Init());
+  if (!marked || !damage.empty()) {
+    // The schema goes into the database file itself (not only the WAL), so that an empty file
+    // can only mean a destroyed database; then the marker records that one exists here.
+    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+    int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return Status::IoError("cannot write " + marker + ": " + std::strerror(errno) +
+                             "; check the permissions of ATG_DATA_DIR");
+    }
+    const std::string text =
+        "atg job database created " + UtcStamp() +
+        "; while this file exists, a missing, empty or unreadable jobs.db stops atg serve\n";
+    ssize_t n = ::write(fd, text.data(), text.size());
+    ::fsync(fd);
+    ::close(fd);
+    if (n != static_cast<ssize_t>(text.size())) {
+      return Status::IoError("cannot write " + marker + "; check free disk space");
+    }
+  }
   return std::unique_ptr<JobStore>(std::move(store));
 }
 

@@ -86,7 +86,7 @@ HttpResponse DefaultErrorResponse(int status, std::string_view code, std::string
                                   const HttpRequest* /*request*/) {
   json::object error;
   error["code"] = code;
-  error["message"] = message;
+  error["message"] = ValidUtf8(message);
   json::object envelope;
   envelope["error"] = std::move(error);
   return HttpResponse::Json(status, envelope);

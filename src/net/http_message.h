@@ -90,6 +90,12 @@ struct HttpResponse {
   // When set, the body is streamed from this source and `body` is ignored. Content-Length or
   // Transfer-Encoding is set by the server core from source->Size().
   std::shared_ptr<BodySource> body_source;
+  // When set, this response is a placeholder: the server core calls `defer` once, on the
+  // connection's I/O thread, with a `complete` callback, and writes the response later given to
+  // `complete` instead. The owner calls `complete` exactly once, from any thread (e.g. when a
+  // slow check finished); the connection waits for it without holding a thread. Every other
+  // field of the placeholder is ignored. `complete` is safe to call after the client left.
+  std::function<void(std::function<void(HttpResponse)> complete)> defer;
 
   void SetHeader(std::string name, std::string value);
   std::optional<std::string_view> Header(std::string_view name) const;
@@ -99,19 +105,37 @@ struct HttpResponse {
                            std::string content_type = "text/plain; charset=utf-8");
 };
 
-// A handler runs on a server I/O thread; it must not block for long (use `delay` to wait).
+// A handler runs on a server I/O thread; it must not block for long (use `delay` or `defer` to
+// wait).
 using HttpHandler = std::function<HttpResponse(HttpRequest&)>;
+
+// What the owner decides about a request from its head alone (method, target, headers, client
+// address), before the server core reads a single byte of its body.
+struct HeadVerdict {
+  // The request may use the connections reserved near the cap (ServerOptions::
+  // reserved_connections): liveness probes and authenticated clients.
+  bool privileged = false;
+  // When set, this is the answer: the core writes it with `Connection: close` and closes the
+  // connection without reading the body (an unauthenticated upload costs no memory).
+  std::optional<HttpResponse> reject;
+};
+
+// Called on an I/O thread for every request once its head is read (`head.body` is empty).
+// Thread-safety: called concurrently from every I/O thread; must be thread-safe and not block.
+using HeadFilter = std::function<HeadVerdict(const HttpRequest& head)>;
 
 // Builds the response for an error that the server core or the router generates itself (400
 // malformed request, 404 no route, 405 wrong method, 413 body too large, 431 headers too large,
-// 500 handler failure, 503 too many connections). Each product has its own error envelope, so the
+// 500 handler failure, 501 unsupported transfer coding, 503 too many connections or request
+// bodies in flight). Each product has its own error envelope, so the
 // owner supplies this. `code` is a short PascalCase word ("NotFound"), `message` a sentence for
 // the client; `request` is null when the request could not be parsed.
 // Thread-safety: called concurrently from every I/O thread; must be thread-safe and not block.
 using ErrorResponder = std::function<HttpResponse(
     int status, std::string_view code, std::string_view message, const HttpRequest* request)>;
 
-// Azure's envelope: {"error":{"code":"...","message":"..."}} with a JSON content type.
+// Azure's envelope: {"error":{"code":"...","message":"..."}} with a JSON content type. The
+// message is made valid UTF-8 (it may quote a request path).
 HttpResponse DefaultErrorResponse(int status, std::string_view code, std::string_view message,
                                   const HttpRequest* request);
 

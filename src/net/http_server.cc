@@ -50,6 +50,8 @@ constexpr auto kLingerTime = std::chrono::milliseconds(500);
 constexpr size_t kLingerBytes = 1 << 20;
 // Beyond this many connections being answered 503 at once, new ones are closed without a word.
 constexpr uint64_t kMaxRejecting = 64;
+// A connection that has sent nothing for this long may be closed to make room near the cap.
+constexpr auto kFreshGrace = std::chrono::seconds(1);
 
 // RFC 9110 IMF-fixdate, formatted once per second per thread (no locale involved).
 std::string_view HttpDate() {
@@ -83,10 +85,15 @@ bool IsSafeHeader(std::string_view name, std::string_view value) {
   return true;
 }
 
-// What the server keeps about one open connection so that Stop can reach it. Lives in the
-// connection's coroutine frame; only touched on the connection's own I/O thread.
+// What the server keeps about one open connection so that Stop and the shedding near the
+// connection cap can reach it. Lives in the connection's coroutine frame; only touched on the
+// connection's own I/O thread (the atomic idle count excepted).
 struct Connection {
-  explicit Connection(asio::io_context& ioc) : delay_timer(ioc), wake_timer(ioc) {}
+  enum class Wait { kBusy, kFresh, kKeepAlive };
+
+  Connection(asio::io_context& ioc, std::atomic<int64_t>* keepalive_idle)
+      : delay_timer(ioc), wake_timer(ioc), keepalive_idle_(keepalive_idle) {}
+  ~Connection() { SetWait(Wait::kBusy); }
 
   // Closes the socket and wakes every wait, so the connection's coroutine unwinds promptly.
   void Close() {
@@ -97,11 +104,29 @@ struct Connection {
     wake_timer.cancel();
   }
 
-  bool idle = true;  // waiting for a request to begin (closing it loses nothing)
+  // kFresh: waiting for its first request; kKeepAlive: waiting for the next one. Either way
+  // closing it loses nothing. Keep-alive connections are counted: closing one of them to make
+  // room is always harmless, while a fresh one may be a client whose request is on its way.
+  void SetWait(Wait w) {
+    if (w != wait) idle_since = std::chrono::steady_clock::now();
+    const bool was = wait == Wait::kKeepAlive;
+    const bool is = w == Wait::kKeepAlive;
+    wait = w;
+    if (was != is) keepalive_idle_->fetch_add(is ? 1 : -1, std::memory_order_relaxed);
+  }
+  bool idle() const { return wait != Wait::kBusy; }
+
+  Wait wait = Wait::kBusy;
+  std::chrono::steady_clock::time_point idle_since = std::chrono::steady_clock::now();
+  // Admitted near the cap: only privileged requests are served until one was.
+  bool probation = false;
   bool closed = false;
   asio::steady_timer delay_timer;  // HttpResponse::delay
-  asio::steady_timer wake_timer;   // a BodySource delivered a piece
+  asio::steady_timer wake_timer;   // a BodySource delivered a piece, a deferred response is ready
   std::function<void()> close_socket;
+
+ private:
+  std::atomic<int64_t>* keepalive_idle_;
 };
 
 // One I/O thread with its own io_context: a connection never migrates, so its state needs no
@@ -123,6 +148,81 @@ struct Mailbox {
   asio::any_io_executor executor;
   asio::steady_timer* wake = nullptr;
 };
+
+// Hands a deferred response (HttpResponse::defer), completed on any thread, to the connection's
+// coroutine.
+struct DeferredSlot {
+  std::mutex mu;
+  bool closed = false;  // written on the connection's thread only, under mu
+  std::optional<HttpResponse> response;
+  asio::any_io_executor executor;
+  asio::steady_timer* wake = nullptr;
+};
+
+// What the per-address limit counts by: the IPv4 address, or the /64 network of an IPv6 one
+// (a single host commonly holds a whole /64).
+std::string AddressKey(const asio::ip::address& a) {
+  if (a.is_v4()) {
+    auto b = a.to_v4().to_bytes();
+    return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+  }
+  auto b = a.to_v6().to_bytes();
+  return std::string(reinterpret_cast<const char*>(b.data()), 8) + "/64";
+}
+
+// The value of every `Transfer-Encoding` field of `head`, as one comma-separated list.
+template <class Fields>
+std::string TransferCodings(const http::header<true, Fields>& head, bool* present) {
+  std::string all;
+  *present = false;
+  for (const auto& field : head) {
+    if (field.name() != http::field::transfer_encoding) continue;
+    *present = true;
+    if (!all.empty()) all += ',';
+    all.append(field.value().data(), field.value().size());
+  }
+  return all;
+}
+
+// Why a request head must not be served (RFC 9112 message framing), as (status, message), or
+// status 0 when it is fine. Only a request whose body ends where every parser agrees it ends is
+// served, so nothing can hide a second request in the first one's body (request smuggling).
+template <class Fields>
+std::pair<int, std::string> FramingProblem(const http::header<true, Fields>& head) {
+  if (head.version() >= 11) {
+    size_t hosts = head.count(http::field::host);
+    if (hosts != 1) {
+      return {400, hosts == 0 ? "an HTTP/1.1 request needs a Host header"
+                              : "the request has more than one Host header"};
+    }
+  }
+  bool has_te = false;
+  const std::string codings = TransferCodings(head, &has_te);
+  if (!has_te) return {0, ""};
+  if (head.version() < 11) {
+    return {400, "Transfer-Encoding is not allowed in an HTTP/1.0 request"};
+  }
+  if (head.count(http::field::content_length) > 0) {
+    return {400, "the request has both Transfer-Encoding and Content-Length; send one"};
+  }
+  std::vector<std::string> list;
+  for (const std::string& part : Split(codings, ',')) {
+    std::string_view c = Trim(part);
+    c = Trim(c.substr(0, c.find(';')));
+    if (!c.empty()) list.push_back(ToLower(c));
+  }
+  if (list.empty() || list.back() != "chunked") {
+    return {400, "the final Transfer-Encoding of a request must be chunked (RFC 9112 section 6.3)"};
+  }
+  for (size_t i = 0; i + 1 < list.size(); ++i) {
+    if (list[i] == "chunked") return {400, "Transfer-Encoding applies chunked more than once"};
+  }
+  if (list.size() > 1) {
+    return {501,
+            "only the chunked transfer coding is supported; send the body without " + list.front()};
+  }
+  return {0, ""};
+}
 
 }  // namespace
 
@@ -189,10 +289,16 @@ struct HttpServer::Impl {
   }
 
   asio::awaitable<void> AcceptLoop();
-  asio::awaitable<void> RunConnection(tcp::socket socket, Shard* shard, bool reject);
+  // `reject` (why, for the client): answer 503 and close; null: the connection counts towards
+  // the open ones and towards `address_key`'s.
+  asio::awaitable<void> RunConnection(tcp::socket socket, Shard* shard, const char* reject,
+                                      bool probation, std::string address_key, std::string remote);
   template <class Stream>
   asio::awaitable<void> Serve(Stream& stream, Connection& conn, const std::string& remote,
-                              bool reject);
+                              const char* reject);
+  // Waits (without holding the thread) for a deferred response; false when the connection was
+  // closed meanwhile.
+  asio::awaitable<bool> AwaitDeferred(Connection& conn, HttpResponse& response);
   template <class Stream>
   asio::awaitable<bool> Write(Stream& stream, Connection& conn, HttpResponse& r, unsigned version,
                               bool keep_alive, bool head_only);
@@ -210,10 +316,62 @@ struct HttpServer::Impl {
         // Close() only cancels operations; their completions run later, so the set does not
         // change while we iterate.
         for (Connection* c : s->connections) {
-          if (!idle_only || c->idle) c->Close();
+          if (!idle_only || c->idle()) c->Close();
         }
       });
     }
+  }
+
+  // Closes one idle connection to make room: the keep-alive connection idle the longest of the
+  // first shard (from `index`, asking each shard in turn) that has one; failing that, a
+  // connection that has not sent a byte for kFreshGrace (a client whose request is on its way
+  // is never the one closed); failing that, none.
+  void ShedOne(size_t index, size_t hops, bool fresh_pass = false) {
+    Shard* shard = shards[index % shards.size()].get();
+    asio::post(*shard->ioc, [this, shard, index, hops, fresh_pass] {
+      const auto now = std::chrono::steady_clock::now();
+      const auto wanted = fresh_pass ? Connection::Wait::kFresh : Connection::Wait::kKeepAlive;
+      Connection* victim = nullptr;
+      for (Connection* c : shard->connections) {
+        if (c->wait != wanted || c->closed) continue;
+        if (fresh_pass && now - c->idle_since < kFreshGrace) continue;
+        if (victim == nullptr || c->idle_since < victim->idle_since) victim = c;
+      }
+      if (victim != nullptr) {
+        shed_connections.fetch_add(1, std::memory_order_relaxed);
+        victim->Close();
+      } else if (hops > 1) {
+        ShedOne(index + 1, hops - 1, fresh_pass);
+      } else if (!fresh_pass) {
+        ShedOne(index + 1, shards.size(), true);
+      }
+    });
+  }
+
+  // Counts a connection of `key` in; false when the address is at its limit.
+  bool AddAddress(const std::string& key) {
+    if (options.max_connections_per_address == 0) return true;
+    std::lock_guard<std::mutex> lock(address_mu);
+    uint32_t& n = per_address[key];
+    if (n >= options.max_connections_per_address) return false;
+    ++n;
+    return true;
+  }
+  void RemoveAddress(const std::string& key) {
+    if (options.max_connections_per_address == 0) return;
+    std::lock_guard<std::mutex> lock(address_mu);
+    auto it = per_address.find(key);
+    if (it != per_address.end() && --it->second == 0) per_address.erase(it);
+  }
+
+  // Claims `bytes` of the in-flight body budget; false when it would be exceeded.
+  bool ClaimBodyBytes(uint64_t bytes) {
+    if (options.max_inflight_body_bytes == 0 || bytes == 0) return true;
+    uint64_t now = inflight_body_bytes.load();
+    do {
+      if (now + bytes > options.max_inflight_body_bytes) return false;
+    } while (!inflight_body_bytes.compare_exchange_weak(now, now + bytes));
+    return true;
   }
 
   bool WaitForSessions(std::chrono::steady_clock::time_point deadline) {
@@ -236,8 +394,17 @@ struct HttpServer::Impl {
   std::atomic<uint64_t> total_connections{0};
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<uint64_t> rejecting_now{0};
+  std::atomic<uint64_t> shed_connections{0};
   std::atomic<uint64_t> total_requests{0};
+  std::atomic<uint64_t> refused_requests{0};
+  std::atomic<uint64_t> inflight_body_bytes{0};
+  std::atomic<int64_t> keepalive_idle{0};
+  // Connections kept for privileged requests (0 without a head filter); set by Start.
+  uint64_t reserved = 0;
   std::atomic<int64_t> live_sessions{0};
+
+  std::mutex address_mu;
+  std::unordered_map<std::string, uint32_t> per_address;  // guarded by address_mu
 
   std::mutex lifecycle_mu;
   bool started = false;
@@ -262,7 +429,40 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     total_connections.fetch_add(1, std::memory_order_relaxed);
-    bool reject = open_connections.load() >= options.max_connections;
+    std::string remote, address_key;
+    {
+      error_code ep_ec;
+      auto endpoint = socket.remote_endpoint(ep_ec);
+      if (!ep_ec) {
+        asio::ip::address a = endpoint.address();
+        // A dual-stack listener ("::") sees IPv4 clients as ::ffff:a.b.c.d; report a.b.c.d.
+        if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+          a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+        }
+        remote = a.to_string();
+        address_key = AddressKey(a);
+      }
+    }
+    const uint64_t open = open_connections.load();
+    bool reject = false;
+    bool probation = false;
+    bool shed = false;
+    if (open >= options.max_connections - reserved) {
+      // Near or at the cap: make room by closing an idle connection, and serve the newcomer
+      // only privileged requests. At the cap only a keep-alive connection is sure to be there
+      // to close; without one the newcomer is refused (and a stale fresh one closed for the
+      // next).
+      probation = static_cast<bool>(options.head_filter);
+      shed = true;
+      if (open >= options.max_connections && keepalive_idle.load(std::memory_order_relaxed) <= 0) {
+        reject = true;
+      }
+    }
+    bool address_full = false;
+    if (!reject && !AddAddress(address_key)) {
+      reject = address_full = true;
+      shed = false;
+    }
     if (reject) {
       rejected_connections.fetch_add(1, std::memory_order_relaxed);
       if (rejecting_now.load() >= kMaxRejecting) continue;  // the socket closes here
@@ -270,24 +470,34 @@ asio::awaitable<void> HttpServer::Impl::AcceptLoop() {
     } else {
       open_connections.fetch_add(1);
     }
+    if (shed) ShedOne(next - 1, shards.size());
     live_sessions.fetch_add(1);
-    asio::co_spawn(*shard->ioc, RunConnection(std::move(socket), shard, reject),
-                   [](std::exception_ptr e) {
-                     if (!e) return;
-                     try {
-                       std::rethrow_exception(e);
-                     } catch (const std::exception& ex) {
-                       LogError("http server: connection failed: {}", ex.what());
-                     } catch (...) {
-                       LogError("http server: connection failed");
-                     }
-                   });
+    asio::co_spawn(
+        *shard->ioc,
+        RunConnection(std::move(socket), shard,
+                      !reject        ? nullptr
+                      : address_full ? "this client address holds too many open connections to "
+                                       "the server; close some or retry later"
+                                     : "the server has too many open connections; retry later",
+                      probation, std::move(address_key), std::move(remote)),
+        [](std::exception_ptr e) {
+          if (!e) return;
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            LogError("http server: connection failed: {}", ex.what());
+          } catch (...) {
+            LogError("http server: connection failed");
+          }
+        });
   }
 }
 
 asio::awaitable<void> HttpServer::Impl::RunConnection(tcp::socket socket, Shard* shard,
-                                                      bool reject) {
-  Connection conn(*shard->ioc);
+                                                      const char* reject, bool probation,
+                                                      std::string address_key, std::string remote) {
+  Connection conn(*shard->ioc, &keepalive_idle);
+  conn.probation = probation;
   shard->connections.insert(&conn);
   struct Exit {
     ~Exit() {
@@ -296,6 +506,7 @@ asio::awaitable<void> HttpServer::Impl::RunConnection(tcp::socket socket, Shard*
         impl->rejecting_now.fetch_sub(1);
       } else {
         impl->open_connections.fetch_sub(1);
+        impl->RemoveAddress(*address_key);
       }
       impl->live_sessions.fetch_sub(1);
     }
@@ -303,24 +514,14 @@ asio::awaitable<void> HttpServer::Impl::RunConnection(tcp::socket socket, Shard*
     Shard* shard;
     Connection* conn;
     bool reject;
-  } exit{this, shard, &conn, reject};
+    const std::string* address_key;
+  } exit{this, shard, &conn, reject != nullptr, &address_key};
 
-  std::string remote;
-  {
-    error_code ec;
-    auto endpoint = socket.remote_endpoint(ec);
-    if (!ec) {
-      asio::ip::address a = endpoint.address();
-      // A dual-stack listener ("::") sees IPv4 clients as ::ffff:a.b.c.d; report a.b.c.d.
-      if (a.is_v6() && a.to_v6().is_v4_mapped()) {
-        a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-      }
-      remote = a.to_string();
-    }
-  }
   if (tls) {
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
     conn.close_socket = [&stream] { beast::get_lowest_layer(stream).close(); };
+    // A handshake not begun yet loses nothing when shed.
+    if (reject == nullptr) conn.SetWait(Connection::Wait::kFresh);
     beast::get_lowest_layer(stream).expires_after(options.header_read_timeout);
     auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
     if (ec || conn.closed) co_return;
@@ -330,6 +531,53 @@ asio::awaitable<void> HttpServer::Impl::RunConnection(tcp::socket socket, Shard*
     conn.close_socket = [&stream] { stream.close(); };
     co_await Serve(stream, conn, remote, reject);
   }
+}
+
+asio::awaitable<bool> HttpServer::Impl::AwaitDeferred(Connection& conn, HttpResponse& response) {
+  auto slot = std::make_shared<DeferredSlot>();
+  slot->executor = conn.wake_timer.get_executor();
+  slot->wake = &conn.wake_timer;
+  struct Release {
+    ~Release() {
+      std::lock_guard<std::mutex> lock(slot->mu);
+      slot->closed = true;
+    }
+    DeferredSlot* slot;
+  } release{slot.get()};
+  auto defer = std::move(response.defer);
+  try {
+    defer([slot](HttpResponse r) {
+      std::lock_guard<std::mutex> lock(slot->mu);
+      if (slot->closed || slot->response) return;
+      slot->response = std::move(r);
+      asio::post(slot->executor, [slot] {
+        if (!slot->closed) slot->wake->cancel();
+      });
+    });
+  } catch (const std::exception& e) {
+    LogError("http server: a deferred response failed: {}", e.what());
+    response =
+        MakeError(500, "InternalError", "the server failed while preparing the response", nullptr);
+    co_return true;
+  }
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(slot->mu);
+      if (slot->response) {
+        response = std::move(*slot->response);
+        slot->response.reset();
+        break;
+      }
+    }
+    if (conn.closed) co_return false;
+    conn.wake_timer.expires_at(std::chrono::steady_clock::time_point::max());
+    co_await conn.wake_timer.async_wait(kTuple);
+  }
+  if (response.defer) {
+    LogError("http server: a deferred response completed with another deferred response");
+    response = MakeError(500, "InternalError", "the server produced an invalid response", nullptr);
+  }
+  co_return true;
 }
 
 template <class Stream>
@@ -358,11 +606,10 @@ asio::awaitable<void> HttpServer::Impl::EndConnection(Stream& stream, bool drain
 
 template <class Stream>
 asio::awaitable<void> HttpServer::Impl::Serve(Stream& stream, Connection& conn,
-                                              const std::string& remote, bool reject) {
+                                              const std::string& remote, const char* reject) {
   auto& lowest = beast::get_lowest_layer(stream);
-  if (reject) {
-    HttpResponse r = MakeError(503, "ServiceUnavailable",
-                               "the server has too many open connections; retry later", nullptr);
+  if (reject != nullptr) {
+    HttpResponse r = MakeError(503, "ServiceUnavailable", reject, nullptr);
     r.SetHeader("Retry-After", "1");
     if (co_await Write(stream, conn, r, 11, false, false))
       co_await EndConnection(stream, /*drain=*/true);
@@ -382,20 +629,29 @@ asio::awaitable<void> HttpServer::Impl::Serve(Stream& stream, Connection& conn,
     if (co_await Write(stream, conn, r, 11, false, false))
       co_await EndConnection(stream, /*drain=*/true);
   };
+  // Answers from the head alone (the body is never read), then closes the connection.
+  auto refuse = [&](HttpResponse r, unsigned version) -> asio::awaitable<void> {
+    refused_requests.fetch_add(1, std::memory_order_relaxed);
+    if (r.body_source) r.body_source->Cancel();
+    r.body_source.reset();
+    r.defer = nullptr;
+    if (co_await Write(stream, conn, r, version, false, false))
+      co_await EndConnection(stream, /*drain=*/true);
+  };
 
   for (;;) {
-    conn.idle = true;
+    conn.SetWait(first ? Connection::Wait::kFresh : Connection::Wait::kKeepAlive);
     if (stopping.load() || conn.closed) co_return;
     if (buffer.size() == 0) {
       // The first connection read is bounded by the header timeout (slow-loris); later ones,
       // between keep-alive requests, by the idle timeout.
       lowest.expires_after(first ? options.header_read_timeout : options.idle_timeout);
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadSize), kTuple);
-      if (ec) co_return;  // closed, timed out, or reset: nothing to answer
+      if (ec) co_return;  // closed, timed out, shed, or reset: nothing to answer
       buffer.commit(n);
     }
     first = false;
-    conn.idle = false;
+    conn.SetWait(Connection::Wait::kBusy);
 
     parser.emplace();
     parser->header_limit(header_limit);
@@ -426,10 +682,83 @@ asio::awaitable<void> HttpServer::Impl::Serve(Stream& stream, Connection& conn,
       if (ec) co_return;  // timed out (slow client), reset, or closed mid-head
     }
 
+    const auto& head = parser->get();
+    const unsigned version = head.version();
+    const bool head_only = head.method() == http::verb::head;
+    bool keep_alive = head.keep_alive();
+
+    HttpRequest request;
+    request.method.assign(head.method_string().data(), head.method_string().size());
+    request.target.assign(head.target().data(), head.target().size());
+    request.headers.reserve(std::distance(head.begin(), head.end()));
+    for (const auto& field : head) {
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    request.remote_address = remote;
+    request.ParseTarget();
+
+    if (auto [status, why] = FramingProblem(head); status != 0) {
+      total_requests.fetch_add(1, std::memory_order_relaxed);
+      co_await fail(status, status == 501 ? "NotImplemented" : "BadRequest", why, &request);
+      co_return;
+    }
+
+    // Decide from the head alone: nothing of the body has been read yet.
+    HeadVerdict verdict;
+    if (options.head_filter) {
+      try {
+        verdict = options.head_filter(request);
+      } catch (const std::exception& e) {
+        LogError("http server: the head filter failed: {}", e.what());
+        verdict.reject =
+            MakeError(500, "InternalError", "the server failed to check the request", &request);
+      }
+    }
+    if (verdict.reject) {
+      total_requests.fetch_add(1, std::memory_order_relaxed);
+      co_await refuse(std::move(*verdict.reject), version);
+      co_return;
+    }
+    if (conn.probation) {
+      if (!verdict.privileged) {
+        total_requests.fetch_add(1, std::memory_order_relaxed);
+        HttpResponse r = MakeError(503, "ServiceUnavailable",
+                                   "the server is near its connection limit and serves only "
+                                   "health probes and authenticated requests now; retry later",
+                                   &request);
+        r.SetHeader("Retry-After", "1");
+        co_await refuse(std::move(r), version);
+        co_return;
+      }
+      conn.probation = false;
+    }
+
+    // The body's share of the in-flight budget, held until the request is handled.
+    uint64_t claimed = 0;
+    struct BodyClaim {
+      ~BodyClaim() {
+        if (*bytes > 0) budget->fetch_sub(*bytes);
+      }
+      std::atomic<uint64_t>* budget;
+      uint64_t* bytes;
+    } body_claim{&inflight_body_bytes, &claimed};
+
     if (!parser->is_done()) {
-      auto expect = parser->get()[http::field::expect];
+      const uint64_t need = parser->content_length().value_or(options.max_body_bytes);
+      if (!ClaimBodyBytes(need)) {
+        total_requests.fetch_add(1, std::memory_order_relaxed);
+        HttpResponse r = MakeError(503, "ServiceUnavailable",
+                                   "the server is receiving too many request bodies at once; "
+                                   "retry later",
+                                   &request);
+        r.SetHeader("Retry-After", "1");
+        co_await refuse(std::move(r), version);
+        co_return;
+      }
+      if (options.max_inflight_body_bytes > 0) claimed = need;
+      auto expect = head[http::field::expect];
       if (!expect.empty() && EqualsIgnoreCase(expect, "100-continue")) {
-        http::response<http::empty_body> go_on{http::status::continue_, parser->get().version()};
+        http::response<http::empty_body> go_on{http::status::continue_, version};
         lowest.expires_after(options.write_timeout);
         auto [ec, n] = co_await http::async_write(stream, go_on, kTuple);
         if (ec) co_return;
@@ -440,35 +769,30 @@ asio::awaitable<void> HttpServer::Impl::Serve(Stream& stream, Connection& conn,
         co_await fail(413, "PayloadTooLarge",
                       "the request body exceeds the limit of " +
                           std::to_string(options.max_body_bytes) + " bytes",
-                      nullptr);
+                      &request);
         co_return;
       }
       if (ec && IsHttpParseError(ec) && ec != http::error::partial_message &&
           ec != http::error::end_of_stream) {
-        co_await fail(400, "BadRequest", "the request body is malformed: " + ec.message(), nullptr);
+        co_await fail(400, "BadRequest", "the request body is malformed: " + ec.message(),
+                      &request);
         co_return;
       }
       if (ec) co_return;
     }
     total_requests.fetch_add(1, std::memory_order_relaxed);
-
-    http::request<http::string_body> msg = parser->release();
-    const unsigned version = msg.version();
-    const bool head_only = msg.method() == http::verb::head;
-    bool keep_alive = msg.keep_alive();
-
-    HttpRequest request;
-    request.method.assign(msg.method_string().data(), msg.method_string().size());
-    request.target.assign(msg.target().data(), msg.target().size());
-    request.headers.reserve(std::distance(msg.begin(), msg.end()));
-    for (const auto& field : msg) {
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    request.body = std::move(msg.body());
-    request.remote_address = remote;
-    request.ParseTarget();
+    request.body = std::move(parser->get().body());
+    parser.reset();
 
     HttpResponse response = CallHandler(request);
+    request = HttpRequest();  // the body's memory goes back before the response is written
+    if (claimed > 0) {
+      inflight_body_bytes.fetch_sub(claimed);
+      claimed = 0;
+    }
+    if (response.defer) {
+      if (!co_await AwaitDeferred(conn, response)) co_return;
+    }
     if (response.delay.count() > 0) {
       conn.delay_timer.expires_after(response.delay);
       co_await conn.delay_timer.async_wait(kTuple);
@@ -632,6 +956,14 @@ HttpServer::~HttpServer() { Stop(std::chrono::milliseconds(0)); }
 
 namespace {
 
+// The TLS 1.2 suites offered: ECDHE key exchange with an AEAD cipher, ECDSA or RSA keys.
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+constexpr const char* kTls13Suites =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
 Status LoadTls(const ServerOptions& o, std::unique_ptr<ssl::context>* out) {
   if (o.tls_cert_file.empty() && o.tls_key_file.empty()) return Status::Ok();
   if (o.tls_cert_file.empty() || o.tls_key_file.empty()) {
@@ -653,7 +985,18 @@ Status LoadTls(const ServerOptions& o, std::unique_ptr<ssl::context>* out) {
   auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                   ssl::context::single_dh_use);
+                   ssl::context::single_dh_use | ssl::context::no_compression);
+  SSL_CTX* native = ctx->native_handle();
+  // Mozilla's "intermediate" server configuration (v5.7) without its DHE suites: TLS 1.3, and
+  // TLS 1.2 with forward secrecy (ECDHE) and authenticated encryption (GCM, ChaCha20-Poly1305)
+  // only. A client that can do TLS 1.3 gets it (OpenSSL picks the highest common version).
+  if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
+      SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1 ||
+      SSL_CTX_set_ciphersuites(native, kTls13Suites) != 1 ||
+      SSL_CTX_set1_groups_list(native, "X25519:prime256v1:secp384r1") != 1) {
+    return Status::Internal("this OpenSSL cannot be set to the TLS 1.2/1.3 AEAD cipher suites");
+  }
+  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
   error_code ec;
   ctx->use_certificate_chain_file(o.tls_cert_file, ec);
   if (ec) {
@@ -691,6 +1034,12 @@ Status HttpServer::Start() {
   if (o.max_connections < 1) {
     return Status::InvalidArgument("max_connections must be at least 1");
   }
+  if (o.reserved_connections && *o.reserved_connections >= o.max_connections) {
+    return Status::InvalidArgument(
+        "reserved_connections (" + std::to_string(*o.reserved_connections) +
+        ") must be below max_connections (" + std::to_string(o.max_connections) + ")");
+  }
+  if (o.head_filter) s.reserved = o.reserved_connections.value_or(o.max_connections / 8);
   if (!s.handler) return Status::InvalidArgument("the HTTP server needs a handler");
   ATG_RETURN_IF_ERROR(LoadTls(o, &s.tls));
 
@@ -810,6 +1159,9 @@ ServerStats HttpServer::Stats() const {
   st.open_connections = impl_->open_connections.load();
   st.total_connections = impl_->total_connections.load();
   st.rejected_connections = impl_->rejected_connections.load();
+  st.shed_connections = impl_->shed_connections.load();
+  st.refused_requests = impl_->refused_requests.load();
+  st.inflight_body_bytes = impl_->inflight_body_bytes.load();
   st.total_requests = impl_->total_requests.load();
   return st;
 }

@@ -473,12 +473,15 @@ TEST(HttpServerTest, ConnectionsBeyondTheLimitGet503) {
   o.max_connections = 1;
   HttpServer server(o, Echo);
   ASSERT_TRUE(server.Start().ok());
+  // In the middle of a request: busy, so it cannot be closed to make room.
   auto holder = std::make_unique<RawSocket>(server.port());
   ASSERT_TRUE(holder->connected());
+  ASSERT_TRUE(holder->Send("GET / HTTP/1.1\r\nHo"));
   auto deadline = Clock::now() + milliseconds(1000);
   while (server.Stats().open_connections < 1 && Clock::now() < deadline) {
     std::this_thread::sleep_for(milliseconds(1));
   }
+  std::this_thread::sleep_for(milliseconds(100));  // its bytes are read: busy
   Client c;
   Reply r = c.Do("GET", Url(server, "/"));
   EXPECT_EQ(r.status, 503);

@@ -124,28 +124,39 @@ bool Router::MoreSpecific(const Route& a, const Route& b) {
   return a.method != "*" && b.method == "*";
 }
 
-HttpResponse Router::operator()(HttpRequest& request) const {
+const Router::Route* Router::Best(const HttpRequest& request,
+                                  std::set<std::string>* allowed) const {
   auto parts = SplitPath(request.path);
   const Route* best = nullptr;
   const Route* best_get = nullptr;  // HEAD falls back to GET
   std::vector<std::pair<std::string, std::string>> captures;
-  std::set<std::string> allowed;
   for (const Route& route : routes_) {
     if (!Match(route, parts, &captures)) continue;
-    allowed.insert(route.method);
+    if (allowed) allowed->insert(route.method);
     if (route.method == request.method || route.method == "*") {
       if (!best || MoreSpecific(route, *best)) best = &route;
     } else if (route.method == "GET" && request.method == "HEAD") {
       if (!best_get || MoreSpecific(route, *best_get)) best_get = &route;
     }
   }
-  if (!best) best = best_get;
+  return best ? best : best_get;
+}
+
+std::optional<std::pair<std::string, std::string>> Router::Find(const HttpRequest& request) const {
+  const Route* best = Best(request, nullptr);
+  if (!best) return std::nullopt;
+  return std::make_pair(best->method, best->pattern);
+}
+
+HttpResponse Router::operator()(HttpRequest& request) const {
+  std::set<std::string> allowed;
+  const Route* best = Best(request, &allowed);
   if (best) {
-    Match(*best, parts, &request.path_params);
+    Match(*best, SplitPath(request.path), &request.path_params);
     return best->handler(request);
   }
   if (allowed.empty()) {
-    return errors_(404, "NotFound", "no resource at " + request.path, &request);
+    return errors_(404, "NotFound", "no resource at " + ValidUtf8(request.path), &request);
   }
   if (allowed.count("GET")) allowed.insert("HEAD");
   std::string allow;
@@ -153,10 +164,10 @@ HttpResponse Router::operator()(HttpRequest& request) const {
     if (!allow.empty()) allow += ", ";
     allow += m;
   }
-  HttpResponse r = errors_(
-      405, "MethodNotAllowed",
-      "the method " + request.method + " is not allowed on " + request.path + "; allowed: " + allow,
-      &request);
+  HttpResponse r = errors_(405, "MethodNotAllowed",
+                           "the method " + request.method + " is not allowed on " +
+                               ValidUtf8(request.path) + "; allowed: " + allow,
+                           &request);
   r.SetHeader("Allow", allow);
   return r;
 }

@@ -13,8 +13,11 @@
 #ifndef ATG_NET_ROUTER_H_
 #define ATG_NET_ROUTER_H_
 
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -40,7 +43,17 @@ class Router {
   // 404/405 error response.
   HttpResponse operator()(HttpRequest& request) const;
 
+  // The route `request` would be dispatched to, as (method it was registered with, pattern),
+  // without calling its handler; nullopt when the answer would be 404 or 405. For deciding on
+  // a request from its head (authentication before the body is read).
+  std::optional<std::pair<std::string, std::string>> Find(const HttpRequest& request) const;
+
  private:
+  struct Route;
+  // The best route for the request's method and path (HEAD falls back to GET); null when none.
+  // `allowed` (optional) receives the methods routed for the path.
+  const Route* Best(const HttpRequest& request, std::set<std::string>* allowed) const;
+
   enum class Kind { kLiteral, kCapture, kRest };
   struct Segment {
     Kind kind;

@@ -15,10 +15,11 @@ namespace {
 
 constexpr char kRequestIdHeader[] = "X-Request-ID";
 
-// An incoming request id is kept when it is short and made of safe characters, so that it can
-// be logged and echoed without escaping; anything else is replaced.
+// An incoming request id is kept only when it is short and made of safe characters, so that it
+// can be logged and echoed without escaping (the secret checks come on top, in RequestIdFor).
+constexpr size_t kMaxRequestIdLength = 64;
 bool IsSaneRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
   for (char c : id) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '-' || c == '_' || c == '.' || c == ':';
@@ -27,22 +28,7 @@ bool IsSaneRequestId(std::string_view id) {
   return true;
 }
 
-// Assigns the request its id (the client's when sane) and stores it in the request's headers.
-std::string AssignRequestId(net::HttpRequest& req) {
-  std::string id;
-  auto incoming = req.Header(kRequestIdHeader);
-  if (incoming && IsSaneRequestId(*incoming)) id = std::string(*incoming);
-  if (id.empty()) id = "req_" + RandomHex(12);
-  bool replaced = false;
-  for (auto& [name, value] : req.headers) {
-    if (EqualsIgnoreCase(name, kRequestIdHeader)) {
-      if (!replaced) value = id;
-      replaced = true;
-    }
-  }
-  if (!replaced) req.headers.emplace_back(kRequestIdHeader, id);
-  return id;
-}
+std::string NewRequestId() { return "req_" + RandomHex(12); }
 
 std::optional<std::string_view> BearerToken(const net::HttpRequest& req) {
   auto h = req.Header("Authorization");
@@ -62,7 +48,8 @@ std::string Rfc3339(int64_t ms) {
 
 net::HttpResponse ApiError(int status, std::string_view code, std::string_view message,
                            std::string_view request_id) {
-  json::object err{{"code", code}, {"message", message}, {"request_id", request_id}};
+  // Messages may quote request text (a path, a parameter name): keep the JSON valid UTF-8.
+  json::object err{{"code", code}, {"message", ValidUtf8(message)}, {"request_id", request_id}};
   net::HttpResponse r = net::HttpResponse::Json(status, json::object{{"error", std::move(err)}});
   r.SetHeader(kRequestIdHeader, std::string(request_id));
   return r;
@@ -113,6 +100,59 @@ Api::Impl::Impl(ApiOptions o, ApiDeps d)
   events = std::make_unique<EventStreamer>(deps.store, options.sse_poll, options.sse_heartbeat);
 }
 
+std::string Api::Impl::RequestIdFor(const net::HttpRequest& req) const {
+  auto incoming = req.Header(kRequestIdHeader);
+  if (!incoming || !IsSaneRequestId(*incoming)) return NewRequestId();
+  // A key sent as a request id (by mistake or to get it into the logs) is never echoed.
+  if (auto token = BearerToken(req);
+      token && token->size() >= 8 && incoming->find(*token) != std::string_view::npos) {
+    return NewRequestId();
+  }
+  if (deps.keys->Current()->ContainsKey(*incoming)) return NewRequestId();
+  return std::string(*incoming);
+}
+
+std::string Api::Impl::AssignRequestId(net::HttpRequest& req) const {
+  std::string id = RequestIdFor(req);
+  bool replaced = false;
+  for (auto& [name, value] : req.headers) {
+    if (EqualsIgnoreCase(name, kRequestIdHeader)) {
+      if (!replaced) value = id;
+      replaced = true;
+    }
+  }
+  if (!replaced) req.headers.emplace_back(kRequestIdHeader, id);
+  return id;
+}
+
+std::variant<std::string, net::HttpResponse> Api::Impl::Authenticate(const net::HttpRequest& req,
+                                                                     const std::string& request_id,
+                                                                     std::string_view route) const {
+  auto presented = BearerToken(req);
+  if (presented) {
+    if (auto key_id = deps.keys->Authenticate(*presented)) return *key_id;
+  }
+  const char* reason = presented ? "invalid_key" : "missing_key";
+  deps.auth_failures->Record(req.remote_address, reason, route, request_id);
+  if (deps.on_auth_failure) deps.on_auth_failure(reason);
+  net::HttpResponse resp;
+  if (!presented) {
+    resp =
+        ApiError(401, "Unauthenticated",
+                 "this endpoint needs an API key: send `Authorization: Bearer <key>`", request_id);
+    resp.SetHeader("WWW-Authenticate", "Bearer");
+  } else {
+    resp = ApiError(401, "Unauthenticated",
+                    "the API key is not valid (it may have been rotated); ask the operator for "
+                    "a current key",
+                    request_id);
+    resp.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+  }
+  // Nothing more is read from a client that cannot authenticate.
+  resp.close_connection = true;
+  return resp;
+}
+
 void Api::Impl::AddAuthed(const std::string& operation_id, CallHandler handler) {
   const EndpointSpec* spec = FindEndpoint(operation_id);
   if (spec == nullptr) {
@@ -126,20 +166,11 @@ void Api::Impl::AddAuthed(const std::string& operation_id, CallHandler handler) 
     Call call{req, "", RequestIdOf(req), ""};
     net::HttpResponse resp;
     std::optional<RateDecision> rate;
-    auto presented = BearerToken(req);
-    std::optional<std::string> key_id;
-    if (presented) key_id = deps.keys->Authenticate(*presented);
-    if (!presented) {
-      resp = call.Error(401, "Unauthenticated",
-                        "this endpoint needs an API key: send `Authorization: Bearer <key>`");
-      resp.SetHeader("WWW-Authenticate", "Bearer");
-    } else if (!key_id) {
-      resp = call.Error(401, "Unauthenticated",
-                        "the API key is not valid (it may have been rotated); ask the operator "
-                        "for a current key");
-      resp.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    auto auth = Authenticate(req, call.request_id, pattern);
+    if (auto* refused = std::get_if<net::HttpResponse>(&auth)) {
+      resp = std::move(*refused);
     } else {
-      call.key_id = *key_id;
+      call.key_id = std::get<std::string>(auth);
       if (deps.limiter && deps.limiter->enabled()) rate = deps.limiter->Take(call.key_id);
       if (rate && !rate->allowed) {
         resp = call.Error(429, "RateLimited",
@@ -155,6 +186,7 @@ void Api::Impl::AddAuthed(const std::string& operation_id, CallHandler handler) 
       resp.SetHeader("RateLimit-Remaining", std::to_string(rate->remaining));
       resp.SetHeader("RateLimit-Reset", std::to_string(rate->reset_seconds));
     }
+    if (resp.status == 503) StoreFailed();
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (deps.audit && !call.key_id.empty()) {
@@ -179,11 +211,24 @@ void Api::Impl::AddPublic(
   handlers[operation_id] = [this, method, pattern, h](net::HttpRequest& req) {
     auto start = std::chrono::steady_clock::now();
     net::HttpResponse resp = h(req, RequestIdOf(req));
-    if (deps.observe_request) {
+    auto observe = [this, method, pattern, start](int status) {
+      if (!deps.observe_request) return;
       deps.observe_request(
-          pattern, method, resp.status,
+          pattern, method, status,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    };
+    if (resp.defer) {
+      // Observed when the real response is known.
+      resp.defer = [inner = std::move(resp.defer),
+                    observe](std::function<void(net::HttpResponse)> complete) {
+        inner([complete = std::move(complete), observe](net::HttpResponse r) {
+          observe(r.status);
+          complete(std::move(r));
+        });
+      };
+      return resp;
     }
+    observe(resp.status);
     return resp;
   };
 }
@@ -191,13 +236,23 @@ void Api::Impl::AddPublic(
 Result<std::unique_ptr<Api>> Api::Create(ApiOptions options, ApiDeps deps) {
   if (!deps.store) return Status::InvalidArgument("the API needs a job store");
   if (!deps.keys) return Status::InvalidArgument("the API needs API keys");
+  if (!deps.auth_failures) deps.auth_failures = std::make_shared<AuthFailureLog>();
   auto impl = std::make_unique<Impl>(std::move(options), std::move(deps));
   Impl& api = *impl;
+  for (const EndpointSpec& e : Endpoints()) {
+    if (!e.auth) api.public_routes.emplace(e.method, e.path);
+  }
 
   api.AddPublic("getHealth", [&api](net::HttpRequest&, const std::string&) {
     if (api.deps.health) {
-      auto [status, body] = api.deps.health();
-      return net::HttpResponse::Json(status, body);
+      // The checks may take a moment: the request waits for them without holding a thread.
+      net::HttpResponse r;
+      r.defer = [&api](std::function<void(net::HttpResponse)> complete) {
+        api.deps.health([complete = std::move(complete)](int status, json::object body) {
+          complete(net::HttpResponse::Json(status, body));
+        });
+      };
+      return r;
     }
     json::object body;
     Status ping = api.deps.store->Ping();
@@ -249,24 +304,66 @@ Api::~Api() { Shutdown(); }
 net::HttpHandler Api::Handler() {
   Impl* impl = impl_.get();
   return [impl](net::HttpRequest& req) {
-    std::string rid = AssignRequestId(req);
+    std::string rid = impl->AssignRequestId(req);
     net::HttpResponse resp = impl->router(req);
+    if (resp.defer) {
+      resp.defer = [inner = std::move(resp.defer),
+                    rid](std::function<void(net::HttpResponse)> complete) {
+        inner([complete = std::move(complete), rid](net::HttpResponse r) {
+          r.SetHeader(kRequestIdHeader, rid);
+          complete(std::move(r));
+        });
+      };
+      return resp;
+    }
     resp.SetHeader(kRequestIdHeader, rid);
     return resp;
   };
 }
 
 net::ErrorResponder Api::ErrorResponder() {
-  return
-      [](int status, std::string_view code, std::string_view message, const net::HttpRequest* req) {
-        std::string rid;
-        if (req != nullptr) {
-          auto incoming = req->Header(kRequestIdHeader);
-          if (incoming && IsSaneRequestId(*incoming)) rid = std::string(*incoming);
-        }
-        if (rid.empty()) rid = "req_" + RandomHex(12);
-        return ApiError(status, code, message, rid);
-      };
+  Impl* impl = impl_.get();
+  return [impl](int status, std::string_view code, std::string_view message,
+                const net::HttpRequest* req) {
+    std::string rid = req != nullptr ? impl->RequestIdFor(*req) : NewRequestId();
+    return ApiError(status, code, message, rid);
+  };
+}
+
+net::HeadFilter Api::HeadFilter() {
+  Impl* impl = impl_.get();
+  return [impl](const net::HttpRequest& head) {
+    net::HeadVerdict verdict;
+    auto route = impl->router.Find(head);
+    if (!route) {
+      // 404 or 405 whatever the body says: answer before reading it.
+      const bool has_body = head.Header("Transfer-Encoding").has_value() ||
+                            Trim(head.Header("Content-Length").value_or("0")) != "0";
+      if (has_body) {
+        net::HttpRequest copy = head;
+        std::string rid = impl->AssignRequestId(copy);
+        net::HttpResponse r = impl->router(copy);
+        r.SetHeader(kRequestIdHeader, rid);
+        verdict.reject = std::move(r);
+      }
+      return verdict;
+    }
+    if (impl->public_routes.count(*route)) {
+      verdict.privileged = route->second == "/health";
+      return verdict;
+    }
+    std::string rid = impl->RequestIdFor(head);
+    auto auth = impl->Authenticate(head, rid, route->second);
+    if (auto* refused = std::get_if<net::HttpResponse>(&auth)) {
+      if (impl->deps.observe_request) {
+        impl->deps.observe_request(route->second, route->first, refused->status, 0);
+      }
+      verdict.reject = std::move(*refused);
+      return verdict;
+    }
+    verdict.privileged = true;
+    return verdict;
+  };
 }
 
 void Api::Shutdown() {

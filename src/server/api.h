@@ -3,8 +3,12 @@
 // download, Server-Sent Events) and cancellation, plus /health, /metrics, /openapi.json and
 // /docs. Every response carries X-Request-ID; every error is {"error":{"code","message",
 // "request_id"}}. Authenticated routes check the bearer key (ApiKeyRing), the per-key rate
-// limit, and write one audit line each. A key sees only the jobs it created (another key's job
-// is 404, never 403).
+// limit, and write one audit line each. A client's X-Request-ID is kept only when it is short
+// (at most 64 characters of [A-Za-z0-9._:-]) and contains neither a configured API key nor the
+// presented bearer token; otherwise the request gets a generated id ("req_" + 12 hex digits),
+// so a secret sent by mistake is never echoed or logged. Failed authentications are logged,
+// rate-limited, with the client's address (server/auth_failure_log.h). A key sees only the jobs it
+// created (another key's job is 404, never 403).
 //
 // The routes are those of the table in server/endpoints.h (which also builds the OpenAPI
 // document), so the served API and the published one cannot drift. The parts other modules
@@ -30,6 +34,7 @@
 #include "net/http_message.h"
 #include "server/api_keys.h"
 #include "server/audit_log.h"
+#include "server/auth_failure_log.h"
 #include "server/rate_limiter.h"
 
 namespace atg::server {
@@ -37,8 +42,13 @@ namespace atg::server {
 struct ApiOptions {
   // The only tenant jobs may work on (ATG_TARGET_TENANT_ID): any other gets 403 (risk R9).
   std::string target_tenant_id;
-  // ATG_MAX_QUEUE_DEPTH: pending jobs beyond this get 503 with Retry-After. 0: unlimited.
+  // ATG_MAX_QUEUE_DEPTH: pending jobs beyond this get 429 QueueFull with Retry-After.
+  // 0: unlimited.
   int64_t max_queue_depth = 100;
+  // ATG_MAX_QUEUE_DEPTH_PER_KEY: one key's pending jobs beyond this get 429 QueueFull, so that
+  // a flood from one key never fills the queue for the others. 0: no per-key limit; -1: the
+  // key's fair share, max_queue_depth divided by the number of keys now valid (at least 1).
+  int64_t max_queue_depth_per_key = -1;
   // ATG_MAX_REQUEST_BODY_BYTES: larger bodies get 413.
   uint64_t max_body_bytes = 1 << 20;
   // ENABLE_METRICS=false turns GET /metrics into 404.
@@ -64,8 +74,16 @@ struct ApiDeps {
   // duration, for the request metrics.
   std::function<void(std::string_view route, std::string_view method, int status, double seconds)>
       observe_request;
-  // Builds GET /health: (HTTP status, body). Null: a built-in check of the job store.
-  std::function<std::pair<int, json::object>()> health;
+  // Builds GET /health: calls `done` once, from any thread, with (HTTP status, body); the
+  // request waits without holding an I/O thread. Null: a built-in check of the job store.
+  std::function<void(std::function<void(int, json::object)> done)> health;
+  // Called when a job store operation failed while serving a request (the health report is
+  // then checked again before it is trusted).
+  std::function<void()> on_store_error;
+  // Called once per failed authentication ("missing_key" or "invalid_key"), for the metrics.
+  std::function<void(std::string_view reason)> on_auth_failure;
+  // Where failed authentications are logged (rate-limited). Null: a default AuthFailureLog.
+  std::shared_ptr<AuthFailureLog> auth_failures;
   // Called after a job was queued (wakes idle workers).
   std::function<void()> on_job_created;
 };
@@ -79,6 +97,11 @@ class Api {
   net::HttpHandler Handler();
   // The error responder for net::ServerOptions::error_responder (the same envelope).
   net::ErrorResponder ErrorResponder();
+  // The head filter for net::ServerOptions::head_filter: a request for an authenticated route
+  // whose key is missing or wrong gets 401 (and the connection is closed) before its body is
+  // read; a request with a body for no route gets its 404/405 the same way. Privileged (may
+  // use the connections reserved near the cap): GET /health, and requests with a valid key.
+  net::HeadFilter HeadFilter();
 
   // Ends every open event stream (each gets its connection closed after what was sent).
   void Shutdown();

@@ -4,7 +4,10 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
+#include <variant>
 
 #include "net/router.h"
 #include "server/api.h"
@@ -38,6 +41,24 @@ struct Api::Impl {
   // The handlers by operation id of server/endpoints.h; Api::Create registers them all with
   // RegisterEndpoints, which checks that the route table and the handlers agree.
   std::map<std::string, net::HttpHandler> handlers;
+
+  // (method, pattern) of the endpoints that need no key.
+  std::set<std::pair<std::string, std::string>> public_routes;
+
+  // The request id for `req`: its X-Request-ID when that is safe to echo and log, else a new
+  // one (see api.h).
+  std::string RequestIdFor(const net::HttpRequest& req) const;
+  // Sets the request's id (RequestIdFor) in its X-Request-ID header and returns it.
+  std::string AssignRequestId(net::HttpRequest& req) const;
+  // The id of the key the request presents; otherwise the 401 answer (logged and counted as
+  // a failed authentication on `route`).
+  std::variant<std::string, net::HttpResponse> Authenticate(const net::HttpRequest& req,
+                                                            const std::string& request_id,
+                                                            std::string_view route) const;
+  // The job store failed while serving a request.
+  void StoreFailed() const {
+    if (deps.on_store_error) deps.on_store_error();
+  }
 
   // Sets the handler of an authenticated endpoint.
   void AddAuthed(const std::string& operation_id, CallHandler handler);

@@ -136,6 +136,30 @@ class ArtifactBody : public net::BodySource {
   uint64_t next_, end_, length_;
 };
 
+// If-None-Match (RFC 9110 section 13.1.2): "*", or a comma-separated list of entity tags
+// compared weakly (W/"x" matches "x"). True when `etag` is among them.
+bool NoneMatchHits(std::string_view header, std::string_view etag) {
+  auto opaque = [](std::string_view tag) {
+    tag = Trim(tag);
+    if (tag.size() >= 2 && (tag[0] == 'W' || tag[0] == 'w') && tag[1] == '/') tag.remove_prefix(2);
+    return tag;
+  };
+  const std::string_view ours = opaque(etag);
+  if (Trim(header) == "*") return true;
+  // Tags are quoted and a quoted tag has no comma or quote inside (RFC 9110 etagc), so the list
+  // splits on commas outside quotes.
+  size_t start = 0;
+  bool quoted = false;
+  for (size_t i = 0; i <= header.size(); ++i) {
+    if (i < header.size() && header[i] == '"') quoted = !quoted;
+    if (i == header.size() || (header[i] == ',' && !quoted)) {
+      if (opaque(header.substr(start, i - start)) == ours) return true;
+      start = i + 1;
+    }
+  }
+  return false;
+}
+
 net::HttpResponse GetArtifact(Api::Impl& api, Call& call, const jobs::Job& job) {
   if (job.artifact.empty() || !api.deps.artifacts) {
     return call.Error(404, "ArtifactNotFound",
@@ -153,7 +177,7 @@ net::HttpResponse GetArtifact(Api::Impl& api, Call& call, const jobs::Job& job) 
   }
   const jobs::Artifact& meta = (*reader)->artifact();
   const std::string etag = meta.etag.empty() ? "\"" + meta.sha256 + "\"" : meta.etag;
-  if (auto inm = call.req.Header("If-None-Match"); inm && (*inm == etag || *inm == "*")) {
+  if (auto inm = call.req.Header("If-None-Match"); inm && NoneMatchHits(*inm, etag)) {
     net::HttpResponse r;
     r.status = 304;
     r.SetHeader("ETag", etag);

@@ -135,6 +135,7 @@ Result<ApiKeySet> ApiKeySet::FromKeys(
     std::string digest = Sha256(key);
     if (!seen.insert(digest).second) continue;
     set.keys_.push_back({ApiKeyId(digest), std::move(digest)});
+    set.lengths_.insert(key.size());
   }
   if (set.keys_.empty()) {
     return Status(StatusCode::kInvalidArgument,
@@ -152,6 +153,15 @@ std::optional<std::string> ApiKeySet::Authenticate(std::string_view presented) c
   }
   if (found == nullptr) return std::nullopt;
   return found->id;
+}
+
+bool ApiKeySet::ContainsKey(std::string_view text) const {
+  for (size_t length : lengths_) {
+    for (size_t at = 0; at + length <= text.size(); ++at) {
+      if (Authenticate(text.substr(at, length))) return true;
+    }
+  }
+  return false;
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> ReadApiKeys(const Settings& settings) {

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,10 +56,16 @@ class ApiKeySet {
   // compares the digest with every key's in constant time (no early exit).
   std::optional<std::string> Authenticate(std::string_view presented) const;
 
+  // True when some configured key appears anywhere in `text` (e.g. a client put one in a
+  // header that is echoed or logged). Costs one hash per position and distinct key length, so
+  // callers bound `text` first.
+  bool ContainsKey(std::string_view text) const;
+
   const std::vector<ApiKeyRecord>& keys() const { return keys_; }
 
  private:
   std::vector<ApiKeyRecord> keys_;
+  std::set<size_t> lengths_;  // of the configured keys (not secret: every key is >= 32)
 };
 
 // Reads the configured key sources. Each element is (key, where it came from). Errors: no

@@ -1,7 +1,9 @@
 // POST /api/v1/scan and POST /api/v1/generate-iac: strict validation of the body against the
 // published request schema (it mirrors the CLI flags), the tenant guard (risk R9) and queueing.
+#include <algorithm>
 #include <chrono>
 
+#include "common/arm_id.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "jobs/job.h"
@@ -15,6 +17,16 @@ bool IsJsonContentType(std::optional<std::string_view> ct) {
   if (!ct) return false;
   std::string_view media = Trim(ct->substr(0, ct->find(';')));
   return EqualsIgnoreCase(media, "application/json");
+}
+
+// How many pending jobs one key may have: ATG_MAX_QUEUE_DEPTH_PER_KEY, or by default an equal
+// share of ATG_MAX_QUEUE_DEPTH among the keys valid now, so that however hard one key pushes,
+// every other key still finds room for its own jobs.
+int64_t PerKeyShare(const Api::Impl& api) {
+  if (api.options.max_queue_depth_per_key >= 0) return api.options.max_queue_depth_per_key;
+  if (api.options.max_queue_depth <= 0) return 0;
+  const auto keys = static_cast<int64_t>(api.deps.keys->Current()->keys().size());
+  return std::max<int64_t>(1, api.options.max_queue_depth / std::max<int64_t>(1, keys));
 }
 
 net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
@@ -55,6 +67,20 @@ net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
                           "the service's request schema is broken; report this as a bug");
     }
   }
+  // OpenAPI 3.0 cannot say that a map's keys are GUIDs; the values' schema says it for them.
+  if (const json::object* map = FindObject(&body, "identity_map")) {
+    size_t index = 0;
+    for (const auto& entry : *map) {
+      ++index;
+      if (!IsGuid(std::string_view(entry.key()))) {
+        return call.Error(400, "InvalidField",
+                          "field `identity_map` maps source object ids to target object ids, "
+                          "both GUIDs such as 00000000-0000-0000-0000-000000000000; the key of "
+                          "entry " +
+                              std::to_string(index) + " is not a GUID");
+      }
+    }
+  }
   ApplyRequestDefaults(endpoint, body);
   std::string tenant = ToLower(Trim(FindString(&body, "tenant_id").value_or("")));
   const std::string target = ToLower(api.options.target_tenant_id);
@@ -80,16 +106,16 @@ net::HttpResponse Submit(Api::Impl& api, Call& call, const std::string& type,
   job.created_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-  Status s = api.deps.store->Create(job, api.options.max_queue_depth);
+  Status s =
+      api.deps.store->Create(job, jobs::QueueLimits(api.options.max_queue_depth, PerKeyShare(api)));
   if (s.code() == StatusCode::kResourceExhausted) {
-    net::HttpResponse r =
-        call.Error(429, "QueueFull",
-                   "the job queue is full (ATG_MAX_QUEUE_DEPTH=" +
-                       std::to_string(api.options.max_queue_depth) + "); retry later");
+    // The store says which limit was reached: the whole queue, or this key's share of it.
+    net::HttpResponse r = call.Error(429, "QueueFull", s.message());
     r.SetHeader("Retry-After", "30");
     return r;
   }
   if (!s.ok()) {
+    api.StoreFailed();
     LogError("creating job failed: {}", s.message());
     net::HttpResponse r =
         call.Error(503, "QueueUnavailable", "the job queue is unavailable; retry later");

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <set>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
 
 // The table below lists endpoints and responses as aggregates that leave trailing fields (headers,
@@ -17,6 +18,11 @@ json::object Ref(std::string_view name) {
 }
 json::object Str(std::string_view description, int max_length = 256) {
   return json::object{{"type", "string"}, {"maxLength", max_length}, {"description", description}};
+}
+// An object id or subscription id; checked when a job is submitted, not when it runs.
+json::object Guid(std::string_view description) {
+  return json::object{
+      {"type", "string"}, {"format", "uuid"}, {"maxLength", 36}, {"description", description}};
 }
 json::object StrArray(std::string_view description, int max_items = 1000) {
   return json::object{
@@ -73,10 +79,21 @@ json::object BuildSchemas() {
                                             {"description", "Pending jobs; -1 when unknown."}}},
            {"checked_at", json::object{{"type", "string"},
                                        {"format", "date-time"},
-                                       {"description", "When the checks last ran."}}}},
+                                       {"description", "When the checks last ran."}}},
+           {"checks",
+            json::object{
+                {"type", "object"},
+                {"description",
+                 "Each check (graph, queue, neo4j, redis): its status and its age in seconds."},
+                {"additionalProperties",
+                 Obj({{"status", Str("As in the *_status field of the check.", 1024)},
+                      {"age_seconds", json::object{{"type", "number"}, {"minimum", 0}}}},
+                     {"status", "age_seconds"}, false, "One check.")}}}},
           {"status", "version", "uptime_seconds", "graph_status", "queue_status", "neo4j_status",
            "redis_status", "job_queue_depth"},
-          false, "Service health; cached for a few seconds so it is cheap to poll.");
+          false,
+          "Service health, checked on demand and cached for one second: never older than a "
+          "second plus one run of the checks.");
   s["Progress"] =
       Obj({{"phase", Str("Current phase, e.g. discovery.", 128)},
            {"percent", json::object{{"type", "number"}, {"minimum", 0}, {"maximum", 100}}},
@@ -132,12 +149,14 @@ json::object BuildSchemas() {
   s["GenerateIacRequest"] = Obj(
       {{"format", std::move(format)},
        {"tenant_id", Str("Source tenant whose stored graph is used.", 128)},
-       {"target_subscription", Str("Subscription the IaC deploys into.", 128)},
-       {"target_tenant_id", Str("Tenant the IaC deploys into.", 128)},
+       {"target_subscription", Guid("Subscription id the IaC deploys into.")},
+       {"target_tenant_id", Guid("Tenant id the IaC deploys into.")},
        {"identity_map",
-        json::object{{"type", "object"},
-                     {"additionalProperties", json::object{{"type", "string"}, {"maxLength", 256}}},
-                     {"description", "Source principal object id -> target object id."}}},
+        json::object{
+            {"type", "object"},
+            {"additionalProperties", Guid("The target principal's object id.")},
+            {"maxProperties", 10000},
+            {"description", "Source principal object id -> target object id; both are GUIDs."}}},
        {"subscriptions", StrArray("Only resources of these subscriptions.")},
        {"resource_groups", StrArray("Only resources of these resource groups.")},
        {"types", StrArray("Only resources of these ARM types.")}},
@@ -159,8 +178,9 @@ void AddAuthErrors(std::vector<ResponseSpec>* r) {
   r->push_back(Err(401, "Missing or unknown API key."));
   r->push_back(Err(403, "The key may not access this resource."));
   r->push_back(Err(429,
-                   "Too many requests, or the job queue is full (ATG_MAX_QUEUE_DEPTH); retry "
-                   "after Retry-After seconds.",
+                   "Too many requests, or the job queue is full (ATG_MAX_QUEUE_DEPTH), or the "
+                   "key holds its share of it (ATG_MAX_QUEUE_DEPTH_PER_KEY); retry after "
+                   "Retry-After seconds.",
                    {"Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}));
 }
 
@@ -370,6 +390,19 @@ std::vector<EndpointSpec> BuildEndpoints() {
     s.responses = {{200, "The page.", "text/html", json::object{{"type", "string"}}}};
     e.push_back(std::move(s));
   }
+  // Any request may meet the server's own limits (docs/operations.md, Hardening).
+  for (EndpointSpec& spec : e) {
+    bool has_503 = false;
+    for (const ResponseSpec& r : spec.responses) has_503 = has_503 || r.status == 503;
+    if (!has_503) {
+      spec.responses.push_back(Err(503,
+                                   "The server is at a connection limit, or near it and the "
+                                   "request is neither a health probe nor authenticated, or it "
+                                   "is receiving too many request bodies; retry after "
+                                   "Retry-After seconds.",
+                                   {"Retry-After"}));
+    }
+  }
   return e;
 }
 
@@ -452,6 +485,9 @@ std::string Describe(const json::object& schema) {
              NumberText(*max);
     }
     return out;
+  }
+  if (type == "string" && FindString(s, "format").value_or("") == "uuid") {
+    return "a GUID such as 00000000-0000-0000-0000-000000000000";
   }
   if (type == "string") {
     auto min_len = FindInt(s, "minLength");
@@ -561,6 +597,14 @@ class Validator {
       auto n = static_cast<int64_t>(value.get_string().size());
       if (auto max = FindInt(&schema, "maxLength"); max && n > *max) return false;
       if (auto min = FindInt(&schema, "minLength"); min && n < *min) return false;
+      if (FindString(&schema, "format").value_or("") == "uuid" &&
+          !IsGuid(std::string_view(value.get_string()))) {
+        return false;
+      }
+    }
+    if (value.is_object()) {
+      auto n = static_cast<int64_t>(value.get_object().size());
+      if (auto max = FindInt(&schema, "maxProperties"); max && n > *max) return false;
     }
     if (value.is_number()) {
       double v = AsNumber(value);

@@ -3,11 +3,13 @@
 #include <hiredis/hiredis.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <tuple>
 
 #include "common/data_dir.h"
 #include "common/strings.h"
@@ -64,7 +66,13 @@ std::string Where(const RedisTarget& t) { return t.host + ":" + std::to_string(t
 
 }  // namespace
 
-json::object HealthReport::ToJson() const {
+json::object HealthReport::ToJson(std::chrono::steady_clock::time_point now) const {
+  auto check = [now](const std::string& status, std::chrono::steady_clock::time_point at) {
+    double age = std::max(0.0, std::chrono::duration<double>(now - at).count());
+    // Milliseconds are enough, and keep the number short.
+    age = static_cast<double>(static_cast<int64_t>(age * 1000)) / 1000;
+    return json::object{{"status", status}, {"age_seconds", age}};
+  };
   return json::object{{"status", status},
                       {"version", version},
                       {"uptime_seconds", static_cast<int64_t>(uptime_seconds)},
@@ -73,7 +81,11 @@ json::object HealthReport::ToJson() const {
                       {"neo4j_status", neo4j_status},
                       {"redis_status", redis_status},
                       {"job_queue_depth", job_queue_depth},
-                      {"checked_at", FormatRfc3339(checked_at)}};
+                      {"checked_at", FormatRfc3339(checked_at)},
+                      {"checks", json::object{{"graph", check(graph_status, graph_checked_at)},
+                                              {"queue", check(queue_status, queue_checked_at)},
+                                              {"neo4j", check(neo4j_status, neo4j_checked_at)},
+                                              {"redis", check(redis_status, redis_checked_at)}}}};
 }
 
 Status CheckDataDirWritable(const std::string& dir) {
@@ -187,7 +199,7 @@ Result<HealthOptions> HealthOptionsFromSettings(const Settings& settings,
 
 HealthChecker::HealthChecker(HealthOptions options)
     : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {
-  refresher_ = std::thread([this] { RefreshLoop(); });
+  checker_ = std::thread([this] { CheckLoop(); });
 }
 
 HealthChecker::~HealthChecker() {
@@ -196,26 +208,30 @@ HealthChecker::~HealthChecker() {
     stopping_ = true;
   }
   cv_.notify_all();
-  refresher_.join();
+  checker_.join();
 }
 
 HealthReport HealthChecker::RunChecks() const {
+  using Clock = std::chrono::steady_clock;
   HealthReport r;
   r.version = options_.version;
-  // The network checks run side by side so /health's refresh takes one timeout, not three.
-  auto neo4j = std::async(std::launch::async, [this]() -> std::string {
-    if (options_.neo4j_uri.empty()) return "not_configured";
-    Status s = CheckNeo4j(options_.neo4j_uri, options_.neo4j_user, options_.neo4j_password,
-                          options_.neo4j_default_port, options_.check_timeout);
-    return s.ok() ? "connected" : "disconnected: " + s.message();
-  });
-  auto redis = std::async(std::launch::async, [this]() -> std::string {
-    if (options_.redis_url.empty()) return "not_configured";
-    Status s = CheckRedis(options_.redis_url, options_.check_timeout);
-    return s.ok() ? "connected" : "disconnected: " + s.message();
-  });
+  // The network checks run side by side so a run takes one timeout, not three.
+  auto neo4j =
+      std::async(std::launch::async, [this]() -> std::pair<std::string, Clock::time_point> {
+        if (options_.neo4j_uri.empty()) return {"not_configured", Clock::now()};
+        Status s = CheckNeo4j(options_.neo4j_uri, options_.neo4j_user, options_.neo4j_password,
+                              options_.neo4j_default_port, options_.check_timeout);
+        return {s.ok() ? "connected" : "disconnected: " + s.message(), Clock::now()};
+      });
+  auto redis =
+      std::async(std::launch::async, [this]() -> std::pair<std::string, Clock::time_point> {
+        if (options_.redis_url.empty()) return {"not_configured", Clock::now()};
+        Status s = CheckRedis(options_.redis_url, options_.check_timeout);
+        return {s.ok() ? "connected" : "disconnected: " + s.message(), Clock::now()};
+      });
   Status graph = CheckDataDirWritable(options_.data_dir);
   r.graph_status = graph.ok() ? "ok" : graph.message();
+  r.graph_checked_at = Clock::now();
   if (!options_.job_store) {
     r.queue_status = "no job store is open";
   } else {
@@ -232,8 +248,9 @@ HealthReport HealthChecker::RunChecks() const {
       }
     }
   }
-  r.neo4j_status = neo4j.get();
-  r.redis_status = redis.get();
+  r.queue_checked_at = Clock::now();
+  std::tie(r.neo4j_status, r.neo4j_checked_at) = neo4j.get();
+  std::tie(r.redis_status, r.redis_checked_at) = redis.get();
   if (r.queue_status != "ok") {
     r.status = "unhealthy";
   } else if (r.graph_status != "ok" ||
@@ -247,56 +264,115 @@ HealthReport HealthChecker::RunChecks() const {
   return r;
 }
 
+HealthReport HealthChecker::WithUptime(HealthReport r) const {
+  r.uptime_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  return r;
+}
+
 HealthReport HealthChecker::CheckNow() {
+  uint64_t generation;
+  auto began = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    generation = generation_;
+  }
   auto report = std::make_shared<const HealthReport>(RunChecks());
   {
     std::lock_guard lock(mu_);
     cached_ = report;
-    cached_at_ = std::chrono::steady_clock::now();
+    cached_at_ = began;
+    cached_generation_ = generation;
   }
-  HealthReport out = *report;
-  out.uptime_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  return out;
+  return WithUptime(*report);
 }
 
-HealthReport HealthChecker::Get() {
+void HealthChecker::GetAsync(std::function<void(HealthReport)> done) {
   std::shared_ptr<const HealthReport> report;
   {
     std::lock_guard lock(mu_);
-    report = cached_;
-    if (report && std::chrono::steady_clock::now() - cached_at_ >= options_.cache_ttl &&
-        !refresh_requested_) {
-      refresh_requested_ = true;
-      cv_.notify_one();
-    }
-  }
-  if (!report) {
-    // First call: every concurrent caller waits for the one check.
-    std::lock_guard first(first_check_mu_);
-    {
-      std::lock_guard lock(mu_);
+    if (cached_ && cached_generation_ == generation_ &&
+        std::chrono::steady_clock::now() - cached_at_ < options_.cache_ttl) {
       report = cached_;
+    } else if (stopping_) {
+      report = cached_;
+    } else {
+      waiters_.emplace_back(generation_, std::move(done));
+      if (!run_requested_) {
+        run_requested_ = true;
+        cv_.notify_one();
+      }
+      return;
     }
-    if (!report) return CheckNow();
   }
-  HealthReport out = *report;
-  out.uptime_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  return out;
+  if (report) {
+    done(WithUptime(*report));
+    return;
+  }
+  HealthReport down;
+  down.status = "unhealthy";
+  down.version = options_.version;
+  down.queue_status = "the service is stopping";
+  done(WithUptime(down));
 }
 
-void HealthChecker::RefreshLoop() {
+HealthReport HealthChecker::Get() {
+  std::promise<HealthReport> promise;
+  auto result = promise.get_future();
+  GetAsync([&promise](HealthReport r) { promise.set_value(std::move(r)); });
+  return result.get();
+}
+
+void HealthChecker::Invalidate() {
+  std::lock_guard lock(mu_);
+  ++generation_;
+}
+
+void HealthChecker::CheckLoop() {
   std::unique_lock lock(mu_);
   while (true) {
-    cv_.wait(lock, [this] { return stopping_ || refresh_requested_; });
-    if (stopping_) return;
+    cv_.wait(lock, [this] { return stopping_ || run_requested_; });
+    if (stopping_) break;
+    const uint64_t generation = generation_;
+    const auto began = std::chrono::steady_clock::now();
     lock.unlock();
     auto report = std::make_shared<const HealthReport>(RunChecks());
     lock.lock();
     cached_ = report;
-    cached_at_ = std::chrono::steady_clock::now();
-    refresh_requested_ = false;
+    cached_at_ = began;
+    cached_generation_ = generation;
+    // Served: those that asked before an Invalidate this run did not see. The others wait for
+    // the next run.
+    std::vector<std::function<void(HealthReport)>> served;
+    std::vector<std::pair<uint64_t, std::function<void(HealthReport)>>> later;
+    for (auto& [needed, done] : waiters_) {
+      if (needed <= generation) {
+        served.push_back(std::move(done));
+      } else {
+        later.emplace_back(needed, std::move(done));
+      }
+    }
+    waiters_ = std::move(later);
+    run_requested_ = !waiters_.empty();
+    lock.unlock();
+    for (auto& done : served) done(WithUptime(*report));
+    lock.lock();
+  }
+  // Nobody may wait forever on a checker that is going away.
+  auto waiters = std::move(waiters_);
+  waiters_.clear();
+  std::shared_ptr<const HealthReport> last = cached_;
+  lock.unlock();
+  for (auto& [needed, done] : waiters) {
+    HealthReport r;
+    if (last) {
+      r = *last;
+    } else {
+      r.status = "unhealthy";
+      r.version = options_.version;
+      r.queue_status = "the service is stopping";
+    }
+    done(WithUptime(r));
   }
 }
 

@@ -6,22 +6,27 @@
 //              Redis configured but not answering while the job store still works);
 //   unhealthy  the job store is unusable (HTTP 503): no job can be queued or run.
 //
-// Checks are slow (network round trips, timeouts), /health must be fast (tens of thousands of
-// requests a second), so results are cached: Get() never waits for a check except on the very
-// first call; when the cached result is older than cache_ttl it asks a background thread to
-// refresh it and returns the cached one meanwhile (at most one refresh runs at a time).
+// /health answers for the present: when the last run of the checks is older than cache_ttl (one
+// second), the next request runs them again and waits for the result, so an answer is never
+// older than cache_ttl plus one run, and a store that failed its last check is never reported
+// healthy. Concurrent requests share one run; within cache_ttl they are served from the cached
+// report (tens of thousands of requests a second cost one run). Each check's age is reported.
+// The service calls Invalidate() when a job store operation fails, so the next request checks
+// again at once instead of trusting a report from before the failure.
 //
-// Thread-safety: Get and CheckNow may be called from any thread at once.
+// Thread-safety: every method may be called from any thread at once.
 #ifndef ATG_SERVER_HEALTH_H_
 #define ATG_SERVER_HEALTH_H_
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/config.h"
 #include "common/json.h"
@@ -33,6 +38,12 @@ class JobStore;
 
 namespace atg::server {
 
+// One check's outcome.
+struct HealthCheck {
+  std::string status;  // see HealthReport's fields
+  std::chrono::steady_clock::time_point checked_at;
+};
+
 struct HealthReport {
   std::string status;  // "healthy" | "degraded" | "unhealthy"
   std::string version;
@@ -43,11 +54,16 @@ struct HealthReport {
   std::string redis_status;      // "connected" | "disconnected: <why>" | "not_configured"
   int64_t job_queue_depth = -1;  // -1 when the store could not say
   std::chrono::system_clock::time_point checked_at;
+  // When each of the four checks above ran (steady clock), for their ages.
+  std::chrono::steady_clock::time_point graph_checked_at, queue_checked_at, neo4j_checked_at,
+      redis_checked_at;
 
   // 200, or 503 when unhealthy.
   int http_status() const { return status == "unhealthy" ? 503 : 200; }
-  // The /health body (DESIGN §3.3 fields plus checked_at as RFC 3339).
-  json::object ToJson() const;
+  // The /health body (DESIGN §3.3 fields, checked_at as RFC 3339, and `checks`: for each of
+  // graph, queue, neo4j and redis its status and age_seconds as of `now`).
+  json::object ToJson(
+      std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const;
 };
 
 struct HealthOptions {
@@ -59,7 +75,7 @@ struct HealthOptions {
   int neo4j_default_port = 7687;
   std::string redis_url;  // "" = not configured; may carry a password (never reported)
   std::chrono::milliseconds check_timeout{1000};  // per network check
-  std::chrono::milliseconds cache_ttl{2000};
+  std::chrono::milliseconds cache_ttl{1000};      // how long a run's report is served
   std::string version = ATG_VERSION;
 };
 
@@ -71,30 +87,43 @@ Result<HealthOptions> HealthOptionsFromSettings(const Settings& settings,
 class HealthChecker {
  public:
   explicit HealthChecker(HealthOptions options);
-  ~HealthChecker();  // stops and joins the refresh thread
+  // Stops and joins the checking thread; callers still waiting get the last report.
+  ~HealthChecker();
   HealthChecker(const HealthChecker&) = delete;
   HealthChecker& operator=(const HealthChecker&) = delete;
 
-  // The cached report with uptime as of now; see the file comment for when checks run.
+  // The report with uptime as of now. When the cached report is older than cache_ttl (or
+  // invalidated) this waits for a run of the checks (about check_timeout at most).
   HealthReport Get();
+
+  // Get without blocking: `done` runs at once (on this thread) with a fresh cached report, or
+  // later on the checking thread when the run it waits for ends. `done` must not block.
+  void GetAsync(std::function<void(HealthReport)> done);
+
+  // The cached report is no longer trusted: the next Get/GetAsync runs the checks.
+  void Invalidate();
 
   // Runs every check now (blocking, up to about check_timeout) and caches the result.
   HealthReport CheckNow();
 
  private:
   HealthReport RunChecks() const;
-  void RefreshLoop();
+  void CheckLoop();
+  HealthReport WithUptime(HealthReport r) const;
 
   const HealthOptions options_;
   const std::chrono::steady_clock::time_point started_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::shared_ptr<const HealthReport> cached_;       // guarded by mu_
-  std::chrono::steady_clock::time_point cached_at_;  // guarded by mu_
-  bool refresh_requested_ = false;                   // guarded by mu_
-  bool stopping_ = false;                            // guarded by mu_
-  std::mutex first_check_mu_;                        // serializes the synchronous first check
-  std::thread refresher_;
+  std::chrono::steady_clock::time_point cached_at_;  // guarded by mu_; when its run began
+  uint64_t generation_ = 0;                          // guarded by mu_; bumped by Invalidate
+  uint64_t cached_generation_ = 0;                   // guarded by mu_
+  // Callers waiting for a run, with the generation they need at least; guarded by mu_.
+  std::vector<std::pair<uint64_t, std::function<void(HealthReport)>>> waiters_;
+  bool run_requested_ = false;  // guarded by mu_
+  bool stopping_ = false;       // guarded by mu_
+  std::thread checker_;
 };
 
 // The individual checks (exposed for tests and `atg doctor`). Each returns OK or an error

@@ -9,7 +9,9 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <thread>
+#include <vector>
 
 #include "jobs/job_store.h"
 
@@ -26,7 +28,7 @@ class ScriptedJobStore : public jobs::JobStore {
   std::atomic<int64_t> depth{3};
 
   std::string_view backend() const override { return "sqlite"; }
-  Status Create(const jobs::Job&, int64_t) override { return Unused(); }
+  Status Create(const jobs::Job&, const jobs::QueueLimits&) override { return Unused(); }
   Result<std::optional<jobs::Job>> Get(std::string_view) override { return Unused(); }
   Result<jobs::JobPage> List(const jobs::ListQuery&) override { return Unused(); }
   Result<std::optional<jobs::Job>> ClaimNext(std::string_view, std::chrono::milliseconds) override {
@@ -156,7 +158,7 @@ TEST_F(HealthTest, RejectsMalformedRedisUrlsWithoutEchoingThem) {
   EXPECT_EQ(s.message().find("pw-secret"), std::string::npos);
 }
 
-TEST_F(HealthTest, CachesAndRefreshesInTheBackground) {
+TEST_F(HealthTest, CachesBrieflyThenChecksOnDemand) {
   options_.cache_ttl = std::chrono::milliseconds(200);
   HealthChecker checker(options_);
   EXPECT_EQ(checker.Get().status, "healthy");
@@ -164,22 +166,70 @@ TEST_F(HealthTest, CachesAndRefreshesInTheBackground) {
   for (int i = 0; i < 1000; ++i) checker.Get();
   EXPECT_EQ(store_.pings, 1);  // served from the cache
 
-  // A slow, failing store: Get stays fast and returns the cached report until the background
-  // refresh lands.
+  // The store goes down: the first answer after the cache aged is already the truth, never the
+  // previous report.
   store_.up = false;
-  store_.ping_delay_ms = 300;
+  store_.ping_delay_ms = 100;
   std::this_thread::sleep_for(std::chrono::milliseconds(250));
   auto t0 = std::chrono::steady_clock::now();
-  HealthReport stale = checker.Get();
+  HealthReport now = checker.Get();
   auto took = std::chrono::steady_clock::now() - t0;
-  EXPECT_EQ(stale.status, "healthy");
-  EXPECT_LT(took, std::chrono::milliseconds(50));
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (checker.Get().status != "unhealthy" && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(now.status, "unhealthy");
+  EXPECT_EQ(now.http_status(), 503);
+  EXPECT_GE(took, std::chrono::milliseconds(100));  // it waited for the check
+  EXPECT_EQ(store_.pings, 2);
+}
+
+TEST_F(HealthTest, ConcurrentCallersShareOneRun) {
+  options_.cache_ttl = std::chrono::milliseconds(100);
+  HealthChecker checker(options_);
+  checker.Get();
+  store_.ping_delay_ms = 200;
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  std::vector<std::thread> threads;
+  std::atomic<int> healthy{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (checker.Get().status == "healthy") healthy.fetch_add(1);
+    });
   }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(healthy.load(), 8);
+  EXPECT_EQ(store_.pings, 2);
+}
+
+TEST_F(HealthTest, InvalidateForcesTheNextAnswerToCheck) {
+  options_.cache_ttl = std::chrono::seconds(60);
+  HealthChecker checker(options_);
+  EXPECT_EQ(checker.Get().status, "healthy");
+  store_.up = false;
+  EXPECT_EQ(checker.Get().status, "healthy");  // within the cache: no new check
+  checker.Invalidate();                        // e.g. a job store operation just failed
   EXPECT_EQ(checker.Get().status, "unhealthy");
-  EXPECT_LE(store_.pings, 4);  // one refresh at a time, not one per Get
+  EXPECT_EQ(store_.pings, 2);
+}
+
+TEST_F(HealthTest, GetAsyncDoesNotBlockTheCaller) {
+  options_.cache_ttl = std::chrono::milliseconds(50);
+  store_.ping_delay_ms = 300;
+  HealthChecker checker(options_);
+  std::promise<HealthReport> got;
+  auto t0 = std::chrono::steady_clock::now();
+  checker.GetAsync([&got](HealthReport r) { got.set_value(std::move(r)); });
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(100));
+  HealthReport r = got.get_future().get();
+  EXPECT_EQ(r.status, "healthy");
+  // Each check reports its age.
+  json::object j = r.ToJson(r.queue_checked_at + std::chrono::milliseconds(1500));
+  const json::object* checks = FindObject(&j, "checks");
+  ASSERT_NE(checks, nullptr) << json::serialize(j);
+  for (const char* name : {"graph", "queue", "neo4j", "redis"}) {
+    const json::object* c = FindObject(checks, name);
+    ASSERT_NE(c, nullptr) << name;
+    EXPECT_TRUE(c->contains("status")) << name;
+    ASSERT_TRUE(c->contains("age_seconds")) << name;
+  }
+  EXPECT_DOUBLE_EQ(FindObject(checks, "queue")->at("age_seconds").to_number<double>(), 1.5);
 }
 
 TEST_F(HealthTest, GetIsCheapUnderConcurrency) {

@@ -393,6 +393,12 @@ ServiceMetrics::ServiceMetrics() : azure_(std::make_unique<AzureState>()) {
                                  "with their events and artifacts.")
                      .value()
                      ->WithLabels({});
+  auth_failures = registry_
+                      .AddCounter("atg_auth_failures_total",
+                                  "Requests refused because their API key was missing or not "
+                                  "valid.",
+                                  {"reason"})
+                      .value();
   (void)registry_.AddCollector("atg_azure_requests_total",
                                "Requests sent to Azure APIs, by API and HTTP status (0: no "
                                "response).",
@@ -469,6 +475,10 @@ double ServiceMetrics::CollectAzureThrottled() const {
   uint64_t total = azure_->throttled;
   for (const auto& [h, m] : azure_->live) total += m->Snapshot().throttled;
   return static_cast<double>(total);
+}
+
+void ServiceMetrics::RecordAuthFailure(std::string_view reason) {
+  auth_failures->WithLabels({std::string(reason)}).Inc();
 }
 
 }  // namespace atg::server

@@ -219,6 +219,10 @@ class ServiceMetrics {
   CounterFamily* job_failures = nullptr;              // {job_type,error_type}
   Gauge* active_workers = nullptr;
   Counter* jobs_purged = nullptr;  // finished jobs removed by retention (ATG_JOB_RETENTION_DAYS)
+  CounterFamily* auth_failures = nullptr;  // {reason}: missing_key, invalid_key
+
+  // One failed authentication ("missing_key" or "invalid_key").
+  void RecordAuthFailure(std::string_view reason);
 
   // Azure counters (atg_azure_requests_total{api,status}, atg_azure_throttled_total) are read
   // from HttpMetrics at render time. Attach a live HttpClient's counters while it works; on

@@ -16,8 +16,9 @@ json::object Headers() {
   json::object integer{{"type", "integer"}, {"minimum", 0}};
   json::object h;
   h["X-Request-ID"] = Header(
-      "Identifies the request in logs and in error bodies. A client-supplied X-Request-ID "
-      "(printable, at most 128 characters) is echoed; otherwise the server makes one.",
+      "Identifies the request in logs and in error bodies. A client-supplied X-Request-ID of at "
+      "most 64 characters from [A-Za-z0-9._:-] that contains no API key is echoed; otherwise "
+      "the server makes one (req_ + 12 hex digits).",
       str);
   h["Retry-After"] = Header("Seconds to wait before retrying.", integer);
   h["RateLimit-Limit"] = Header("Requests allowed per window for this key.", integer);

@@ -229,7 +229,10 @@ TEST_F(RequestBodyTest, AcceptsWhatTheSchemaAllows) {
       "no_aad":true})"));
   EXPECT_FALSE(Check("createScan", R"({"resource_limit":0})"));
   EXPECT_FALSE(Check("createScan", R"({"resource_limit":100000000})"));
-  EXPECT_FALSE(Check("createGenerateIac", R"({"format":"bicep","identity_map":{"a":"b"}})"));
+  EXPECT_FALSE(
+      Check("createGenerateIac",
+            R"({"format":"bicep","identity_map":{"a":"bbbbbbbb-0000-0000-0000-000000000002"},)"
+            R"("target_subscription":"AAAAAAAA-0000-0000-0000-000000000001"})"));
   EXPECT_FALSE(Check("createGenerateIac", R"({"format":"arm","identity_map":{}})"));
   // Endpoints without a body schema accept anything.
   EXPECT_FALSE(ValidateRequestBody(*FindEndpoint("getHealth"), json::value()));
@@ -288,10 +291,19 @@ TEST_F(RequestBodyTest, InvalidFieldsSayWhatTheFieldMustBe) {
   EXPECT_EQ(Reject("createGenerateIac", R"({"format":7})", kInvalid, "format"),
             "field `format` must be one of terraform, bicep, arm; got an integer");
   EXPECT_EQ(Reject("createGenerateIac", R"({"identity_map":{"a":1}})", kInvalid, "identity_map.a"),
-            "field `identity_map.a` must be a string of at most 256 characters; got an integer");
+            "field `identity_map.a` must be a GUID such as 00000000-0000-0000-0000-000000000000; "
+            "got an integer");
+  EXPECT_EQ(
+      Reject("createGenerateIac", R"({"identity_map":{"a":"b"}})", kInvalid, "identity_map.a"),
+      "field `identity_map.a` must be a GUID such as 00000000-0000-0000-0000-000000000000; "
+      "got 1 characters");
+  EXPECT_EQ(Reject("createGenerateIac", R"({"target_subscription":"sub-1"})", kInvalid,
+                   "target_subscription"),
+            "field `target_subscription` must be a GUID such as "
+            "00000000-0000-0000-0000-000000000000; got 5 characters");
   EXPECT_EQ(Reject("createGenerateIac", R"({"identity_map":["a"]})", kInvalid, "identity_map"),
-            "field `identity_map` must be an object whose values are each a string of at most 256 "
-            "characters; got an array");
+            "field `identity_map` must be an object whose values are each a GUID such as "
+            "00000000-0000-0000-0000-000000000000; got an array");
 }
 
 TEST_F(RequestBodyTest, TheBodyItselfIsNamedAsSuch) {

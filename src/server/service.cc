@@ -1,7 +1,11 @@
 #include "server/service.h"
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <filesystem>
 
+#include "common/data_dir.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "jobs/archive.h"
@@ -51,6 +55,69 @@ class MetricsObserver : public jobs::JobObserver {
   std::shared_ptr<ServiceMetrics> m_;
 };
 
+// The connection limits and timeouts of docs/configuration.md: ATG_MAX_CONNECTIONS,
+// ATG_MAX_CONNECTIONS_PER_ADDRESS, ATG_IDLE_TIMEOUT_SECONDS, ATG_MAX_INFLIGHT_BODY_BYTES.
+Status ReadConnectionLimits(const Settings& settings, net::ServerOptions* so) {
+  auto max = settings.GetInt("ATG_MAX_CONNECTIONS", 4096, 16, 1'000'000);
+  if (!max.ok()) return max.status();
+  so->max_connections = static_cast<size_t>(*max);
+  so->reserved_connections = so->max_connections / 8;
+  auto per_address = settings.GetInt("ATG_MAX_CONNECTIONS_PER_ADDRESS", 256, 0, 1'000'000);
+  if (!per_address.ok()) return per_address.status();
+  so->max_connections_per_address = static_cast<size_t>(*per_address);
+  auto idle = settings.GetInt("ATG_IDLE_TIMEOUT_SECONDS", 30, 1, 3600);
+  if (!idle.ok()) return idle.status();
+  so->idle_timeout = std::chrono::seconds(*idle);
+  auto inflight = settings.GetInt("ATG_MAX_INFLIGHT_BODY_BYTES", 64 << 20, 0, int64_t{16} << 30);
+  if (!inflight.ok()) return inflight.status();
+  if (*inflight > 0 && static_cast<uint64_t>(*inflight) < so->max_body_bytes) {
+    return Status::InvalidArgument(
+        "ATG_MAX_INFLIGHT_BODY_BYTES (" + std::to_string(*inflight) +
+        ") is below ATG_MAX_REQUEST_BODY_BYTES (" + std::to_string(so->max_body_bytes) +
+        "), so a request of the largest allowed size could never be received; raise it or "
+        "set 0 for no budget");
+  }
+  so->max_inflight_body_bytes = static_cast<uint64_t>(*inflight);
+  return Status::Ok();
+}
+
+// Job requests, graphs and artifacts describe a whole tenant: a data directory other users can
+// read is worth a warning (atg serve creates its own 0700, but an existing one stays as it is).
+void WarnIfDataDirIsShared(const Settings& settings) {
+  auto dir = DataDir(settings);
+  if (!dir.ok()) return;
+  struct stat st {};
+  if (::stat(dir->c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%03o", static_cast<unsigned>(st.st_mode & 0777));
+  Log(LogLevel::kWarning,
+      "the data directory is accessible to other users; restrict it with chmod 700",
+      {{"path", *dir}, {"mode", mode}});
+}
+
+// The HTTP core's counters (connection limits at work) as metrics, read at each scrape.
+void RegisterConnectionMetrics(Registry& registry, const net::HttpServer* http) {
+  auto one = [http](uint64_t net::ServerStats::*field) {
+    return [http, field] {
+      return std::vector<CollectedSample>{{{}, static_cast<double>(http->Stats().*field)}};
+    };
+  };
+  (void)registry.AddCollector("atg_http_connections_open", "Open client connections.",
+                              MetricType::kGauge, {}, one(&net::ServerStats::open_connections));
+  (void)registry.AddCollector(
+      "atg_http_connections_rejected_total",
+      "Connections refused (503) at ATG_MAX_CONNECTIONS or ATG_MAX_CONNECTIONS_PER_ADDRESS.",
+      MetricType::kCounter, {}, one(&net::ServerStats::rejected_connections));
+  (void)registry.AddCollector("atg_http_connections_shed_total",
+                              "Idle connections closed to make room near ATG_MAX_CONNECTIONS.",
+                              MetricType::kCounter, {}, one(&net::ServerStats::shed_connections));
+  (void)registry.AddCollector(
+      "atg_http_requests_refused_total",
+      "Requests answered from their head alone without reading a body (401, body budget, "
+      "connection headroom).",
+      MetricType::kCounter, {}, one(&net::ServerStats::refused_requests));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
@@ -72,6 +139,12 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   auto depth = settings.GetInt("ATG_MAX_QUEUE_DEPTH", 100, 0, 1'000'000);
   if (!depth.ok()) return depth.status();
   api_options.max_queue_depth = *depth;
+  // Unset: each key's fair share of ATG_MAX_QUEUE_DEPTH (computed per request, keys may rotate).
+  if (settings.Get("ATG_MAX_QUEUE_DEPTH_PER_KEY")) {
+    auto per_key = settings.GetInt("ATG_MAX_QUEUE_DEPTH_PER_KEY", 0, 0, 1'000'000);
+    if (!per_key.ok()) return per_key.status();
+    api_options.max_queue_depth_per_key = *per_key;
+  }
   auto body = settings.GetInt("ATG_MAX_REQUEST_BODY_BYTES", 1 << 20, 1024, 64 << 20);
   if (!body.ok()) return body.status();
   api_options.max_body_bytes = static_cast<uint64_t>(*body);
@@ -95,6 +168,7 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   if (!audit.ok()) return audit.status();
   auto store = jobs::OpenJobStore(settings);
   if (!store.ok()) return store.status();
+  WarnIfDataDirIsShared(settings);
   impl->store = std::shared_ptr<jobs::JobStore>(std::move(*store));
 
   ApiDeps deps;
@@ -125,10 +199,12 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   if (!health.ok()) return health.status();
   health->version = overrides.version;
   impl->health = std::make_unique<HealthChecker>(*health);
-  deps.health = [raw] {
-    HealthReport r = raw->health->Get();
-    return std::make_pair(r.http_status(), r.ToJson());
+  deps.health = [raw](std::function<void(int, json::object)> done) {
+    raw->health->GetAsync(
+        [done = std::move(done)](HealthReport r) { done(r.http_status(), r.ToJson()); });
   };
+  deps.on_store_error = [raw] { raw->health->Invalidate(); };
+  deps.on_auth_failure = [m](std::string_view reason) { m->RecordAuthFailure(reason); };
   deps.on_job_created = [raw] {
     if (raw->runner) raw->runner->Notify();
   };
@@ -137,7 +213,9 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   impl->api = std::move(*api);
 
   net::ServerOptions& so = impl->server_options;
-  so.host = settings.GetString("ATG_SERVER_HOST", "0.0.0.0");
+  // Loopback unless told otherwise: a service reachable from the network is a deliberate choice
+  // (the container image sets ATG_SERVER_HOST=0.0.0.0).
+  so.host = settings.GetString("ATG_SERVER_HOST", "127.0.0.1");
   auto port = settings.GetInt("ATG_SERVER_PORT", 8000, 0, 65535);
   if (!port.ok()) return port.status();
   so.port = static_cast<uint16_t>(*port);
@@ -145,6 +223,8 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   if (!threads.ok()) return threads.status();
   so.io_threads = static_cast<int>(*threads);
   so.max_body_bytes = api_options.max_body_bytes;
+  ATG_RETURN_IF_ERROR(ReadConnectionLimits(settings, &so));
+  so.head_filter = impl->api->HeadFilter();
   so.tls_cert_file = settings.GetString("ATG_TLS_CERT_FILE", "");
   so.tls_key_file = settings.GetString("ATG_TLS_KEY_FILE", "");
   if (so.tls_cert_file.empty() != so.tls_key_file.empty()) {
@@ -193,6 +273,7 @@ Service::~Service() { Shutdown(std::chrono::milliseconds(0)); }
 Status Service::Start() {
   impl_->http = std::make_unique<net::HttpServer>(impl_->server_options, impl_->api->Handler());
   ATG_RETURN_IF_ERROR(impl_->http->Start());
+  RegisterConnectionMetrics(impl_->metrics->registry(), impl_->http.get());
   if (impl_->runner) ATG_RETURN_IF_ERROR(impl_->runner->Start());
   // Every process sharing a store purges it; the stores make concurrent purges safe.
   if (impl_->retention.retention.count() > 0) {

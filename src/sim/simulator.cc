@@ -224,6 +224,10 @@ Status Simulator::Start() {
   so.port = s.options.port;
   so.io_threads = s.options.io_threads;
   so.port_advice = "choose another with --port, or --port 0 to pick a free one";
+  // A local stand-in for Azure: every client is this machine, and Terraform providers keep
+  // their connections for a while.
+  so.max_connections_per_address = 0;
+  so.idle_timeout = std::chrono::seconds(75);
   Impl* raw = impl_.get();
   s.server = std::make_unique<net::HttpServer>(
       so, [raw](net::HttpRequest& request) { return raw->Serve(request); });

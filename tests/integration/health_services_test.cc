@@ -25,7 +25,7 @@ using std::chrono::milliseconds;
 class UpJobStore : public jobs::JobStore {
  public:
   std::string_view backend() const override { return "sqlite"; }
-  Status Create(const jobs::Job&, int64_t) override { return No(); }
+  Status Create(const jobs::Job&, const jobs::QueueLimits&) override { return No(); }
   Result<std::optional<jobs::Job>> Get(std::string_view) override { return No(); }
   Result<jobs::JobPage> List(const jobs::ListQuery&) override { return No(); }
   Result<std::optional<jobs::Job>> ClaimNext(std::string_view, milliseconds) override {

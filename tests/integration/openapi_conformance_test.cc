@@ -3,7 +3,10 @@
 // check on, zero failures. Installed by tests/tools/openapi.sh.
 //
 // One check is left out on purpose: `use_after_free` expects a DELETEd resource to be gone,
-// but DELETE /api/v1/jobs/{id} cancels a job, which stays readable (DESIGN.md §3.3).
+// but DELETE /api/v1/jobs/{id} cancels a job, which stays readable (DESIGN.md §3.3). One is
+// widened for one operation: `positive_data_acceptance` accepts 400 from POST
+// /api/v1/generate-iac, whose identity_map keys must be GUIDs, a rule OpenAPI 3.0 has no word
+// for (no propertyNames).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -64,9 +67,17 @@ TEST(OpenApiConformanceTest, SchemathesisFindsNoFailures) {
   }
   ASSERT_FALSE(url.empty()) << testing::ReadWholeFile(dir / "serve.err");
 
+  // One rejection OpenAPI 3.0 cannot express: identity_map's keys must be object ids (GUIDs;
+  // the values' schema says so for them), so a body valid by the schema may get 400 there.
+  std::ofstream(dir / "schemathesis.toml")
+      << "[[operations]]\n"
+         "include-operation-id = \"createGenerateIac\"\n"
+         "checks.positive_data_acceptance.expected-statuses = "
+         "[\"2xx\", \"3xx\", \"400\", \"401\", \"403\", \"404\", \"409\", \"429\", \"5xx\"]\n";
   // A fixed seed keeps the run reproducible; one worker keeps it within the machine.
   // Run from the temporary directory: the tool leaves a `.schemathesis` cache where it runs.
-  std::string run = "cd '" + dir.string() + "' && '" + std::string(tool) + "' run '" + url +
+  std::string run = "cd '" + dir.string() + "' && '" + std::string(tool) +
+                    "' --config-file schemathesis.toml run '" + url +
                     "/openapi.json' -H 'Authorization: Bearer " + key +
                     "' --checks all --exclude-checks use_after_free --max-examples 6 "
                     "--seed 20261127 --workers 1 >'" +

@@ -177,7 +177,8 @@ TEST(RedisJobStoreTest, PurgeIndexesJobsFinishedBeforeRetentionExisted) {
   std::sort(keys.begin(), keys.end());
   EXPECT_EQ(keys, (std::vector<std::string>{
                       prefix + "events:" + pending.id, prefix + "finished_indexed",
-                      prefix + "job:" + pending.id, prefix + "owner:key-a", prefix + "pending"}));
+                      prefix + "job:" + pending.id, prefix + "owner:key-a", prefix + "owners",
+                      prefix + "pq:key-a", prefix + "turn_seq", prefix + "turns"}));
   EXPECT_EQ(RedisList(url, {"ZRANGE", prefix + "owner:key-a", "0", "-1"}),
             std::vector<std::string>{pending.id});
 }

@@ -4,14 +4,23 @@
 #ifndef ATG_TESTS_INTEGRATION_REDIS_TESTING_H_
 #define ATG_TESTS_INTEGRATION_REDIS_TESTING_H_
 
+#include <arpa/inet.h>
 #include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/status.h"
+#include "common/subprocess.h"
 #include "jobs/redis_job_store.h"
 
 namespace atg::testing {
@@ -118,6 +127,66 @@ inline Result<int64_t> DeleteRedisKeysWithPrefix(const std::string& url,
     deleted += d->integer;
   } while (cursor != "0");
   return deleted;
+}
+
+// A redis-server of a test's own (not the shared test service), for tests that stop it: on a
+// port the kernel just handed out, no persistence, daemonized with a pid file in `dir`. Stop()
+// (or the destructor) ends exactly this server.
+struct PrivateRedis {
+  std::string url;
+  pid_t pid = 0;
+  PrivateRedis() = default;
+  PrivateRedis(PrivateRedis&& o) noexcept : url(std::move(o.url)), pid(o.pid) { o.pid = 0; }
+  PrivateRedis(const PrivateRedis&) = delete;
+  ~PrivateRedis() { Stop(); }
+  void Stop() {
+    if (pid <= 0) return;
+    ::kill(pid, SIGKILL);
+    // Wait until it is gone, so that "down" is true when Stop returns.
+    for (int i = 0; i < 500 && ::kill(pid, 0) == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    pid = 0;
+  }
+};
+
+inline Result<PrivateRedis> StartPrivateRedis(const std::string& server, const std::string& dir) {
+  int port = 0;
+  {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    socklen_t len = sizeof(addr);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    port = ntohs(addr.sin_port);
+    ::close(fd);
+  }
+  const std::string pidfile = dir + "/redis-" + std::to_string(port) + ".pid";
+  auto started =
+      RunProcess({server, "--port", std::to_string(port), "--bind", "127.0.0.1", "--save", "",
+                  "--appendonly", "no", "--daemonize", "yes", "--pidfile", pidfile, "--dir", dir},
+                 std::chrono::seconds(10));
+  if (!started.ok()) return started.status();
+  if (started->exit_code != 0) return Status::Internal("redis-server failed: " + started->err);
+  PrivateRedis r;
+  for (int i = 0; i < 500 && r.pid <= 0; ++i) {
+    std::ifstream pf(pidfile);
+    pf >> r.pid;
+    if (r.pid <= 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (r.pid <= 0) return Status::Internal("redis-server wrote no pid file");
+  r.url = "redis://127.0.0.1:" + std::to_string(port) + "/0";
+  // Wait until it answers.
+  for (int i = 0; i < 500; ++i) {
+    redisContext* c = redisConnect("127.0.0.1", port);
+    bool ok = c != nullptr && c->err == 0;
+    if (c) redisFree(c);
+    if (ok) return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return Status::Internal("redis-server did not answer on port " + std::to_string(port));
 }
 
 }  // namespace atg::testing

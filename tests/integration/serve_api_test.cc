@@ -11,6 +11,7 @@
 
 #include "common/config.h"
 #include "redis_testing.h"
+#include "serve_fixture.h"
 #include "serve_testing.h"
 #include "server/service.h"
 #include "service_env.h"
@@ -33,133 +34,11 @@ std::string ReadFile(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// A fake job body for the worker tests: publishes `steps` progress events, one every 20 ms,
-// unless stopped; "block" waits for its stop token.
-jobs::JobExecutor FakeJob(std::atomic<int>* runs) {
-  return [runs](const jobs::Job& job, jobs::JobContext& ctx) -> Result<jobs::JobOutcome> {
-    runs->fetch_add(1);
-    if (FindBool(&job.request, "no_aad").value_or(false)) {
-      while (!ctx.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      return Status::Cancelled("stopped");
-    }
-    for (int i = 1; i <= 3; ++i) {
-      if (ctx.stop_requested()) return Status::Cancelled("stopped");
-      ctx.Publish(json::object{{"phase", "step"},
-                               {"percent", i * 30},
-                               {"counters", json::object{{"i", i}}},
-                               {"message", "step"}});
-      // Longer than the runner's publish interval, so that each step is its own event.
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    }
-    if (FindInt(&job.request, "resource_limit").value_or(0) == 7) {
-      return Status::Unavailable("the simulated Azure did not answer");
-    }
-    return jobs::JobOutcome{json::object{{"tenant_id", job.tenant_id}, {"resources", 42}}, ""};
-  };
-}
+using testing::Backend;
+using testing::BackendName;
+using testing::FakeJob;
 
-// The JobStore backend a test runs `atg serve` on.
-enum class Backend { kSqlite, kRedis };
-
-std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
-  return info.param == Backend::kSqlite ? "Sqlite" : "Redis";
-}
-
-void PrintTo(Backend backend, std::ostream* os) {
-  *os << (backend == Backend::kSqlite ? "Sqlite" : "Redis");
-}
-
-// Runs each test on both backends: SQLite in the test's data directory, and the test Redis
-// (ATG_TEST_REDIS_URL) under a key prefix of its own, deleted in TearDown.
-class ServeApiTest : public ::testing::TestWithParam<Backend> {
- protected:
-  void SetUp() override {
-    // "Name/Redis" for a parameterized test: keep it usable in a path and in a key prefix.
-    std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    for (char& ch : test) {
-      if (ch == '/') ch = '_';
-    }
-    dir_ = std::filesystem::temp_directory_path() /
-           ("atg_serve_api_" + std::to_string(::getpid()) + "_" + test);
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    if (GetParam() == Backend::kRedis) {
-      ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
-      redis_url_ = url;
-      redis_prefix_ = "atgtest:api:" + std::to_string(::getpid()) + ":" + test + ":";
-    }
-  }
-  void TearDown() override {
-    if (service_) service_->Shutdown(std::chrono::milliseconds(2000));
-    service_.reset();
-    std::filesystem::remove_all(dir_);
-    if (!redis_prefix_.empty()) {
-      auto deleted = testing::DeleteRedisKeysWithPrefix(redis_url_, redis_prefix_);
-      EXPECT_TRUE(deleted.ok()) << deleted.status().ToString();
-    }
-  }
-
-  // What selects the backend, for a service's settings.
-  std::map<std::string, std::string> BackendEnv() {
-    if (GetParam() != Backend::kRedis) return {};
-    return {{"REDIS_URL", redis_url_}, {"ATG_REDIS_KEY_PREFIX", redis_prefix_}};
-  }
-
-  std::map<std::string, std::string> BaseEnv() {
-    std::map<std::string, std::string> env = {{"ATG_API_KEYS", kKeyA + "," + kKeyB},
-                                              {"ATG_TARGET_TENANT_ID", kTenant},
-                                              {"ATG_DATA_DIR", dir_.string()},
-                                              {"ATG_SERVER_HOST", "127.0.0.1"},
-                                              {"ATG_SERVER_PORT", "0"},
-                                              {"ATG_SERVER_WORKERS", "2"},
-                                              {"ATG_MAX_CONCURRENT_JOBS", "0"},
-                                              {"ATG_AUDIT_LOG_FILE", (dir_ / "audit.log").string()},
-                                              {"ATG_RATE_LIMIT_PER_MINUTE", "100000"},
-                                              {"ATG_MAX_REQUEST_BODY_BYTES", "4096"},
-                                              {"ATG_SSE_HEARTBEAT_SECONDS", "1"}};
-    env.merge(BackendEnv());
-    return env;
-  }
-
-  // Starts the service on BaseEnv() + `overrides`; scan jobs run `executor` (FakeJob when null).
-  void Start(std::map<std::string, std::string> overrides = {},
-             jobs::JobExecutor executor = nullptr) {
-    auto env = BaseEnv();
-    for (auto& [k, v] : overrides) env[k] = v;
-    server::ServiceOverrides o;
-    o.executors["scan"] = executor ? std::move(executor) : FakeJob(&runs_);
-    auto s = server::Service::Create(Settings::FromMaps(env, {}), std::move(o));
-    ASSERT_TRUE(s.ok()) << s.status().message();
-    service_ = std::move(*s);
-    ASSERT_TRUE(service_->Start().ok());
-    port_ = service_->port();
-  }
-
-  std::string Submit(const std::string& key, const std::string& body = "{}") {
-    Reply r = Request(port_, "POST", "/api/v1/scan", key, body);
-    EXPECT_EQ(r.status, 202) << r.body;
-    return std::string(FindString(&(const json::object&)r.Json(), "job_id").value_or(""));
-  }
-
-  std::string WaitForState(const std::string& id, const std::string& key, const std::string& want) {
-    std::string state;
-    for (int i = 0; i < 500; ++i) {
-      Reply r = Request(port_, "GET", "/api/v1/jobs/" + id, key);
-      auto o = r.Json();
-      state = std::string(FindString(&o, "status").value_or(""));
-      if (state == want) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return state;
-  }
-
-  std::filesystem::path dir_;
-  std::string redis_url_;
-  std::string redis_prefix_;  // "" on SQLite
-  std::unique_ptr<server::Service> service_;
-  uint16_t port_ = 0;
-  std::atomic<int> runs_{0};
-};
+class ServeApiTest : public testing::ServeTestBase {};
 
 TEST_P(ServeApiTest, HealthNeedsNoKeyAndEveryResponseHasARequestId) {
   Start();
@@ -252,8 +131,11 @@ TEST_P(ServeApiTest, SubmitListShowAndFilters) {
 
   // Jobs are ordered by creation time in milliseconds: keep the two apart.
   std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  Reply g = Request(port_, "POST", "/api/v1/generate-iac", kKeyA,
-                    R"({"format":"bicep","target_subscription":"t","identity_map":{"a":"b"}})");
+  Reply g =
+      Request(port_, "POST", "/api/v1/generate-iac", kKeyA,
+              R"({"format":"bicep","target_subscription":"aaaaaaaa-0000-0000-0000-000000000001",)"
+              R"("identity_map":{"bbbbbbbb-0000-0000-0000-000000000002":)"
+              R"("cccccccc-0000-0000-0000-000000000003"}})");
   ASSERT_EQ(g.status, 202) << g.body;
   auto go = g.Json();
   const std::string gid(FindString(&go, "job_id").value_or(""));
@@ -872,6 +754,15 @@ TEST_P(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
   EXPECT_EQ(r.body, content);
   r = Request(port, "GET", url, kKeyA, "", {{"If-None-Match", "\"" + sha + "\""}});
   EXPECT_EQ(r.status, 304);
+  // Weak tags and lists compare weakly (RFC 9110 section 13.1.2), as caches send them.
+  for (const std::string& inm : {"W/\"" + sha + "\"", "\"other\", \"" + sha + "\"",
+                                 "W/\"x\" ,W/\"" + sha + "\"", std::string("*")}) {
+    r = Request(port, "GET", url, kKeyA, "", {{"If-None-Match", inm}});
+    EXPECT_EQ(r.status, 304) << inm;
+    EXPECT_EQ(r.Header("ETag").value_or(""), "\"" + sha + "\"");
+  }
+  r = Request(port, "GET", url, kKeyA, "", {{"If-None-Match", "\"other\", W/\"more\""}});
+  EXPECT_EQ(r.status, 200);
   // Another key: 404.
   EXPECT_EQ(Request(port, "GET", url, kKeyB).status, 404);
   // Once expired (deleted from the store) the download is 404; the job itself stays.

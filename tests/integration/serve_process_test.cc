@@ -159,6 +159,92 @@ TEST_F(ServeProcessTest, RefusesToStartWithoutAKey) {
   EXPECT_NE(err.find("openssl rand"), std::string::npos) << err;
 }
 
+// Everything atg serve writes is its user's alone: files 0600, directories 0700.
+TEST_F(ServeProcessTest, CreatesEveryFileAndDirectoryForItsUserOnly) {
+  auto env = Env("11111111-2222-3333-4444-555555555555");
+  env["ATG_API_KEYS"] = kKeyA;
+  env["ATG_MAX_CONCURRENT_JOBS"] = "0";
+  {
+    ServeProcess p(dir_, env);
+    ASSERT_NE(p.port(), 0) << p.Stderr();
+    // A request, so the audit log and the job database's WAL exist.
+    EXPECT_EQ(Request(p.port(), "POST", "/api/v1/scan", kKeyA, "{}").status, 202);
+    EXPECT_EQ(Request(p.port(), "GET", "/health", "").status, 200);
+    const auto data = dir_ / "data";
+    std::vector<std::filesystem::path> seen;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(data)) {
+      seen.push_back(entry.path());
+      const auto perms = entry.status().permissions();
+      const auto others = std::filesystem::perms::group_all | std::filesystem::perms::others_all;
+      EXPECT_EQ(perms & others, std::filesystem::perms::none)
+          << entry.path() << " is open to other users";
+    }
+    EXPECT_EQ(std::filesystem::status(data).permissions() &
+                  (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+              std::filesystem::perms::none);
+    for (const char* name : {"jobs.db", "jobs.db-wal", "jobs.db-shm", "audit.log"}) {
+      EXPECT_NE(std::find(seen.begin(), seen.end(), data / name), seen.end()) << name;
+    }
+    p.Signal(SIGTERM);
+    EXPECT_EQ(p.Wait(std::chrono::seconds(20)), 0);
+  }
+}
+
+// A job database destroyed while the service was stopped is not mistaken for a new one.
+TEST_F(ServeProcessTest, RefusesADamagedJobDatabaseUnlessToldToStartFresh) {
+  auto env = Env("11111111-2222-3333-4444-555555555555");
+  env["ATG_API_KEYS"] = kKeyA;
+  env["ATG_MAX_CONCURRENT_JOBS"] = "0";
+  std::string job;
+  {
+    ServeProcess p(dir_, env);
+    ASSERT_NE(p.port(), 0) << p.Stderr();
+    Reply r = Request(p.port(), "POST", "/api/v1/scan", kKeyA, "{}");
+    ASSERT_EQ(r.status, 202);
+    job = std::string(FindString(&(const json::object&)r.Json(), "job_id").value_or(""));
+    p.Signal(SIGTERM);
+    ASSERT_EQ(p.Wait(std::chrono::seconds(20)), 0);
+  }
+  const auto db = dir_ / "data" / "jobs.db";
+  std::filesystem::resize_file(db, 0);  // truncated to nothing
+  {
+    ServeProcess p(dir_, env);
+    EXPECT_EQ(p.port(), 0);
+    EXPECT_EQ(p.Wait(std::chrono::seconds(20)), 1);
+    const std::string err = p.Stderr();
+    EXPECT_NE(err.find("jobs.db is damaged"), std::string::npos) << err;
+    EXPECT_NE(err.find("empty"), std::string::npos) << err;
+    EXPECT_NE(err.find("ATG_JOB_DB_START_FRESH"), std::string::npos) << err;
+    EXPECT_NE(err.find("backup"), std::string::npos) << err;
+  }
+  EXPECT_EQ(std::filesystem::file_size(db), 0u);  // left as it was found
+
+  // Garbage instead of a database: refused too.
+  std::ofstream(db, std::ios::trunc | std::ios::binary) << std::string(8192, 'x');
+  {
+    ServeProcess p(dir_, env);
+    EXPECT_EQ(p.Wait(std::chrono::seconds(20)), 1);
+    EXPECT_NE(p.Stderr().find("not a SQLite database"), std::string::npos) << p.Stderr();
+  }
+
+  // Told to start fresh: the damaged file is kept aside and the service runs on an empty queue.
+  env["ATG_JOB_DB_START_FRESH"] = "true";
+  {
+    ServeProcess p(dir_, env);
+    ASSERT_NE(p.port(), 0) << p.Stderr();
+    EXPECT_EQ(Request(p.port(), "GET", "/api/v1/jobs/" + job, kKeyA).status, 404);
+    EXPECT_EQ(Request(p.port(), "POST", "/api/v1/scan", kKeyA, "{}").status, 202);
+    EXPECT_NE(p.Stderr().find("moved aside"), std::string::npos) << p.Stderr();
+    p.Signal(SIGTERM);
+    EXPECT_EQ(p.Wait(std::chrono::seconds(20)), 0);
+  }
+  int kept = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_ / "data")) {
+    if (entry.path().filename().string().starts_with("jobs.db.damaged-")) ++kept;
+  }
+  EXPECT_GE(kept, 1);
+}
+
 TEST_F(ServeProcessTest, SighupRotatesKeysWithoutDroppingConnections) {
   const auto keys = dir_ / "keys.txt";
   std::ofstream(keys) << "# current key\n" << kKeyA << "\n";
@@ -170,7 +256,8 @@ TEST_F(ServeProcessTest, SighupRotatesKeysWithoutDroppingConnections) {
 
   Conn live(p.port());
   ASSERT_EQ(live.Do("GET", "/api/v1/jobs", kKeyA).status, 200);
-  EXPECT_EQ(live.Do("GET", "/api/v1/jobs", kKeyB).status, 401);
+  // A 401 closes its connection: ask on another one.
+  EXPECT_EQ(Request(p.port(), "GET", "/api/v1/jobs", kKeyB).status, 401);
 
   // A bad reload (weak key) keeps the old keys and says why in the log.
   std::ofstream(keys, std::ios::trunc) << "weak\n";
@@ -186,8 +273,8 @@ TEST_F(ServeProcessTest, SighupRotatesKeysWithoutDroppingConnections) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     a = live.Do("GET", "/api/v1/jobs", kKeyA).status;
   }
-  EXPECT_EQ(a, 401);  // on the same, still open connection
-  EXPECT_EQ(live.Do("GET", "/api/v1/jobs", kKeyB).status, 200);
+  EXPECT_EQ(a, 401);  // on the same, still open connection (which the 401 then closes)
+  EXPECT_TRUE(live.ClosedWithin(std::chrono::seconds(2)));
   EXPECT_EQ(Request(p.port(), "GET", "/api/v1/jobs", kKeyB).status, 200);
 
   p.Signal(SIGTERM);

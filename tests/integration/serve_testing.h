@@ -60,11 +60,22 @@ struct Reply {
   }
 };
 
-// One keep-alive connection.
+// One keep-alive connection; `source` binds it to another loopback address (127.0.0.2 ...), so
+// that one test plays several client machines.
 class Conn {
  public:
-  explicit Conn(uint16_t port) {
+  explicit Conn(uint16_t port, const char* source = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (source != nullptr) {
+      sockaddr_in src{};
+      src.sin_family = AF_INET;
+      ::inet_pton(AF_INET, source, &src.sin_addr);
+      if (::bind(fd_, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0) {
+        ::close(fd_);
+        fd_ = -1;
+        return;
+      }
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -96,6 +107,17 @@ class Conn {
     size_t off = 0;
     while (off < req.size()) {
       ssize_t n = ::send(fd_, req.data() + off, req.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      off += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  // Sends bytes as they are (malformed or partial requests).
+  bool SendRaw(std::string_view data) {
+    size_t off = 0;
+    while (off < data.size()) {
+      ssize_t n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
       if (n <= 0) return false;
       off += static_cast<size_t>(n);
     }
@@ -177,7 +199,7 @@ class Conn {
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return false;
     char c;
-    return ::recv(fd_, &c, 1, MSG_PEEK) == 0;
+    return ::recv(fd_, &c, 1, MSG_PEEK) <= 0;  // EOF or reset
   }
 
  private:

@@ -168,6 +168,25 @@ TEST_P(JobRunnerConformance, RunsJobsAndRecordsResults) {
   EXPECT_EQ(observer.last_active, 0);
 }
 
+TEST_P(JobRunnerConformance, AFailedJobsErrorNamesNoServerPath) {
+  JobRunnerOptions o = FastOptions();
+  o.data_dir = "/srv/atg-test-data";
+  JobRunner runner(store_.get(), o);
+  runner.Register("scan", [](const Job&, JobContext& ctx) -> Result<JobOutcome> {
+    return Status::IoError("job database " + ctx.data_dir() +
+                           "/tenants/t/graph.db: disk I/O error; also /home/ops/atg/.env");
+  });
+  ASSERT_TRUE(runner.Start().ok());
+  const std::string id = Submit();
+  runner.Notify();
+  Job j = WaitTerminal(id);
+  runner.Shutdown(std::chrono::milliseconds(1000));
+  EXPECT_EQ(j.state, JobState::kFailed);
+  EXPECT_EQ(j.error,
+            "job database $ATG_DATA_DIR/tenants/t/graph.db: disk I/O error; also <server path>");
+  EXPECT_EQ(j.error.find("/srv/"), std::string::npos) << j.error;
+}
+
 TEST_P(JobRunnerConformance, NeverRunsMoreThanMaxConcurrentJobs) {
   RecordingObserver observer;
   JobRunner runner(store_.get(), FastOptions(3), &observer);

@@ -152,6 +152,69 @@ TEST_P(JobStoreConformance, QueueDepthLimit) {
   EXPECT_EQ(*store_->QueueDepth(), 2);
 }
 
+TEST_P(JobStoreConformance, EachOwnerHasItsShareOfTheQueue) {
+  Job job;
+  job.type = "scan";
+  job.owner = "flood";
+  // The flooding owner fills its share...
+  for (int i = 0; i < 3; ++i) {
+    job.id = NewJobId();
+    ASSERT_TRUE(store_->Create(job, QueueLimits(10, 3)).ok());
+  }
+  job.id = NewJobId();
+  Status s = store_->Create(job, QueueLimits(10, 3));
+  EXPECT_EQ(s.code(), StatusCode::kResourceExhausted) << s.ToString();
+  EXPECT_NE(s.message().find("ATG_MAX_QUEUE_DEPTH_PER_KEY"), std::string::npos) << s.message();
+  // ... and another owner still gets in.
+  Job other = job;
+  other.id = NewJobId();
+  other.owner = "quiet";
+  EXPECT_TRUE(store_->Create(other, QueueLimits(10, 3)).ok());
+  EXPECT_EQ(*store_->QueueDepth(), 4);
+  // A claimed job frees a place in its owner's share.
+  ASSERT_TRUE(Claim("w1").has_value());
+  ASSERT_TRUE(Claim("w1").has_value());
+  EXPECT_TRUE(store_->Create(job, QueueLimits(10, 3)).ok());
+}
+
+TEST_P(JobStoreConformance, ClaimsAreFairAcrossOwners) {
+  // One owner floods the queue first; two others arrive later with one job each.
+  std::vector<std::string> flood;
+  for (int i = 0; i < 6; ++i) flood.push_back(Submit("flood"));
+  std::string b1 = Submit("key-b");
+  std::string b2 = Submit("key-b");
+  std::string c1 = Submit("key-c");
+  // With every job still running, each claim goes to the owner with the fewest running jobs:
+  // the newcomers are served before the flood's second job.
+  std::vector<std::string> order;
+  for (int i = 0; i < 5; ++i) {
+    auto j = Claim("w");
+    ASSERT_TRUE(j.has_value());
+    order.push_back(j->owner);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"flood", "key-b", "key-c", "flood", "key-b"}));
+  // Within one owner the order stays first in, first out.
+  auto next = Claim("w");
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->id, flood[2]);
+}
+
+TEST_P(JobStoreConformance, ASingleWorkerTakesTurnsBetweenOwners) {
+  for (int i = 0; i < 4; ++i) Submit("flood");
+  Submit("key-b");
+  Submit("key-b");
+  // One worker, each job finished before the next claim: the owners alternate.
+  std::vector<std::string> order;
+  for (int i = 0; i < 6; ++i) {
+    auto j = Claim("w");
+    ASSERT_TRUE(j.has_value());
+    order.push_back(j->owner);
+    ASSERT_TRUE(Complete(j->id, "w").ok());
+  }
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"flood", "key-b", "flood", "key-b", "flood", "flood"}));
+}
+
 TEST_P(JobStoreConformance, ExpiredLeaseIsClaimedAgainFirst) {
   std::string a = Submit();
   std::string b = Submit();
