@@ -18,6 +18,7 @@ APT_PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev libarchive-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev wrk clang-format curl openssl python3 python3-venv procps
+  xz-utils  # unpacks the pinned OpenTofu and provider archives (tests/tools/tofu.sh)
   prometheus  # promtool checks /metrics
   # real services the tests start
   redis-server

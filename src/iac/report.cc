@@ -109,9 +109,10 @@ std::string RenderReport(const Plan& plan, std::string_view format, const Emitte
   }
 
   md += "## Notes\n\n";
-  if (emitted.notes.empty()) {
+  if (emitted.notes.empty() && plan.notes.empty()) {
     md += "None.\n\n";
   } else {
+    for (const auto& n : plan.notes) md += "- " + n + "\n";
     for (const auto& n : emitted.notes) md += "- " + n + "\n";
     md += "\n";
   }
@@ -158,6 +159,7 @@ json::object ReportSummary(const Plan& plan, std::string_view format, std::strin
   for (const auto& f : emitted.files) files.push_back(json::value(f.path));
   o["files"] = std::move(files);
   json::array notes;
+  for (const auto& n : plan.notes) notes.push_back(json::value(n));
   for (const auto& n : emitted.notes) notes.push_back(json::value(n));
   o["notes"] = std::move(notes);
   return o;
