@@ -268,13 +268,8 @@ void Emitter::ChooseProviders() {
   for (const PlannedResource& r : plan_.resources) {
     if (!r.subscription_id.empty()) ++count[Lower(r.subscription_id)];
   }
-  size_t best = 0;
-  for (const auto& [sub, c] : count) {
-    if (c > best) {
-      best = c;
-      default_subscription_ = sub;
-    }
-  }
+  // The default provider targets the subscription Bicep and ARM deploy to as well.
+  default_subscription_ = Lower(HomeSubscription(plan_));
   std::set<std::string> used;
   for (const auto& [sub, c] : count) {
     if (sub == default_subscription_) {
