@@ -444,7 +444,7 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
   FitNotes fit_notes;
   std::vector<std::string> shape_notes;  // compute names changed to ones Azure accepts
   // Every version the tenant offers for a type: the list the scan kept, else its newest.
-  auto TenantApiVersions = [&](const std::string& lower_type) {
+  auto tenant_api_versions = [&](const std::string& lower_type) {
     std::vector<std::string> out;
     if (const json::value* list = api_version_lists.if_contains(lower_type);
         list && list->is_array()) {
@@ -477,7 +477,7 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
       if (auto* v = full.if_contains(f); v != nullptr && !v->is_null()) c.body[f] = std::move(*v);
     }
     RemoveReadOnly(c.node.type, &c.body);
-    const ApiVersionPick pick = PickApiVersion(c.type, TenantApiVersions(c.node.type),
+    const ApiVersionPick pick = PickApiVersion(c.type, tenant_api_versions(c.node.type),
                                                scan::DefaultApiVersion(c.node.type), schemas);
     c.api_version = pick.version;
     if (pick.schema) {
