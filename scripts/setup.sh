@@ -34,6 +34,7 @@ APT_PACKAGES=(
   "${BUILD_PACKAGES[@]}"
   # tests and benchmarks
   libbenchmark-dev wrk clang-format curl openssl python3 python3-venv procps
+  xz-utils  # unpacks the pinned OpenTofu and provider archives (tests/tools/tofu.sh)
   prometheus  # promtool checks /metrics
   # real services the tests start
   redis-server

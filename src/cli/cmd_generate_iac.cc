@@ -34,6 +34,8 @@ struct GenerateOptions {
   bool force = false;
   bool json = false;
   bool remote = false;
+  bool import_existing = false;
+  bool no_resource_groups = false;
 };
 
 int Fail(const Status& s) {
@@ -100,6 +102,8 @@ int RunRemoteGenerate(CliContext& ctx, const GenerateOptions& o, const std::stri
   if (!o.subscriptions.empty()) run.body["subscriptions"] = StringArray(o.subscriptions);
   if (!o.resource_groups.empty()) run.body["resource_groups"] = StringArray(o.resource_groups);
   if (!o.types.empty()) run.body["types"] = StringArray(o.types);
+  if (o.import_existing) run.body["import"] = true;
+  if (o.no_resource_groups) run.body["no_resource_groups"] = true;
   const std::string output = o.output.empty() ? "iac-" + format : o.output;
   run.on_completed = [&](const std::string& job_id, const json::object& result) {
     int code = FetchRemoteOutput(ctx, job_id, output, o.force);
@@ -167,7 +171,10 @@ int Run(CliContext& ctx, const GenerateOptions& o) {
                plan->inputs.size());
   iac::WriteOptions wo;
   wo.force = o.force;
-  auto summary = iac::GenerateFormat(*plan, format, output, wo, output);
+  iac::EmitOptions emit;
+  emit.import_existing = o.import_existing;
+  emit.create_resource_groups = !o.no_resource_groups;
+  auto summary = iac::GenerateFormat(*plan, format, output, wo, output, emit);
   if (!summary.ok()) return Fail(summary.status());
   if (o.json) std::printf("%s\n", json::serialize(*summary).c_str());
   const json::array* files = FindArray(&*summary, "files");
@@ -193,6 +200,10 @@ void AddGenerateIacCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--subscription", o->subscriptions, "Only this subscription (repeatable)");
   cmd->add_option("--resource-group", o->resource_groups, "Only this resource group (repeatable)");
   cmd->add_option("--type", o->types, "Only this ARM type (repeatable)");
+  cmd->add_flag("--import", o->import_existing,
+                "Terraform: add import blocks that adopt the source tenant's existing resources");
+  cmd->add_flag("--no-resource-groups", o->no_resource_groups,
+                "Bicep/ARM: do not create the resource groups (they must exist)");
   cmd->add_flag("--force", o->force, "Replace a non-empty output directory that atg did not write");
   cmd->add_flag("--json", o->json, "Print one JSON summary object on stdout");
   cmd->add_flag("--remote", o->remote, "Generate on the ATG service and unpack its output here");

@@ -75,7 +75,8 @@ json::value ArmCopy(const json::value& v, const ArmSlots& slots) {
 
 class ArmEmitter {
  public:
-  explicit ArmEmitter(const Plan& plan) : plan_(plan), layout_(ComputeDeployLayout(plan)) {
+  ArmEmitter(const Plan& plan, const EmitOptions& options)
+      : plan_(plan), layout_(ComputeDeployLayout(plan, options.create_resource_groups)) {
     const size_t n = plan.resources.size();
     names_.resize(n);
     literal_scope_.resize(n);
@@ -270,7 +271,7 @@ class ArmEmitter {
     if (!r.is_resource_group) return ResourceEntry(x, -1, notes);
     json::object e;
     e["type"] = kResourceGroupType;
-    e["apiVersion"] = kResourcesApiVersion;
+    e["apiVersion"] = r.api_version.empty() ? kResourcesApiVersion : r.api_version;
     e["name"] = EscapeArmLiteral(r.name);
     e["location"] = EscapeArmLiteral(r.location);
     if (const json::value* tags = Find(&r.body, "tags")) e["tags"] = ArmCopy(*tags, {});
@@ -341,6 +342,8 @@ class ArmEmitter {
 
 }  // namespace
 
-Result<Emitted> EmitArm(const Plan& plan) { return ArmEmitter(plan).Emit(); }
+Result<Emitted> EmitArm(const Plan& plan, const EmitOptions& options) {
+  return ArmEmitter(plan, options).Emit();
+}
 
 }  // namespace atg::iac

@@ -130,6 +130,17 @@ TEST(ArmEmitterTest, LayoutAndParameters) {
   EXPECT_TRUE(entra_note);
 }
 
+TEST(ArmEmitterTest, ExistingResourceGroupsAreNotDeployed) {
+  EmitOptions o;
+  o.create_resource_groups = false;
+  auto e = EmitArm(testing::MakeTestPlan(), o);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  for (const auto& f : e->files) {
+    EXPECT_EQ(f.content.find("\"Microsoft.Resources/resourceGroups\""), std::string::npos)
+        << f.path;
+  }
+}
+
 TEST(ArmEmitterTest, ReferencesBecomeResourceIdsWithDependencies) {
   auto e = EmitArm(testing::MakeTestPlan());
   ASSERT_TRUE(e.ok());

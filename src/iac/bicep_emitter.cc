@@ -48,7 +48,8 @@ class Identifiers {
 
 class BicepEmitter {
  public:
-  explicit BicepEmitter(const Plan& plan) : plan_(plan), layout_(ComputeDeployLayout(plan)) {
+  BicepEmitter(const Plan& plan, const EmitOptions& options)
+      : plan_(plan), layout_(ComputeDeployLayout(plan, options.create_resource_groups)) {
     const size_t n = plan.resources.size();
     names_.resize(n);
     unsupported_.assign(n, false);
@@ -154,7 +155,7 @@ class BicepEmitter {
       out += " '";
       out += r.is_resource_group ? kResourceGroupType : r.type;
       out += '@';
-      out += r.is_resource_group ? kResourcesApiVersion : r.api_version;
+      out += r.api_version.empty() ? kResourcesApiVersion : r.api_version;
       out += "' existing = {\n  name: ";
       AppendBicepString(out, JoinNames(t));
       out += '\n';
@@ -309,8 +310,8 @@ class BicepEmitter {
         Declaration(body, x, -1, notes);
         continue;
       }
-      body += "resource " + sym_[x] + " '" + kResourceGroupType + "@" + kResourcesApiVersion +
-              "' = {\n  name: ";
+      body += "resource " + sym_[x] + " '" + kResourceGroupType + "@" +
+              (r.api_version.empty() ? kResourcesApiVersion : r.api_version) + "' = {\n  name: ";
       AppendBicepString(body, r.name);
       body += "\n  location: ";
       AppendBicepString(body, r.location);
@@ -434,6 +435,8 @@ class BicepEmitter {
 
 }  // namespace
 
-Result<Emitted> EmitBicep(const Plan& plan) { return BicepEmitter(plan).Emit(); }
+Result<Emitted> EmitBicep(const Plan& plan, const EmitOptions& options) {
+  return BicepEmitter(plan, options).Emit();
+}
 
 }  // namespace atg::iac

@@ -52,6 +52,19 @@ TEST(BicepEmitterTest, MainDeclaresGroupsParamsAndModules) {
   EXPECT_NE(main.substr(main.size() - 2), "\n\n");
 }
 
+TEST(BicepEmitterTest, ExistingResourceGroupsAreScopesNotResources) {
+  EmitOptions o;
+  o.create_resource_groups = false;
+  auto e = EmitBicep(testing::MakeTestPlan(), o);
+  ASSERT_TRUE(e.ok()) << e.status().message();
+  const std::string& main = File(*e, "main.bicep");
+  EXPECT_FALSE(Has(main, "'Microsoft.Resources/resourceGroups@")) << main;
+  EXPECT_TRUE(Has(main, "  scope: resourceGroup('rg-net')\n")) << main;
+  bool noted = false;
+  for (const auto& n : e->notes) noted = noted || Has(n, "do not create resource groups");
+  EXPECT_TRUE(noted);
+}
+
 TEST(BicepEmitterTest, ModulesUseSymbolsParentScopeAndParams) {
   auto e = EmitBicep(testing::MakeTestPlan());
   ASSERT_TRUE(e.ok());

@@ -47,13 +47,13 @@ void SortUnique(std::vector<OuterItem>& v) {
 
 }  // namespace
 
-DeployLayout ComputeDeployLayout(const Plan& plan) {
+DeployLayout ComputeDeployLayout(const Plan& plan, bool create_resource_groups) {
   DeployLayout layout;
   const size_t n = plan.resources.size();
   layout.group_of.assign(n, -1);
   layout.outer_depends_on.resize(n);
   if (n == 0) return layout;
-  layout.home_subscription = plan.resources[0].subscription_id;
+  layout.home_subscription = HomeSubscription(plan);
 
   std::unordered_map<std::string, int> group_by_key;
   auto group_for = [&](const std::string& subscription, const std::string& name) -> int {
@@ -74,6 +74,7 @@ DeployLayout ComputeDeployLayout(const Plan& plan) {
     const PlannedResource& r = plan.resources[i];
     if (r.is_resource_group) {
       DeployGroup& g = layout.groups[group_for(r.subscription_id, r.name)];
+      if (!create_resource_groups) continue;
       if (!EqualsIgnoreCase(r.subscription_id, layout.home_subscription)) {
         layout.notes.push_back("resource group " + r.name + " of subscription " +
                                r.subscription_id +
@@ -94,8 +95,14 @@ DeployLayout ComputeDeployLayout(const Plan& plan) {
       layout.group_of[i] = g;
     }
   }
+  if (!create_resource_groups && !layout.groups.empty()) {
+    layout.notes.push_back("the templates do not create resource groups (as asked): create the " +
+                           std::to_string(layout.groups.size()) +
+                           " groups they deploy into before deploying");
+  }
   for (const DeployGroup& g : layout.groups) {
-    if (!g.resource_group && EqualsIgnoreCase(g.subscription_id, layout.home_subscription)) {
+    if (create_resource_groups && !g.resource_group &&
+        EqualsIgnoreCase(g.subscription_id, layout.home_subscription)) {
       layout.notes.push_back("resource group " + g.name +
                              " is not in the plan: it must exist before deploying");
     }

@@ -37,7 +37,8 @@ struct DeployGroup {
 };
 
 struct DeployLayout {
-  // The subscription the outer file is deployed to: that of the first resource in plan order.
+  // The subscription the outer file is deployed to: HomeSubscription(plan), the one Terraform's
+  // default provider targets too.
   std::string home_subscription;
   std::vector<DeployGroup> groups;  // in order of first appearance in the plan
   // Outer resources (resource groups and subscription-level ones), in plan order.
@@ -50,7 +51,9 @@ struct DeployLayout {
   std::vector<std::string> notes;
 };
 
-DeployLayout ComputeDeployLayout(const Plan& plan);
+// `create_resource_groups` false: the groups are not deployed (they must exist), so they are
+// neither outer items nor module scopes by symbol.
+DeployLayout ComputeDeployLayout(const Plan& plan, bool create_resource_groups = true);
 
 }  // namespace atg::iac
 

@@ -36,9 +36,21 @@ struct Emitted {
   std::vector<std::string> notes;
 };
 
-Result<Emitted> EmitTerraform(const Plan& plan);
-Result<Emitted> EmitBicep(const Plan& plan);
-Result<Emitted> EmitArm(const Plan& plan);
+// Choices the user makes about the output (`atg generate-iac` flags).
+struct EmitOptions {
+  // Terraform: one `import { to = ..., id = ... }` block per resource and Entra object
+  // (OpenTofu / Terraform >= 1.5), so that `tofu plan` adopts what exists in the source tenant
+  // instead of creating it. Only for a plan that targets its source (no cross-tenant
+  // rewriting); GenerateFormat refuses other combinations.
+  bool import_existing = false;
+  // Bicep and ARM: the templates create the resource groups their resources deploy into
+  // (they are subscription-scope deployments). false: the groups must exist already.
+  bool create_resource_groups = true;
+};
+
+Result<Emitted> EmitTerraform(const Plan& plan, const EmitOptions& options = {});
+Result<Emitted> EmitBicep(const Plan& plan, const EmitOptions& options = {});
+Result<Emitted> EmitArm(const Plan& plan, const EmitOptions& options = {});
 
 }  // namespace atg::iac
 

@@ -1,8 +1,10 @@
 #include "iac/hcl_writer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <vector>
 
 namespace atg::iac {
 namespace {
@@ -298,6 +300,149 @@ void HclWriter::AppendValue(const json::value& value, const ExpressionLookup* lo
       return;
     }
   }
+}
+
+namespace {
+
+// Columns of `s` as hclwrite counts them (grapheme clusters): code points, less combining
+// marks, variation selectors and zero-width joiners with what they join.
+size_t DisplayWidth(std::string_view s) {
+  size_t width = 0;
+  bool joined = false;
+  for (size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    size_t n = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : 4;
+    if (i + n > s.size()) n = s.size() - i;
+    uint32_t cp = n == 1 ? b : b & (0xFF >> (n + 1));
+    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    i += n;
+    const bool extend = (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+                        (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+                        (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F);
+    if (cp == 0x200D) {
+      joined = true;
+      continue;
+    }
+    if (!extend && !joined) ++width;
+    joined = false;
+  }
+  return width;
+}
+
+// For a line `lead = rest`: the offset of that `=`, when the line is an assignment whose
+// brackets balance after it; npos otherwise. Strings and their interpolations are followed so
+// that an '=' or a bracket inside a string does not count.
+size_t AssignOffset(std::string_view line) {
+  size_t i = line.find_first_not_of(' ');
+  if (i == std::string_view::npos || line[i] == '#') return std::string_view::npos;
+  size_t eq = std::string_view::npos;
+  int depth = 0;  // brackets after the '=' (before it: must be balanced when it comes)
+  // Open constructs: '{', '[', '(' in code, 'i' an interpolation inside a string.
+  std::vector<char> open;
+  bool in_string = false;
+  for (size_t k = i; k < line.size(); ++k) {
+    const char c = line[k];
+    if (in_string) {
+      if (c == '\\') {
+        ++k;
+      } else if (c == '"') {
+        in_string = false;
+      } else if ((c == '$' || c == '%') && k + 1 < line.size()) {
+        if (line[k + 1] == c && k + 2 < line.size() && line[k + 2] == '{') {
+          k += 2;  // "$${": a literal "${"
+        } else if (line[k + 1] == '{') {
+          open.push_back('i');
+          in_string = false;
+          ++k;
+        }
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        break;
+      case '#':
+        k = line.size();
+        break;
+      case '{':
+      case '[':
+      case '(':
+        open.push_back(c);
+        if (eq != std::string_view::npos) ++depth;
+        break;
+      case '}':
+      case ']':
+      case ')':
+        if (!open.empty() && open.back() == 'i') {
+          open.pop_back();
+          in_string = true;  // back in the string the interpolation was in
+          break;
+        }
+        if (!open.empty()) open.pop_back();
+        if (eq != std::string_view::npos) --depth;
+        break;
+      case '=': {
+        if (eq != std::string_view::npos || k == i) break;
+        const char next = k + 1 < line.size() ? line[k + 1] : ' ';
+        const char prev = line[k - 1];
+        if (next == '=' || next == '>' || prev == '=' || prev == '!' || prev == '<' ||
+            prev == '>') {
+          return std::string_view::npos;  // an operator before any assignment
+        }
+        if (!open.empty()) return std::string_view::npos;
+        eq = k;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return eq != std::string_view::npos && depth == 0 ? eq : std::string_view::npos;
+}
+
+}  // namespace
+
+void AlignHclAssignments(std::string* text) {
+  std::string out;
+  out.reserve(text->size() + text->size() / 8);
+  struct Pending {
+    std::string_view lead;  // up to the '=', trailing spaces removed
+    std::string_view rest;  // from the '='
+  };
+  std::vector<Pending> run;
+  size_t widest = 0;
+  auto flush = [&] {
+    for (const Pending& p : run) {
+      out.append(p.lead);
+      out.append(widest - DisplayWidth(p.lead) + 1, ' ');
+      out.append(p.rest);
+      out.push_back('\n');
+    }
+    run.clear();
+    widest = 0;
+  };
+  std::string_view all(*text);
+  size_t pos = 0;
+  while (pos < all.size()) {
+    size_t end = all.find('\n', pos);
+    if (end == std::string_view::npos) end = all.size();
+    std::string_view line = all.substr(pos, end - pos);
+    const size_t eq = AssignOffset(line);
+    if (eq == std::string_view::npos) {
+      flush();
+      out.append(line);
+      if (end < all.size()) out.push_back('\n');
+    } else {
+      std::string_view lead = line.substr(0, eq);
+      while (!lead.empty() && lead.back() == ' ') lead.remove_suffix(1);
+      run.push_back({lead, line.substr(eq)});
+      widest = std::max(widest, DisplayWidth(lead));
+    }
+    pos = end + 1;
+  }
+  flush();
+  *text = std::move(out);
 }
 
 }  // namespace atg::iac

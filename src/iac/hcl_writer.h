@@ -31,6 +31,14 @@ bool IsHclIdentifier(std::string_view s);
 // A number as an HCL literal: integers exactly, doubles in their shortest round-trip form.
 std::string HclNumber(const json::value& v);
 
+// Rewrites `text` (a whole HCL file) into `tofu fmt` / `terraform fmt` canonical alignment:
+// in each run of consecutive lines that assign a single-line value (`name = value`, brackets
+// balanced after the `=`), the `=` signs line up one column after the longest name. A blank
+// line, a block header, a multi-line value's first or last line and a comment end a run.
+// Widths count characters as the formatter does (grapheme clusters, approximated as code
+// points without combining marks). Everything else is left as written.
+void AlignHclAssignments(std::string* text);
+
 // Given the JSON path of a value (graph::ArmIdRef::path syntax: "a.b[0].c", an id used as an
 // object key as `obj["<key as JSON>"]`), returns the HCL expression to write instead of the
 // value, or nullptr to write the value itself. Must stay valid until the call that uses it ends.

@@ -98,5 +98,50 @@ TEST(HclWriter, LookupReplacesValuesAndIdKeysByPath) {
   EXPECT_EQ(out.find("/subscriptions/s/x"), std::string::npos) << out;
 }
 
+// `tofu fmt` aligns the `=` of consecutive single-line attributes; blocks, multi-line values,
+// blank lines and comments end a run.
+TEST(AlignHclAssignments, AlignsRunsOfSingleLineAttributes) {
+  std::string text =
+      "resource \"x\" \"y\" {\n"
+      "  name = \"a\"\n"
+      "  resource_group_name = \"b=c\"\n"
+      "  tags = {\n"
+      "    k = \"v\"\n"
+      "    \"long key\" = \"${x.y} }\"\n"
+      "  }\n"
+      "  zones = [\"1\"]\n"
+      "\n"
+      "  x = 1\n"
+      "  # a comment\n"
+      "  yy = 2\n"
+      "  (azapi_resource.a.id) = {}\n"
+      "}\n";
+  AlignHclAssignments(&text);
+  EXPECT_EQ(text,
+            "resource \"x\" \"y\" {\n"
+            "  name                = \"a\"\n"
+            "  resource_group_name = \"b=c\"\n"
+            "  tags = {\n"
+            "    k          = \"v\"\n"
+            "    \"long key\" = \"${x.y} }\"\n"
+            "  }\n"
+            "  zones = [\"1\"]\n"
+            "\n"
+            "  x = 1\n"
+            "  # a comment\n"
+            "  yy                    = 2\n"
+            "  (azapi_resource.a.id) = {}\n"
+            "}\n");
+}
+
+TEST(AlignHclAssignments, CountsCharactersNotBytesAndIgnoresOperators) {
+  std::string text = "  \"Zoë\" = 1\n  abcdef = 2\n  c = a == b\n  d = x >= 1\n";
+  AlignHclAssignments(&text);
+  EXPECT_EQ(text, "  \"Zoë\"  = 1\n  abcdef = 2\n  c      = a == b\n  d      = x >= 1\n");
+  std::string literal = "  a = \"$${not} {\"\n  bbb = 1\n";  // "$${" is text, "{" in a string
+  AlignHclAssignments(&literal);
+  EXPECT_EQ(literal, "  a   = \"$${not} {\"\n  bbb = 1\n");
+}
+
 }  // namespace
 }  // namespace atg::iac

@@ -12,8 +12,11 @@
 #include "common/strings.h"
 #include "graph/arm_id.h"
 #include "graph/model.h"
+#include "iac/api_version.h"
+#include "iac/compute_rules.h"
 #include "iac/plan_cycles.h"
 #include "iac/readonly_rules.h"
+#include "iac/schema_fit.h"
 #include "iac/secret_rules.h"
 #include "iac/symbols.h"
 #include "scan/arm_types.h"
@@ -250,12 +253,33 @@ struct Candidate {
   graph::Node node;
   bool prepared = false;
   std::string type;  // as written
+  std::string api_version;
+  bool location_settable = true;  // false when the schema has no writable `location`
   json::object body;
   std::vector<SecretSlot> secrets;
-  std::vector<RawRef> refs;  // of the cleaned body (inlined children included)
+  std::vector<SecretSlot> public_inputs;  // inputs that are not secrets (SSH public keys)
+  std::vector<RawRef> refs;               // of the cleaned body (inlined children included)
 };
 
 }  // namespace
+
+std::string HomeSubscription(const Plan& plan) {
+  std::map<std::string, std::pair<size_t, std::string>> count;  // lower id -> (n, as written)
+  for (const PlannedResource& r : plan.resources) {
+    if (r.subscription_id.empty()) continue;
+    auto& c = count[ToLower(r.subscription_id)];
+    if (c.first++ == 0) c.second = r.subscription_id;
+  }
+  size_t best = 0;
+  std::string home;
+  for (const auto& [lower, c] : count) {
+    if (c.first > best) {
+      best = c.first;
+      home = c.second;
+    }
+  }
+  return home;
+}
 
 Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
   auto has = store.HasGraph();
@@ -292,7 +316,8 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
   std::vector<Candidate> arm;
   std::vector<graph::Node> principal_nodes;
   std::unordered_map<std::string, size_t> arm_index;
-  json::object api_versions;
+  json::object api_versions;       // lower type -> the tenant's newest stable version
+  json::object api_version_lists;  // lower type -> every version the tenant offers
   std::string tenant_key = graph::TenantKey(store.tenant_id());
   ATG_RETURN_IF_ERROR(store.ForEachNode({}, [&](graph::Node&& n) -> Status {
     if (IsArmLabel(n.label)) {
@@ -306,6 +331,9 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
       if (p.ok() && p->is_object()) {
         if (const json::object* v = FindObject(&p->as_object(), "api_versions")) {
           api_versions = *v;
+        }
+        if (const json::object* v = FindObject(&p->as_object(), "api_version_lists")) {
+          api_version_lists = *v;
         }
       }
     }
@@ -391,6 +419,16 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
         skip_reason[i] = "built-in role definition: exists in every tenant";
       }
     }
+    if (n.type == "microsoft.compute/virtualmachines") {
+      // The OS disk a VM creates from its image is created with it, not on its own.
+      auto p = n.Properties();
+      std::string disk = p.ok() && p->is_object() ? OwnedOsDiskId(p->as_object()) : "";
+      if (auto it = arm_index.find(graph::NormalizeArmId(disk));
+          !disk.empty() && it != arm_index.end()) {
+        skip_reason[it->second] =
+            "OS disk of virtual machine " + n.name + ": created with the virtual machine";
+      }
+    }
     if (skip_reason[i].empty() && !n.subscription_id.empty() && !n.resource_group.empty()) {
       std::string rg_key =
           "/subscriptions/" + n.subscription_id + "/resourcegroups/" + n.resource_group;
@@ -402,6 +440,22 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
   }
 
   // ---- bodies ----
+  const AzureSchemas& schemas = AzureSchemas::Embedded();
+  FitNotes fit_notes;
+  std::vector<std::string> shape_notes;  // compute names changed to ones Azure accepts
+  // Every version the tenant offers for a type: the list the scan kept, else its newest.
+  auto tenant_api_versions = [&](const std::string& lower_type) {
+    std::vector<std::string> out;
+    if (const json::value* list = api_version_lists.if_contains(lower_type);
+        list && list->is_array()) {
+      for (const auto& v : list->as_array()) {
+        if (v.is_string()) out.emplace_back(v.as_string());
+      }
+    } else if (auto newest = FindString(&api_versions, lower_type)) {
+      out.emplace_back(*newest);
+    }
+    return out;
+  };
   auto prepare = [&](size_t i) -> Status {
     Candidate& c = arm[i];
     if (c.prepared) return Status::Ok();
@@ -423,6 +477,19 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
       if (auto* v = full.if_contains(f); v != nullptr && !v->is_null()) c.body[f] = std::move(*v);
     }
     RemoveReadOnly(c.node.type, &c.body);
+    const ApiVersionPick pick = PickApiVersion(c.type, tenant_api_versions(c.node.type),
+                                               scan::DefaultApiVersion(c.node.type), schemas);
+    c.api_version = pick.version;
+    if (pick.schema) {
+      const SchemaNode::Property* location = pick.schema->FindProperty("location");
+      c.location_settable = location && !location->read_only();
+      fit_notes.Add(c.type, pick.version, FitBody(*pick.schema, &c.body));
+    } else {
+      fit_notes.NotFitted(c.type, pick.version, pick.schema_known);
+    }
+    std::vector<std::string> compute_notes;
+    c.public_inputs = ShapeCompute(c.node.type, &c.body, &compute_notes);
+    for (const std::string& n : compute_notes) shape_notes.push_back(c.node.original_id + ": " + n);
     c.secrets = ExtractSecrets(c.node.type, &c.body);
     std::string path;
     CollectRaw(c.body, path, &c.refs);
@@ -509,6 +576,7 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
 
   std::vector<PlannedResource> res(selected.size());
   std::vector<std::vector<SecretSlot>> secrets(selected.size());
+  std::vector<std::vector<SecretSlot>> public_inputs(selected.size());
   std::vector<std::vector<UnmappedSlot>> unmapped(selected.size());
   std::vector<std::vector<std::pair<size_t, int>>> deps(selected.size());  // (target, structural)
   std::unordered_map<std::string, size_t> target_ids;
@@ -547,13 +615,8 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
       r.is_resource_group = true;
       r.resource_group = r.name;
     }
-    r.location = c.node.location;
-    if (auto it = api_versions.find(c.node.type);
-        it != api_versions.end() && it->value().is_string()) {
-      r.api_version = std::string(it->value().as_string());
-    } else {
-      r.api_version = scan::DefaultApiVersion(c.node.type);
-    }
+    r.location = c.location_settable ? c.node.location : "";
+    r.api_version = c.api_version;
     if (!target_ids.emplace(ToLower(r.id), k).second) {
       return Status::InvalidArgument(
           "--target-subscription " + rw.target_subscription + " maps two resources to " + r.id +
@@ -618,6 +681,7 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
     for (const UnmappedSlot& u : unmapped[k]) RemoveAtPath(body.as_object(), u.path);
     r.body = std::move(body.as_object());
     secrets[k] = std::move(c.secrets);
+    public_inputs[k] = std::move(c.public_inputs);
     c.node.properties.clear();
     c.node.properties.shrink_to_fit();
   }
@@ -657,10 +721,12 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
   }
   plan.resources.resize(res.size());
   std::vector<std::vector<SecretSlot>> ordered_secrets(res.size());
+  std::vector<std::vector<SecretSlot>> ordered_public(res.size());
   std::vector<std::vector<UnmappedSlot>> ordered_unmapped(res.size());
   for (size_t k = 0; k < res.size(); ++k) {
     plan.resources[new_index[k]] = std::move(res[k]);
     ordered_secrets[new_index[k]] = std::move(secrets[k]);
+    ordered_public[new_index[k]] = std::move(public_inputs[k]);
     ordered_unmapped[new_index[k]] = std::move(unmapped[k]);
   }
 
@@ -769,6 +835,12 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
                     " (" + s.path + ")",
                 s.path, true);
     }
+    for (const SecretSlot& s : ordered_public[k]) {
+      add_input(k, s.field,
+                s.description + " on " + plan.resources[k].type + " " + plan.resources[k].arm_name +
+                    " (" + s.path + ")",
+                s.path, false);
+    }
     for (const UnmappedSlot& u : ordered_unmapped[k]) {
       unmapped_ids.insert(u.source_id);
       std::string who;
@@ -789,6 +861,9 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
   std::sort(plan.inputs.begin(), plan.inputs.end(),
             [](const Input& a, const Input& b) { return a.name < b.name; });
   plan.unmapped_principals.assign(unmapped_ids.begin(), unmapped_ids.end());
+  plan.notes = fit_notes.Lines();
+  std::sort(shape_notes.begin(), shape_notes.end());
+  plan.notes.insert(plan.notes.end(), shape_notes.begin(), shape_notes.end());
   std::sort(plan.skipped.begin(), plan.skipped.end(),
             [](const Skipped& a, const Skipped& b) { return a.key < b.key; });
   return plan;

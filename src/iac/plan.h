@@ -123,7 +123,14 @@ struct Plan {
   // Source principal ids referenced (role assignments, identities) but not in --identity-map
   // while a target tenant is set; they become inputs, never guesses.
   std::vector<std::string> unmapped_principals;
+  // Format-independent lines for the report (how bodies were fitted to the Azure schemas).
+  std::vector<std::string> notes;
 };
+
+// The subscription the outputs deploy to by default (the Terraform `azurerm` provider without an
+// alias, the Bicep/ARM subscription-scope deployment): the target subscription holding the most
+// resources, ties to the lowest id (compared lower-cased); "" for a plan without any.
+std::string HomeSubscription(const Plan& plan);
 
 // Builds the plan for `store`'s graph. Fails with kFailedPrecondition when the store holds no
 // scan ("run `atg scan` first"), kInvalidArgument for bad options (naming them).

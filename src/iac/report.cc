@@ -31,6 +31,79 @@ std::string Cell(std::string_view s) {
   return out;
 }
 
+bool HasFile(const Emitted& emitted, std::string_view path) {
+  for (const auto& f : emitted.files) {
+    if (f.path == path) return true;
+  }
+  return false;
+}
+
+// How to deploy what was written: the commands, the inputs, the subscription it targets.
+std::string HowToDeploy(const Plan& plan, std::string_view format, const Emitted& emitted) {
+  const std::string home = HomeSubscription(plan);
+  size_t secrets = 0;
+  for (const auto& in : plan.inputs) secrets += in.secret ? 1 : 0;
+  std::string location;  // for the deployment's metadata: the first resource group's region
+  for (const auto& r : plan.resources) {
+    if (r.is_resource_group && !r.location.empty()) {
+      location = r.location;
+      break;
+    }
+  }
+  if (location.empty()) location = "<region>";
+  const std::string inputs = std::to_string(plan.inputs.size()) + " inputs (" +
+                             std::to_string(secrets) + " of them secrets, listed below)";
+  std::string md = "## How to deploy\n\n";
+  if (!home.empty()) {
+    md += "Everything deploys into subscription `" + home + "` of tenant `" +
+          plan.target_tenant_id + "` unless a resource names another subscription.\n\n";
+  }
+  if (format == "terraform") {
+    md +=
+        "Needs OpenTofu or Terraform 1.5 or later, and credentials for the target tenant (`az "
+        "login`, or a service principal in `ARM_CLIENT_ID` / `ARM_CLIENT_SECRET` / "
+        "`ARM_TENANT_ID`).\n\n";
+    md += "1. Provide the " + inputs +
+          ": `cp terraform.tfvars.example terraform.tfvars` and fill in every value (keep the "
+          "filled-in file out of version control), or export `TF_VAR_<name>` for each.\n";
+    md +=
+        "2. `tofu init` (or `terraform init`) downloads the pinned providers: azurerm ~> "
+        "5.2, azapi ~> 2.9, azuread ~> 3.9.\n";
+    md += HasFile(emitted, "imports.tf")
+              ? "3. `tofu plan -out tfplan`: imports.tf adopts the existing resources, so the "
+                "plan lists imports and the changes needed to match this configuration; "
+                "review them.\n"
+              : "3. `tofu plan -out tfplan` and review what will be created.\n";
+    md += "4. `tofu apply tfplan`.\n\n";
+  } else {
+    const bool bicep = format == "bicep";
+    md += "Needs the Azure CLI" + std::string(bicep ? " (with Bicep: `az bicep install`)" : "") +
+          ", signed in to the target tenant: `az login` and `az account set --subscription " +
+          (home.empty() ? std::string("<subscription>") : home) + "`.\n\n";
+    md += "The template is a subscription-scope deployment";
+    md += HasFile(emitted, bicep ? "main.bicep" : "azuredeploy.json")
+              ? ": it creates the resource groups and deploys each group's resources into it "
+                "(unless generated with --no-resource-groups: then the groups must exist).\n\n"
+              : ".\n\n";
+    if (bicep) {
+      md += "1. Provide the " + inputs +
+            " as parameters: `--parameters name=value` for each, or a `.bicepparam` file "
+            "(secrets from your secret store, never in a file you commit).\n";
+      md += "2. `az deployment sub create --location " + location +
+            " --template-file main.bicep --parameters ...` (`az deployment sub what-if` "
+            "first to review).\n\n";
+    } else {
+      md += "1. Provide the " + inputs +
+            " in azuredeploy.parameters.json: secrets are Key Vault references (fill in the "
+            "vault's id and store the secret under the name given), the others plain values.\n";
+      md += "2. `az deployment sub create --location " + location +
+            " --template-file azuredeploy.json --parameters @azuredeploy.parameters.json` "
+            "(`az deployment sub what-if` first to review).\n\n";
+    }
+  }
+  return md;
+}
+
 }  // namespace
 
 std::string RenderReport(const Plan& plan, std::string_view format, const Emitted& emitted) {
@@ -42,6 +115,7 @@ std::string RenderReport(const Plan& plan, std::string_view format, const Emitte
         std::to_string(plan.principals.size()) + " Entra principals; skipped " +
         std::to_string(plan.skipped.size()) + "; " + std::to_string(plan.inputs.size()) +
         " inputs to provide.\n\n";
+  md += HowToDeploy(plan, format, emitted);
 
   md += "## Resources by type\n\n| type | count |\n|---|---:|\n";
   for (const auto& [type, n] : ByType(plan)) {
@@ -109,9 +183,10 @@ std::string RenderReport(const Plan& plan, std::string_view format, const Emitte
   }
 
   md += "## Notes\n\n";
-  if (emitted.notes.empty()) {
+  if (emitted.notes.empty() && plan.notes.empty()) {
     md += "None.\n\n";
   } else {
+    for (const auto& n : plan.notes) md += "- " + n + "\n";
     for (const auto& n : emitted.notes) md += "- " + n + "\n";
     md += "\n";
   }
@@ -158,6 +233,7 @@ json::object ReportSummary(const Plan& plan, std::string_view format, std::strin
   for (const auto& f : emitted.files) files.push_back(json::value(f.path));
   o["files"] = std::move(files);
   json::array notes;
+  for (const auto& n : plan.notes) notes.push_back(json::value(n));
   for (const auto& n : emitted.notes) notes.push_back(json::value(n));
   o["notes"] = std::move(notes);
   return o;

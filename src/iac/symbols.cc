@@ -100,8 +100,15 @@ void AssignSymbols(Plan* plan) {
     } else {
       name = IsGuidLike(r.name) ? r.name.substr(0, 8) : r.arm_name;
     }
-    std::string base = ShortTypeName(r.type) + "_" + Truncate(SnakeCase(name));
-    entries.push_back({base, SnakeCase(r.resource_group), r.key, &r.symbol});
+    // A name that already starts with the type's short name ("rg-web" for a resource group)
+    // is not prefixed twice ("rg_web", not "rg_rg_web").
+    const std::string type = r.is_resource_group ? "rg" : ShortTypeName(r.type);
+    const std::string own = Truncate(SnakeCase(name));
+    std::string base = own == type || own.rfind(type + "_", 0) == 0 ? own : type + "_" + own;
+    // A group's own name is no qualifier: colliding groups (same name, other subscription or
+    // case) get the hash.
+    entries.push_back({base, r.is_resource_group ? std::string() : SnakeCase(r.resource_group),
+                       r.key, &r.symbol});
   }
   for (auto& p : plan->principals) {
     std::string prefix = p.kind == "service_principal" ? "sp" : p.kind;

@@ -12,11 +12,11 @@
 namespace atg::iac {
 namespace {
 
-// The argument names follow the azurerm 4.5x documentation (e.g. subnet service_endpoint
-// blocks), so older 4.x releases are excluded.
-constexpr char kAzurermVersion[] = "~> 4.50";
-constexpr char kAzapiVersion[] = "~> 2.0";
-constexpr char kAzureadVersion[] = "~> 3.0";
+// The current provider majors: the mappings follow azurerm 5.x's arguments and validators,
+// azapi 2.9 embeds the schemas the bodies are fitted to (iac/azure_schema.h).
+constexpr char kAzurermVersion[] = "~> 5.2";
+constexpr char kAzapiVersion[] = "~> 2.9";
+constexpr char kAzureadVersion[] = "~> 3.9";
 
 std::string Lower(std::string_view s) { return ToLower(s); }
 
@@ -123,7 +123,7 @@ void SetAtPath(json::object& root, const std::vector<PathSegment>& segs, json::v
 
 class Emitter {
  public:
-  explicit Emitter(const Plan& plan) : plan_(plan) {}
+  Emitter(const Plan& plan, const EmitOptions& options) : plan_(plan), options_(options) {}
 
   Result<Emitted> Run();
 
@@ -139,8 +139,11 @@ class Emitter {
   std::string Providers() const;
   std::string Variables() const;
   std::string Outputs() const;
+  std::string Imports() const;
+  std::string TfvarsExample() const;
 
   const Plan& plan_;
+  const EmitOptions& options_;
   MapShared shared_;
   std::vector<Decision> decisions_;
   std::map<std::string, std::string> files_;           // path -> content
@@ -149,6 +152,8 @@ class Emitter {
   std::string default_subscription_;
   std::map<std::string, size_t> fallback_counts_;  // "type: reason" -> count
   std::vector<std::string> notes_;
+  // (address, import id) of every block that adopts an existing object, in file order.
+  std::vector<std::pair<std::string, std::string>> imports_;
 };
 
 std::string RgKey(std::string_view sub, std::string_view rg) {
@@ -263,13 +268,8 @@ void Emitter::ChooseProviders() {
   for (const PlannedResource& r : plan_.resources) {
     if (!r.subscription_id.empty()) ++count[Lower(r.subscription_id)];
   }
-  size_t best = 0;
-  for (const auto& [sub, c] : count) {
-    if (c > best) {
-      best = c;
-      default_subscription_ = sub;
-    }
-  }
+  // The default provider targets the subscription Bicep and ARM deploy to as well.
+  default_subscription_ = Lower(HomeSubscription(plan_));
   std::set<std::string> used;
   for (const auto& [sub, c] : count) {
     if (sub == default_subscription_) {
@@ -330,10 +330,7 @@ void Emitter::EmitAzapi(MapContext& ctx, HclWriter& w) {
   }
   bool any = false;
   for (const auto& kv : *body) any = any || !own_argument(kv.key());
-  if (!any) {
-    w.BoolAttribute("schema_validation_enabled", false);
-    return;
-  }
+  if (!any) return;
   w.Attribute("body", "{");
   std::string* out = w.out();
   out->pop_back();  // Attribute ended the line; the object continues it
@@ -345,8 +342,6 @@ void Emitter::EmitAzapi(MapContext& ctx, HclWriter& w) {
   }
   out->append(static_cast<size_t>(w.depth()) * 2, ' ');
   out->append("}\n");
-  // The API version may be newer than the schemas azapi embeds.
-  w.BoolAttribute("schema_validation_enabled", false);
 }
 
 // True when `dep` is one of the referenced resources or one of their own dependencies:
@@ -395,6 +390,13 @@ Status Emitter::EmitResource(size_t i) {
   if (!deps.empty()) w.Attribute("depends_on", deps + "]");
   w.EndBlock();
   out.append(ctx.extra());
+  if (options_.import_existing) {
+    std::string id = d.mapping && d.mapping->import_id ? d.mapping->import_id(ctx) : r.id;
+    // azapi reads the resource with the api-version the configuration uses.
+    if (!d.mapping) id += "?api-version=" + r.api_version;
+    imports_.emplace_back(a.type + "." + a.name, std::move(id));
+    for (auto& extra : ctx.imports()) imports_.push_back(extra);
+  }
   return Status::Ok();
 }
 
@@ -409,7 +411,7 @@ void Emitter::EmitPrincipals() {
     std::string_view v = str(p, key);
     if (!v.empty()) w.StringAttribute(tf, v);
   };
-  size_t guests = 0, managed = 0, mapped = 0;
+  size_t guests = 0, managed = 0, mapped = 0, unadopted_apps = 0;
   for (const PlannedPrincipal& p : plan_.principals) {
     if (!p.target_object_id.empty()) {
       ++mapped;
@@ -421,7 +423,11 @@ void Emitter::EmitPrincipals() {
       continue;
     }
     if (!out.empty()) out.push_back('\n');
+    auto adopt = [&](const char* type, const std::string& name, std::string id) {
+      if (options_.import_existing) imports_.emplace_back(type + ("." + name), std::move(id));
+    };
     if (p.kind == "user") {
+      adopt("azuread_user", p.symbol, "/users/" + p.object_id);
       w.BeginBlock("resource", {"azuread_user", p.symbol});
       attr(p, "user_principal_name", "userPrincipalName");
       w.StringAttribute("display_name", p.display_name);
@@ -440,6 +446,7 @@ void Emitter::EmitPrincipals() {
       }
       w.EndBlock();
     } else if (p.kind == "group") {
+      adopt("azuread_group", p.symbol, "/groups/" + p.object_id);
       w.BeginBlock("resource", {"azuread_group", p.symbol});
       w.StringAttribute("display_name", p.display_name);
       attr(p, "description", "description");
@@ -463,6 +470,8 @@ void Emitter::EmitPrincipals() {
         auto it = shared_.principal_object_ids.find(Lower(member.object_id));
         if (it == shared_.principal_object_ids.end()) continue;
         out.push_back('\n');
+        adopt("azuread_group_member", p.symbol + "__" + member.symbol,
+              p.object_id + "/member/" + member.object_id);
         w.BeginBlock("resource", {"azuread_group_member", p.symbol + "__" + member.symbol});
         w.Attribute("group_object_id", "azuread_group." + p.symbol + ".object_id");
         w.Attribute("member_object_id", it->second);
@@ -473,11 +482,15 @@ void Emitter::EmitPrincipals() {
       std::string_view owner = str(p, "appOwnerOrganizationId");
       const bool own_app = !owner.empty() && EqualsIgnoreCase(owner, plan_.source_tenant_id);
       if (own_app) {
+        // The application's object id is not in the graph (only its client id): it is
+        // created, not imported (noted below).
+        ++unadopted_apps;
         w.BeginBlock("resource", {"azuread_application", p.symbol});
         w.StringAttribute("display_name", p.display_name);
         w.EndBlock();
         out.push_back('\n');
       }
+      adopt("azuread_service_principal", p.symbol, "/servicePrincipals/" + p.object_id);
       w.BeginBlock("resource", {"azuread_service_principal", p.symbol});
       if (own_app) {
         w.Attribute("client_id", "azuread_application." + p.symbol + ".client_id");
@@ -507,6 +520,13 @@ void Emitter::EmitPrincipals() {
     notes_.push_back(std::to_string(mapped) +
                      " principals mapped by the identity map are referenced by their target "
                      "object id, not created");
+  }
+  if (options_.import_existing && unadopted_apps) {
+    notes_.push_back(std::to_string(unadopted_apps) +
+                     " azuread_application blocks have no import block (the graph holds the "
+                     "application's client id, not its object id): import them by hand with "
+                     "`tofu import azuread_application.<name> /applications/<object id>` or "
+                     "let tofu create them");
   }
   if (!plan_.principals.empty()) {
     notes_.push_back(
@@ -598,6 +618,37 @@ std::string Emitter::Outputs() const {
   return out;
 }
 
+// `import { to, id }` blocks for every block that adopts something existing.
+std::string Emitter::Imports() const {
+  std::string out =
+      "# Adopt the existing resources instead of creating them: `tofu plan` shows each import.\n";
+  HclWriter w(&out);
+  for (const auto& [address, id] : imports_) {
+    out.push_back('\n');
+    w.BeginBlock("import");
+    w.Attribute("to", address);
+    w.StringAttribute("id", id);
+    w.EndBlock();
+  }
+  return out;
+}
+
+// Every variable with an empty value, described, for the user to copy to terraform.tfvars.
+std::string Emitter::TfvarsExample() const {
+  std::string out =
+      "# Copy to terraform.tfvars (or pass -var / TF_VAR_<name>) and fill in every value.\n"
+      "# Secrets: keep the filled-in file out of version control, or set them as TF_VAR_ "
+      "environment variables from your secret store.\n";
+  for (const Input& in : plan_.inputs) {
+    out.append("\n# ");
+    for (char c : in.description) out.push_back(c == '\n' || c == '\r' ? ' ' : c);
+    if (in.secret) out.append(" (secret)");
+    out.append("\n" + in.name + " = \"\"\n");
+  }
+  if (plan_.inputs.empty()) out.append("# This configuration needs no inputs.\n");
+  return out;
+}
+
 Result<Emitted> Emitter::Run() {
   ATG_RETURN_IF_ERROR(CheckPlan(plan_));
   Prepare();
@@ -607,9 +658,15 @@ Result<Emitted> Emitter::Run() {
   files_["providers.tf"] = Providers();
   files_["variables.tf"] = Variables();
   files_["outputs.tf"] = Outputs();
+  if (options_.import_existing) files_["imports.tf"] = Imports();
+  files_["terraform.tfvars.example"] = TfvarsExample();
   Emitted e;
   e.files.reserve(files_.size());
-  for (auto& [path, content] : files_) e.files.push_back({path, std::move(content)});
+  for (auto& [path, content] : files_) {
+    // Canonical `tofu fmt` layout: aligned `=` in each run of single-line attributes.
+    AlignHclAssignments(&content);
+    e.files.push_back({path, std::move(content)});
+  }
   size_t azapi = 0;
   for (const auto& [what, count] : fallback_counts_) azapi += count;
   if (azapi) {
@@ -620,12 +677,18 @@ Result<Emitted> Emitter::Run() {
       e.notes.push_back("  " + std::to_string(count) + " x " + what);
     }
   }
+  if (options_.import_existing) {
+    e.notes.push_back("imports.tf adopts " + std::to_string(imports_.size()) +
+                      " existing resources and Entra objects (`tofu plan` lists each import)");
+  }
   for (std::string& n : notes_) e.notes.push_back(std::move(n));
   return e;
 }
 
 }  // namespace
 
-Result<Emitted> EmitTerraform(const Plan& plan) { return Emitter(plan).Run(); }
+Result<Emitted> EmitTerraform(const Plan& plan, const EmitOptions& options) {
+  return Emitter(plan, options).Run();
+}
 
 }  // namespace atg::iac

@@ -19,8 +19,26 @@ const std::string& File(const Emitted& e, const std::string& path) {
   return kNone;
 }
 
+// The files align `=` as `tofu fmt` does; the expectations are written with one space.
+std::string Unaligned(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == ' ' && !out.empty() && out.back() == ' ' && out.size() > 1 &&
+        out[out.size() - 2] != ' ' && out[out.size() - 2] != '\n') {
+      size_t j = i;
+      while (j < s.size() && s[j] == ' ') ++j;
+      if (j < s.size() && s[j] == '=') {
+        i = j - 1;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
 bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
+  return Unaligned(s).find(part) != std::string::npos;
 }
 
 Plan SamplePlan() {
@@ -105,8 +123,16 @@ TEST(EmitTerraform, WritesTheFileLayout) {
     EXPECT_EQ(f.content.back(), '\n') << f.path;
   }
   EXPECT_EQ(paths, (std::vector<std::string>{"entra.tf", "outputs.tf", "providers.tf", "rg-app.tf",
-                                             "subscription.tf", "variables.tf"}));
+                                             "subscription.tf", "terraform.tfvars.example",
+                                             "variables.tf"}));
   const std::string& providers = File(e.value(), "providers.tf");
+  // The current majors of the providers.
+  EXPECT_TRUE(Contains(providers, "version = \"~> 5.2\""));
+  EXPECT_TRUE(Contains(providers, "version = \"~> 2.9\""));
+  EXPECT_TRUE(Contains(providers, "version = \"~> 3.9\""));
+  // Every input, described, with an empty value to fill in.
+  EXPECT_TRUE(Contains(File(e.value(), "terraform.tfvars.example"),
+                       "sql_sql1_administrator_login_password = \"\""));
   EXPECT_TRUE(Contains(providers, "source = \"hashicorp/azurerm\""));
   EXPECT_TRUE(Contains(providers, "source = \"Azure/azapi\""));
   EXPECT_TRUE(Contains(providers, "source = \"hashicorp/azuread\""));
@@ -260,6 +286,42 @@ TEST(EmitTerraform, OtherSubscriptionsGetProviderAliases) {
   ASSERT_TRUE(e.ok());
   EXPECT_TRUE(Contains(File(e.value(), "providers.tf"), "alias = \"sub_99999999\""));
   EXPECT_TRUE(Contains(File(e.value(), "rg-other.tf"), "provider = azurerm.sub_99999999"));
+}
+
+TEST(EmitTerraform, AzapiBodiesAreSchemaValidated) {
+  auto e = EmitTerraform(SamplePlan());
+  ASSERT_TRUE(e.ok());
+  for (const OutputFile& f : e.value().files) {
+    EXPECT_FALSE(Contains(f.content, "schema_validation_enabled")) << f.path;
+  }
+}
+
+TEST(EmitTerraform, ImportBlocksAdoptEveryResourceAndPrincipal) {
+  EmitOptions o;
+  o.import_existing = true;
+  auto e = EmitTerraform(SamplePlan(), o);
+  ASSERT_TRUE(e.ok());
+  const std::string& imports = File(e.value(), "imports.tf");
+  EXPECT_TRUE(Contains(imports, "to = azurerm_resource_group.rg_app\n"));
+  EXPECT_TRUE(Contains(
+      imports, "id = \"/subscriptions/" + std::string(testing::kSub) + "/resourceGroups/rg-App\""));
+  // azapi reads with the configuration's api-version.
+  EXPECT_TRUE(Contains(imports, "to = azapi_resource.lb_lb1\n"));
+  EXPECT_TRUE(Contains(imports, "/loadBalancers/lb1?api-version=2024-01-01\""));
+  EXPECT_TRUE(Contains(imports, "to = azuread_user.user_ann\n"));
+  // Blocks a mapping adds beside its resource are adopted too.
+  const std::string& rg = File(e.value(), "rg-app.tf");
+  size_t blocks = 0, pos = 0;
+  while ((pos = rg.find("\nresource \"", pos + 1)) != std::string::npos) ++blocks;
+  if (rg.rfind("resource \"", 0) == 0) ++blocks;
+  size_t adopted = 0;
+  pos = 0;
+  while ((pos = imports.find("\nimport {", pos + 1)) != std::string::npos) ++adopted;
+  EXPECT_GE(adopted, blocks);
+  // Without the option there is no imports.tf.
+  auto plain = EmitTerraform(SamplePlan());
+  ASSERT_TRUE(plain.ok());
+  for (const OutputFile& f : plain.value().files) EXPECT_NE(f.path, "imports.tf");
 }
 
 TEST(EmitTerraform, RejectsAnInconsistentPlan) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/strings.h"
+#include "iac/terraform_values.h"
 
 namespace atg::iac {
 namespace {
@@ -30,6 +31,18 @@ size_t ArraySize(const C& c, std::string_view path) {
 }
 
 bool NonEmptyArray(const C& c, std::string_view path) { return ArraySize(c, path) > 0; }
+
+// `name = <count>` for a count above zero: ARM writes 0 for "not set", azurerm's validators
+// start at 1.
+void PositiveAttr(C& c, W& w, std::string_view name, std::string_view path) {
+  const json::value* v = c.Get(path);
+  if (v && v->is_number() && v->to_number<double>() >= 1) c.Attr(w, name, path);
+}
+
+bool NonEmptyObject(const C& c, std::string_view path) {
+  const json::value* v = c.Get(path);
+  return v && v->is_object() && !v->get_object().empty();
+}
 
 // name, resource_group_name, location: the head of most azurerm resources.
 void Head(C& c, W& w, bool location = true) {
@@ -149,6 +162,7 @@ void RenderSubnet(C& c, W& w) {
   W extra(&c.extra());
   if (c.Has("properties.networkSecurityGroup.id")) {
     extra.BlankLine();
+    c.Import("azurerm_subnet_network_security_group_association." + sym, c.resource().id);
     extra.BeginBlock("resource", {"azurerm_subnet_network_security_group_association", sym});
     extra.Attribute("subnet_id", "azurerm_subnet." + sym + ".id");
     extra.Attribute("network_security_group_id", c.Expr("properties.networkSecurityGroup.id"));
@@ -156,6 +170,7 @@ void RenderSubnet(C& c, W& w) {
   }
   if (c.Has("properties.routeTable.id")) {
     extra.BlankLine();
+    c.Import("azurerm_subnet_route_table_association." + sym, c.resource().id);
     extra.BeginBlock("resource", {"azurerm_subnet_route_table_association", sym});
     extra.Attribute("subnet_id", "azurerm_subnet." + sym + ".id");
     extra.Attribute("route_table_id", c.Expr("properties.routeTable.id"));
@@ -204,8 +219,12 @@ void RenderNic(C& c, W& w) {
     const size_t np = ArraySize(c, pools);
     for (size_t k = 0; k < np; ++k) {
       extra.BlankLine();
-      extra.BeginBlock("resource", {"azurerm_network_interface_backend_address_pool_association",
-                                    sym + "_" + std::to_string(i) + "_" + std::to_string(k)});
+      const std::string assoc = sym + "_" + std::to_string(i) + "_" + std::to_string(k);
+      c.Import("azurerm_network_interface_backend_address_pool_association." + assoc,
+               c.resource().id + "/ipConfigurations/" + std::string(c.GetString(ip + ".name")) +
+                   "|" + std::string(c.GetString(P(pools, k, "id"))));
+      extra.BeginBlock("resource",
+                       {"azurerm_network_interface_backend_address_pool_association", assoc});
       extra.Attribute("network_interface_id", "azurerm_network_interface." + sym + ".id");
       extra.Attribute("ip_configuration_name", c.Expr(ip + ".name"));
       extra.Attribute("backend_address_pool_id", c.Expr(P(pools, k, "id")));
@@ -215,6 +234,9 @@ void RenderNic(C& c, W& w) {
   c.Tags(w);
   if (c.Has("properties.networkSecurityGroup.id")) {
     extra.BlankLine();
+    c.Import(
+        "azurerm_network_interface_security_group_association." + sym,
+        c.resource().id + "|" + std::string(c.GetString("properties.networkSecurityGroup.id")));
     extra.BeginBlock("resource", {"azurerm_network_interface_security_group_association", sym});
     extra.Attribute("network_interface_id", "azurerm_network_interface." + sym + ".id");
     extra.Attribute("network_security_group_id", c.Expr("properties.networkSecurityGroup.id"));
@@ -320,7 +342,7 @@ void RenderPrivateEndpoint(C& c, W& w) {
   const std::string conn = manual ? "properties.manualPrivateLinkServiceConnections[0]"
                                   : "properties.privateLinkServiceConnections[0]";
   w.BeginBlock("private_service_connection");
-  c.Attr(w, "name", conn + ".name");
+  if (!c.Attr(w, "name", conn + ".name")) w.StringAttribute("name", c.resource().name);
   c.Attr(w, "private_connection_resource_id", conn + ".properties.privateLinkServiceId");
   if (NonEmptyArray(c, conn + ".properties.groupIds")) {
     c.Attr(w, "subresource_names", conn + ".properties.groupIds");
@@ -338,8 +360,7 @@ void RenderPrivateDnsZone(C& c, W& w) {
 
 void RenderDnsVnetLink(C& c, W& w) {
   w.StringAttribute("name", c.resource().name);
-  c.ResourceGroupName(w);
-  w.Attribute("private_dns_zone_name", ParentName(c));
+  w.Attribute("private_dns_zone_id", ParentId(c));
   c.Attr(w, "virtual_network_id", "properties.virtualNetwork.id");
   w.BoolAttribute("registration_enabled", c.GetBool("properties.registrationEnabled", false));
   c.Tags(w);
@@ -471,6 +492,9 @@ void RenderVm(C& c, W& w) {
   for (size_t i = 0; i < nd; ++i) {
     const std::string d = P(disks, i, "");
     extra.BlankLine();
+    std::string_view disk_id = c.GetString(d + ".managedDisk.id");
+    c.Import("azurerm_virtual_machine_data_disk_attachment." + sym + "_" + std::to_string(i),
+             c.resource().id + "/dataDisks/" + std::string(disk_id.substr(disk_id.rfind('/') + 1)));
     extra.BeginBlock("resource", {"azurerm_virtual_machine_data_disk_attachment",
                                   sym + "_" + std::to_string(i)});
     extra.Attribute("managed_disk_id", c.Expr(d + ".managedDisk.id"));
@@ -510,7 +534,9 @@ std::string ChooseDisk(const C& c, std::string* why) {
 }
 void RenderDisk(C& c, W& w) {
   Head(c, w);
-  c.Attr(w, "storage_account_type", "sku.name");
+  if (!c.Attr(w, "storage_account_type", "sku.name")) {
+    w.StringAttribute("storage_account_type", "Standard_LRS");  // ARM's default
+  }
   w.StringAttribute("create_option", "Empty");
   c.Attr(w, "disk_size_gb", "properties.diskSizeGB");
   c.Attr(w, "os_type", "properties.osType");
@@ -606,7 +632,8 @@ void RenderKeyVault(C& c, W& w) {
   c.Attr(w, "enabled_for_deployment", "properties.enabledForDeployment");
   c.Attr(w, "enabled_for_disk_encryption", "properties.enabledForDiskEncryption");
   c.Attr(w, "enabled_for_template_deployment", "properties.enabledForTemplateDeployment");
-  c.Attr(w, "rbac_authorization_enabled", "properties.enableRbacAuthorization");
+  w.BoolAttribute("rbac_authorization_enabled",  // required by azurerm 5; ARM's default false
+                  c.GetBool("properties.enableRbacAuthorization", false));
   c.Attr(w, "soft_delete_retention_days", "properties.softDeleteRetentionInDays");
   c.Attr(w, "purge_protection_enabled", "properties.enablePurgeProtection");
   PublicNetworkAccess(c, w);
@@ -620,7 +647,25 @@ void RenderKeyVault(C& c, W& w) {
                            {"secret_permissions", "secrets"},
                            {"certificate_permissions", "certificates"},
                            {"storage_permissions", "storage"}}) {
-      if (NonEmptyArray(c, ap + ".permissions." + arm)) c.Attr(w, tf, ap + ".permissions." + arm);
+      // ARM accepts any case ("get", "all"); azurerm only its own spelling, no "all".
+      const json::value* list = c.Get(ap + ".permissions." + arm);
+      if (!list || !list->is_array() || list->get_array().empty()) continue;
+      const AllowedValues& allowed = *KeyVaultPermissions(arm);
+      std::vector<std::string_view> fitted;
+      for (const json::value& p : list->get_array()) {
+        if (!p.is_string()) continue;
+        if (EqualsIgnoreCase(p.get_string(), "all")) {
+          fitted.assign(allowed.begin(), allowed.end());
+          break;
+        }
+        if (auto f = FitEnum(p.get_string(), allowed)) fitted.push_back(*f);
+      }
+      std::string out = "[";
+      for (std::string_view f : fitted) {
+        if (out.size() > 1) out.append(", ");
+        AppendHclString(&out, f);
+      }
+      if (out.size() > 1) w.Attribute(tf, out + "]");
     }
     w.EndBlock();
   }
@@ -634,11 +679,18 @@ bool IsLinuxPlan(const C& c) {
          c.GetString("kind").find("linux") != std::string_view::npos;
 }
 
+std::string ChooseServicePlan(const C& c, std::string* why) {
+  if (!FitEnum(c.GetString("sku.name"), ServicePlanSkus())) {
+    return Fallback(why, "sku \"" + std::string(c.GetString("sku.name")) +
+                             "\" is not one azurerm_service_plan offers");
+  }
+  return Is("azurerm_service_plan");
+}
 void RenderServicePlan(C& c, W& w) {
   Head(c, w);
   w.StringAttribute("os_type", IsLinuxPlan(c) ? "Linux" : "Windows");
-  c.Attr(w, "sku_name", "sku.name");
-  c.Attr(w, "worker_count", "sku.capacity");
+  w.StringAttribute("sku_name", *FitEnum(c.GetString("sku.name"), ServicePlanSkus()));
+  PositiveAttr(c, w, "worker_count", "sku.capacity");
   c.Attr(w, "zone_balancing_enabled", "properties.zoneRedundant");
   c.Tags(w);
 }
@@ -674,7 +726,7 @@ void RenderSiteBody(C& c, W& w) {
   c.Attr(w, "http2_enabled", sc + ".http20Enabled");
   c.Attr(w, "minimum_tls_version", sc + ".minTlsVersion");
   c.Attr(w, "ftps_state", sc + ".ftpsState");
-  c.Attr(w, "worker_count", sc + ".numberOfWorkers");
+  PositiveAttr(c, w, "worker_count", sc + ".numberOfWorkers");
   w.EndBlock();
   const size_t na = ArraySize(c, sc + ".appSettings");
   if (na > 0) {
@@ -760,7 +812,13 @@ void RenderSqlServer(C& c, W& w) {
 void RenderSqlDatabase(C& c, W& w) {
   w.StringAttribute("name", c.resource().name);
   w.Attribute("server_id", ParentId(c));
-  c.Attr(w, "sku_name", "sku.name");
+  const json::value* capacity = c.Get("sku.capacity");
+  if (auto sku = SqlDatabaseSkuName(c.GetString("sku.name"),
+                                    capacity && capacity->is_number()
+                                        ? std::optional(capacity->to_number<int64_t>())
+                                        : std::nullopt)) {
+    w.StringAttribute("sku_name", *sku);
+  }
   c.Attr(w, "collation", "properties.collation");
   const json::value* max = c.Get("properties.maxSizeBytes");
   if (max && (max->is_int64() || max->is_uint64())) {
@@ -822,6 +880,13 @@ void RenderAks(C& c, W& w) {
   c.Attr(w, "vnet_subnet_id", p + ".vnetSubnetID");
   if (NonEmptyArray(c, p + ".availabilityZones")) c.Attr(w, "zones", p + ".availabilityZones");
   w.EndBlock();
+  // Required by azurerm 5 (empty: the provider's default, manual node pools).
+  w.BeginBlock("node_provisioning_profile");
+  if (!c.Attr(w, "mode", "properties.nodeProvisioningProfile.mode")) {
+    w.StringAttribute("mode", "Manual");  // AKS's default: node pools as listed
+  }
+  c.Attr(w, "default_node_pools", "properties.nodeProvisioningProfile.defaultNodePools");
+  w.EndBlock();
   const std::string net = "properties.networkProfile";
   if (c.Has(net + ".networkPlugin")) {
     w.BeginBlock("network_profile");
@@ -833,8 +898,11 @@ void RenderAks(C& c, W& w) {
     c.Attr(w, "load_balancer_sku", net + ".loadBalancerSku");
     w.EndBlock();
   }
+  // azurerm takes a kubelet identity only with all three of its ids and a user-assigned
+  // cluster identity; otherwise AKS makes one, as it did for the source.
   const std::string kubelet = "properties.identityProfile.kubeletidentity";
-  if (c.Has(kubelet + ".resourceId")) {
+  if (c.Has(kubelet + ".resourceId") && c.Has(kubelet + ".clientId") &&
+      c.Has(kubelet + ".objectId") && NonEmptyObject(c, "identity.userAssignedIdentities")) {
     w.BeginBlock("kubelet_identity");
     c.Attr(w, "user_assigned_identity_id", kubelet + ".resourceId");
     c.Attr(w, "client_id", kubelet + ".clientId");
@@ -946,7 +1014,10 @@ void RenderAppInsights(C& c, W& w) {
         "internet_query_enabled",
         EqualsIgnoreCase(c.GetString("properties.publicNetworkAccessForQuery"), "Enabled"));
   }
-  c.Attr(w, "local_authentication_disabled", "properties.DisableLocalAuth");
+  if (c.Has("properties.DisableLocalAuth")) {
+    w.BoolAttribute("local_authentication_enabled",
+                    !c.GetBool("properties.DisableLocalAuth", false));
+  }
   c.Tags(w);
 }
 
@@ -1008,7 +1079,10 @@ void RenderCosmos(C& c, W& w) {
   c.Attr(w, "multiple_write_locations_enabled", "properties.enableMultipleWriteLocations");
   c.Attr(w, "is_virtual_network_filter_enabled", "properties.isVirtualNetworkFilterEnabled");
   PublicNetworkAccess(c, w);
-  c.Attr(w, "local_authentication_disabled", "properties.disableLocalAuth");
+  if (c.Has("properties.disableLocalAuth")) {
+    w.BoolAttribute("local_authentication_enabled",
+                    !c.GetBool("properties.disableLocalAuth", false));
+  }
   const std::string cp = "properties.consistencyPolicy";
   w.BeginBlock("consistency_policy");
   std::string_view level = c.GetString(cp + ".defaultConsistencyLevel");
@@ -1081,7 +1155,9 @@ void RenderRedis(C& c, W& w) {
   c.Attr(w, "sku_name", "properties.sku.name");
   c.Attr(w, "non_ssl_port_enabled", "properties.enableNonSslPort");
   c.Attr(w, "minimum_tls_version", "properties.minimumTlsVersion");
-  c.Attr(w, "redis_version", "properties.redisVersion");
+  if (auto version = RedisMajorVersion(c.GetString("properties.redisVersion"))) {
+    w.StringAttribute("redis_version", *version);
+  }
   PublicNetworkAccess(c, w);
   c.Attr(w, "subnet_id", "properties.subnetId");
   if (NonEmptyArray(c, "zones")) c.Attr(w, "zones", "zones");
@@ -1099,9 +1175,6 @@ void RenderRecoveryVault(C& c, W& w) {
         EqualsIgnoreCase(c.GetString("properties.redundancySettings.crossRegionRestore"),
                          "Enabled"));
   }
-  const std::string sd = "properties.securitySettings.softDeleteSettings.softDeleteState";
-  if (c.Has(sd))
-    w.BoolAttribute("soft_delete_enabled", EqualsIgnoreCase(c.GetString(sd), "Enabled"));
   const std::string imm = "properties.securitySettings.immutabilitySettings.state";
   if (c.Has(imm)) c.Attr(w, "immutability", imm);
   PublicNetworkAccess(c, w);
@@ -1174,6 +1247,18 @@ void RenderRoleDefinition(C& c, W& w) {
   }
 }
 
+// Import ids azurerm composes from more than the ARM id.
+std::string RoleDefinitionImportId(const C& c) {
+  const std::string& id = c.resource().id;
+  const size_t p = id.rfind("/providers/");
+  return id + "|" + (p == std::string::npos || p == 0 ? "/" : id.substr(0, p));
+}
+std::string DiagnosticImportId(const C& c) {
+  const std::string& id = c.resource().id;
+  const size_t p = id.rfind("/providers/");
+  return (p == std::string::npos ? id : id.substr(0, p)) + "|" + c.resource().name;
+}
+
 std::string Always(const char* type) { return type; }
 
 #define ATG_FIXED(type) [](const C&, std::string*) { return Always(type); }
@@ -1193,7 +1278,8 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
          ChooseRoleDefinition,
          RenderRoleDefinition,
          {},
-         "role_definition_resource_id"},
+         "role_definition_resource_id",
+         RoleDefinitionImportId},
         {"microsoft.cache/redis", "azurerm_redis_cache", ChooseRedis, RenderRedis},
         {"microsoft.cdn/profiles", "azurerm_cdn_frontdoor_profile", ChooseCdnProfile,
          RenderCdnProfile},
@@ -1205,7 +1291,8 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
          "azurerm_virtual_machine_data_disk_attachment)",
          ChooseVm,
          RenderVm,
-         {kAdminPassword, "properties.osProfile.customData"}},
+         {kAdminPassword, "properties.osProfile.customData",
+          "properties.osProfile.linuxConfiguration.ssh.publicKeys[*].keyData"}},
         {"microsoft.compute/virtualmachines/extensions",
          "azurerm_virtual_machine_extension",
          ATG_FIXED("azurerm_virtual_machine_extension"),
@@ -1223,8 +1310,13 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
          ATG_FIXED("azurerm_eventhub_namespace"), RenderEventHub},
         {"microsoft.insights/components", "azurerm_application_insights",
          ATG_FIXED("azurerm_application_insights"), RenderAppInsights},
-        {"microsoft.insights/diagnosticsettings", "azurerm_monitor_diagnostic_setting",
-         ChooseDiagnostic, RenderDiagnostic},
+        {"microsoft.insights/diagnosticsettings",
+         "azurerm_monitor_diagnostic_setting",
+         ChooseDiagnostic,
+         RenderDiagnostic,
+         {},
+         "id",
+         DiagnosticImportId},
         {"microsoft.keyvault/vaults",
          "azurerm_key_vault",
          ChooseKeyVault,
@@ -1276,8 +1368,7 @@ const std::vector<TypeMapping>& TerraformTypeMappings() {
          ATG_FIXED("azurerm_mssql_firewall_rule"), RenderSqlFirewallRule},
         {"microsoft.storage/storageaccounts", "azurerm_storage_account", ChooseStorage,
          RenderStorage},
-        {"microsoft.web/serverfarms", "azurerm_service_plan", ATG_FIXED("azurerm_service_plan"),
-         RenderServicePlan},
+        {"microsoft.web/serverfarms", "azurerm_service_plan", ChooseServicePlan, RenderServicePlan},
         {"microsoft.web/sites",
          "azurerm_linux_web_app / azurerm_windows_web_app",
          ChooseSite,

@@ -86,6 +86,11 @@ class MapContext {
 
   // Blocks that belong to this resource but are resources of their own (associations).
   std::string& extra() { return extra_; }
+  // Records the import id of an extra block (`address` = "type.name"), for --import.
+  void Import(std::string address, std::string id) {
+    imports_.emplace_back(std::move(address), std::move(id));
+  }
+  const std::vector<std::pair<std::string, std::string>>& imports() const { return imports_; }
 
   // Targets whose references were written, and inputs that were used.
   const std::vector<size_t>& used_targets() const { return used_targets_; }
@@ -110,6 +115,7 @@ class MapContext {
   std::vector<size_t> used_targets_;
   ExpressionLookup lookup_;
   std::string extra_;
+  std::vector<std::pair<std::string, std::string>> imports_;
 };
 
 struct TypeMapping {
@@ -125,6 +131,8 @@ struct TypeMapping {
   // anywhere else sends the resource through azapi_resource, so that no input is ever dropped.
   std::vector<std::string_view> input_paths = {};
   const char* id_attribute = "id";
+  // The id `terraform import` takes for the main block, when it is not the ARM id.
+  std::string (*import_id)(const MapContext& ctx) = nullptr;
 };
 
 // The whole table, sorted by arm_type.

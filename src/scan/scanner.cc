@@ -137,6 +137,9 @@ struct Scanner::Impl {
   // Subscriptions read through ARM lists after a Resource Graph query failed (lower-cased).
   std::set<std::string> arm_mode_subscriptions;
   std::map<std::string, std::string> api_versions;
+  // Every version the providers offer per type (union over subscriptions), for the IaC
+  // generator's choice of a version that its schemas know too.
+  std::map<std::string, std::set<std::string>> api_version_lists;
   Status fatal;
   std::string phase = "subscriptions";
   std::atomic<int64_t> kept{0};
@@ -485,6 +488,7 @@ struct Scanner::Impl {
     std::string url = arm + "/subscriptions/" + sub +
                       "/providers?api-version=" + std::string(kProvidersApiVersion);
     std::map<std::string, std::string> found;
+    std::map<std::string, std::set<std::string>> offered;
     auto r = azure::ForEachArmPage(
         client, url,
         [&](const json::array& items, const json::object&) {
@@ -502,9 +506,11 @@ struct Scanner::Impl {
               // Versions are dates, so the greatest string is the newest; a preview only when
               // the type has nothing else.
               std::string stable, preview;
+              std::set<std::string>& all = offered[ns + "/" + ToLower(*name)];
               for (const auto& v : *versions) {
                 if (!v.is_string()) continue;
                 std::string text(v.as_string());
+                all.insert(text);
                 std::string& slot = text.find("preview") == std::string::npos ? stable : preview;
                 if (text > slot) slot = std::move(text);
               }
@@ -522,6 +528,7 @@ struct Scanner::Impl {
           {{"subscription", sub}, {"reason", r.status().message()}});
     }
     std::lock_guard lock(mu);
+    for (auto& [type, versions] : offered) api_version_lists[type].merge(versions);
     for (auto& [type, version] : found) {
       std::string& slot = api_versions[type];
       // Subscriptions may differ (registration, rollout): the newest stable one wins.
@@ -538,12 +545,18 @@ struct Scanner::Impl {
   void WriteTenantNode() {
     graph::Node tenant = graph::TenantNode(ToLower(opts.tenant_id));
     json::object props;
-    json::object versions;
+    json::object versions, lists;
     {
       std::lock_guard lock(mu);
       for (const auto& [type, version] : api_versions) versions[type] = version;
+      for (const auto& [type, all] : api_version_lists) {
+        json::array a;
+        for (const std::string& v : all) a.emplace_back(v);
+        lists[type] = std::move(a);
+      }
     }
     props["api_versions"] = std::move(versions);
+    props["api_version_lists"] = std::move(lists);
     tenant.properties = json::serialize(props);
     graph::GraphFragment f;
     f.nodes.push_back(std::move(tenant));

@@ -159,7 +159,11 @@ json::object BuildSchemas() {
             {"description", "Source principal object id -> target object id; both are GUIDs."}}},
        {"subscriptions", StrArray("Only resources of these subscriptions.")},
        {"resource_groups", StrArray("Only resources of these resource groups.")},
-       {"types", StrArray("Only resources of these ARM types.")}},
+       {"types", StrArray("Only resources of these ARM types.")},
+       {"import", Bool("Terraform: add import blocks adopting the source tenant's existing "
+                       "resources (no cross-tenant options).")},
+       {"no_resource_groups",
+        Bool("Bicep/ARM: do not create the resource groups (they exist already).")}},
       {}, true, "Mirrors `atg generate-iac` flags.");
   return s;
 }

@@ -72,8 +72,11 @@ jobs::JobExecutor MakeGenerateIacExecutor(Settings settings, ArtifactWriter stor
     std::filesystem::create_directories(out.parent_path(), ec);
     iac::WriteOptions write_options;
     write_options.force = true;  // the work directory is ours
+    iac::EmitOptions emit;
+    emit.import_existing = FindBool(&job.request, "import").value_or(false);
+    emit.create_resource_groups = !FindBool(&job.request, "no_resource_groups").value_or(false);
     auto summary =
-        iac::GenerateFormat(*plan, format, out.string(), write_options, job.id + ".tar.gz");
+        iac::GenerateFormat(*plan, format, out.string(), write_options, job.id + ".tar.gz", emit);
     if (!summary.ok()) return summary.status();
     if (stop.stop_requested()) {
       std::filesystem::remove_all(out, ec);

@@ -645,6 +645,26 @@ void StripSecrets(json::value& v, const std::vector<std::string>& secrets) {
 
 bool IsNetwork(std::string_view type) { return StartsWithIgnoreCase(type, "Microsoft.Network/"); }
 
+// The `kind` Azure computes (the schemas mark it read-only) for types whose GET carries one;
+// "" for the others.
+std::string ComputedKind(std::string_view type, const json::object& body) {
+  if (EqualsIgnoreCase(type, "Microsoft.Sql/servers")) return "v12.0";
+  if (EqualsIgnoreCase(type, "Microsoft.Sql/servers/databases")) {
+    const std::string sku(FindString(FindObject(&body, "sku"), "name").value_or(""));
+    std::string kind = "v12.0,user";
+    if (sku.find("_Gen") != std::string::npos || sku.find("_S_") != std::string::npos) {
+      kind += ",vcore";
+      if (StartsWithIgnoreCase(sku, "GP_S_")) kind += ",serverless";
+    }
+    return kind;
+  }
+  if (EqualsIgnoreCase(type, "Microsoft.Cdn/profiles")) {
+    const std::string sku(FindString(FindObject(&body, "sku"), "name").value_or(""));
+    return sku.find("AzureFrontDoor") != std::string::npos ? "frontdoor" : "cdn";
+  }
+  return "";
+}
+
 // The final body of a created or updated resource: the template's fields plus what Azure adds.
 json::object FinalBody(const Planned& p, const json::object* old, const std::string& tenant_id,
                        const std::string& now) {
@@ -654,6 +674,9 @@ json::object FinalBody(const Planned& p, const json::object* old, const std::str
   b["name"] = names.empty() ? p.name : names.back();
   b["type"] = p.type;
   for (const auto& kv : p.body) b[kv.key()] = kv.value();
+  if (!b.contains("kind")) {
+    if (std::string kind = ComputedKind(p.type, b); !kind.empty()) b["kind"] = kind;
+  }
   bool no_state = EqualsIgnoreCase(p.type, "Microsoft.Authorization/roleAssignments") ||
                   EqualsIgnoreCase(p.type, "Microsoft.Authorization/roleDefinitions") ||
                   EqualsIgnoreCase(p.type, "Microsoft.Insights/diagnosticSettings") ||

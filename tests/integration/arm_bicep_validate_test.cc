@@ -735,8 +735,8 @@ TEST_F(ArmBicepValidateTest, BicepParsesAndEverySymbolIsDeclared) {
 
 TEST_F(ArmBicepValidateTest, OutputIsByteIdenticalAcrossRuns) {
   for (auto emit : {&iac::EmitArm, &iac::EmitBicep}) {
-    auto a = emit(plan_);
-    auto b = emit(PlanFromTenant(*sim::GenerateTenant({7, 1, 240, 10, 3, -1, ""})));
+    auto a = emit(plan_, {});
+    auto b = emit(PlanFromTenant(*sim::GenerateTenant({7, 1, 240, 10, 3, -1, ""})), {});
     ASSERT_TRUE(a.ok() && b.ok());
     ASSERT_EQ(a->files.size(), b->files.size());
     for (size_t i = 0; i < a->files.size(); ++i)

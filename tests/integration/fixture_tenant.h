@@ -5,6 +5,9 @@
 #ifndef ATG_TESTS_INTEGRATION_FIXTURE_TENANT_H_
 #define ATG_TESTS_INTEGRATION_FIXTURE_TENANT_H_
 
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -23,14 +26,57 @@ namespace atg::scan::testing {
 inline const std::string kSubscription = "6f1f3c1e-2f0b-4f55-9a77-3d9c1a0b2c4d";
 inline const std::string kTenant = "0c6a2e4e-5b8f-4f0e-9d1c-7a3b2e1f0d9c";
 
+// A GUID derived from `s` (FNV-1a), for example values that stand where Azure has GUIDs.
+inline std::string GuidFor(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012llx",
+                static_cast<unsigned long long>(h & 0xffffffffffffull));
+  return buf;
+}
+
+inline bool LooksLikeGuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-') || (!dash && !std::isxdigit(static_cast<unsigned char>(s[i])))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The examples' placeholders made into values Azure accepts, as a real tenant holds them:
+// "{resourceGroupName}" -> "resourceGroupName" in ids and names, a role definition or
+// assignment named "roleDefinitionId" -> a GUID.
+inline std::string Unplaceholder(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c != '{' && c != '}') out.push_back(c);
+  }
+  for (std::string_view kind : {"/roleDefinitions/", "/roleAssignments/"}) {
+    std::string lower = ToLower(out);
+    size_t p = lower.find(ToLower(kind));
+    if (p == std::string::npos) continue;
+    size_t start = p + kind.size();
+    size_t end = out.find('/', start);
+    std::string_view name = std::string_view(out).substr(
+        start, end == std::string::npos ? std::string::npos : end - start);
+    if (!name.empty() && !LooksLikeGuid(name)) out.replace(start, name.size(), GuidFor(name));
+  }
+  return out;
+}
+
 // Every ARM id in `v` (string values and object keys) moved into kSubscription: the fixtures'
 // examples use placeholders ("subid", "{subscription-id}") or other subscriptions.
 inline json::value Rehome(const json::value& v) {
   auto move_id = [](std::string_view s) -> std::string {
     if (!StartsWithIgnoreCase(s, "/subscriptions/")) return std::string(s);
     size_t end = s.find('/', 15);
-    return "/subscriptions/" + kSubscription +
-           (end == std::string_view::npos ? std::string() : std::string(s.substr(end)));
+    return Unplaceholder(
+        "/subscriptions/" + kSubscription +
+        (end == std::string_view::npos ? std::string() : std::string(s.substr(end))));
   };
   if (v.is_string()) return json::value(move_id(v.as_string()));
   if (v.is_array()) {
@@ -119,6 +165,9 @@ inline FixtureTenant BuildFixtureTenant() {
         auto id = FindString(&o, "id");
         if (!id || !directory_ids.insert(ToLower(*id)).second) continue;
         o.erase("@odata.context");
+        if (auto app = FindString(&o, "appId"); app && !LooksLikeGuid(*app)) {
+          o["appId"] = GuidFor(*app);  // "appId-value" in the docs
+        }
         into->push_back(std::move(o));
       }
       continue;
@@ -134,6 +183,10 @@ inline FixtureTenant BuildFixtureTenant() {
       json::value moved = Rehome(o);
       json::object& b = moved.as_object();
       std::string rid(b.at("id").as_string());
+      // The name is the id's last segment (placeholders resolved the same way).
+      if (b.contains("name") && b.at("name").is_string()) {
+        b["name"] = rid.substr(rid.rfind('/') + 1);
+      }
       if (!b.contains("type")) b["type"] = TypeOfId(rid);
       arm.emplace_back(file, std::move(b));
     }

@@ -126,9 +126,25 @@ TEST_F(GenerateIacCliTest, EveryFormatWritesFilesReportAndJsonSummary) {
     std::string readme = ReadFile(out + "/README.md");
     EXPECT_NE(readme.find("## Skipped"), std::string::npos);
     EXPECT_NE(readme.find("## Inputs you must provide"), std::string::npos);
+    EXPECT_NE(readme.find("## How to deploy"), std::string::npos);
+    EXPECT_NE(
+        readme.find(std::string(format) == "terraform" ? "tofu apply" : "az deployment sub create"),
+        std::string::npos)
+        << readme;
     EXPECT_TRUE(std::filesystem::exists(out + "/.atg-output"));
-    for (const auto& f : o.at("files").as_array()) {
+    // The summary and the message name the files really written, the report included.
+    const auto& files = o.at("files").as_array();
+    EXPECT_GT(files.size(), 2u);
+    bool has_readme = false;
+    for (const auto& f : files) {
       EXPECT_TRUE(std::filesystem::exists(out + "/" + std::string(f.as_string()))) << f;
+      has_readme = has_readme || f.as_string() == "README.md";
+    }
+    EXPECT_TRUE(has_readme);
+    EXPECT_NE(r.err.find("wrote " + std::to_string(files.size()) + " files"), std::string::npos)
+        << r.err;
+    if (std::string(format) == "terraform") {
+      EXPECT_TRUE(std::filesystem::exists(out + "/terraform.tfvars.example"));
     }
   }
   // A second run into the same directory replaces it.
@@ -158,6 +174,17 @@ TEST_F(GenerateIacCliTest, ErrorsSayWhatToDo) {
   EXPECT_EQ(foreign.exit_code, 1);
   EXPECT_NE(foreign.err.find("--force"), std::string::npos) << foreign.err;
   EXPECT_EQ(ReadFile(dir_ + "/mine/keep.txt"), "mine");
+
+  // Import blocks adopt the source's own resources: not with a target, not for ARM/Bicep.
+  AtgRun cross =
+      Atg("generate-iac --import --target-subscription "
+          "11111111-2222-3333-4444-555555555555 --tenant-id " +
+          tenant_);
+  EXPECT_EQ(cross.exit_code, 2);
+  EXPECT_NE(cross.err.find("--import"), std::string::npos) << cross.err;
+  AtgRun bicep = Atg("generate-iac --import --format bicep --tenant-id " + tenant_);
+  EXPECT_EQ(bicep.exit_code, 2);
+  EXPECT_NE(bicep.err.find("--format terraform"), std::string::npos) << bicep.err;
 
   AtgRun target = Atg("generate-iac --target-subscription nope --tenant-id " + tenant_);
   EXPECT_EQ(target.exit_code, 2);

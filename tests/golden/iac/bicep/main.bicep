@@ -5,61 +5,52 @@ targetScope = 'subscription'
 param virtual_machine_my_vm_admin_password string
 
 @secure()
-@description('virtual machine administrator password (Azure never returns it) of Microsoft.Compute/virtualMachines {virtualMachineName} (properties.osProfile.adminPassword)')
-param virtual_machine_virtual_machine_name_admin_password string
+@description('virtual machine administrator password (Azure never returns it) of Microsoft.Compute/virtualMachines virtualMachineName (properties.osProfile.adminPassword)')
+param virtual_machine_name_admin_password string
 
-resource rg_my_resource_group 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg_my_resource_group 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   name: 'myResourceGroup'
   location: 'westus'
-  managedBy: ''
 }
 
-resource rg_res2627 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg_res2627 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   name: 'res2627'
   location: 'westus'
-  managedBy: ''
 }
 
-resource rg_res6117 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg_res6117 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   name: 'res6117'
   location: 'westus'
-  managedBy: ''
 }
 
-resource rg_res8186 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg_res8186 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   name: 'res8186'
   location: 'westus'
-  managedBy: ''
 }
 
-resource rg_res9407 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg_res9407 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   name: 'res9407'
   location: 'westus'
-  managedBy: ''
 }
 
-resource rg_rg1 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg_resource_group_name 'Microsoft.Resources/resourceGroups@2021-04-01' = {
+  name: 'resourceGroupName'
+  location: 'westus'
+}
+
+resource rg_rg1 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   name: 'rg1'
   location: 'westus'
-  managedBy: ''
 }
 
-resource rg_rg2 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg_rg2 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   name: 'rg2'
   location: 'westus'
-  managedBy: ''
 }
 
-resource rg_testcmk3 'Microsoft.Resources/resourceGroups@2022-09-01' = {
+resource rg_testcmk3 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   name: 'testcmk3'
   location: 'westus'
-  managedBy: ''
-}
-
-resource rg_resource_group_name 'Microsoft.Resources/resourceGroups@2022-09-01' = {
-  name: '{resourceGroupName}'
-  location: 'westus'
-  managedBy: ''
 }
 
 module myResourceGroup_module 'modules/myResourceGroup.bicep' = {
@@ -90,6 +81,14 @@ module res9407_module 'modules/res9407.bicep' = {
   scope: rg_res9407
 }
 
+module resourceGroupName_module 'modules/resourceGroupName.bicep' = {
+  name: 'resourceGroupName'
+  scope: rg_resource_group_name
+  params: {
+    virtual_machine_name_admin_password: virtual_machine_name_admin_password
+  }
+}
+
 module rg1_module 'modules/rg1.bicep' = {
   name: 'rg1'
   scope: rg_rg1
@@ -103,12 +102,4 @@ module rg2_module 'modules/rg2.bicep' = {
 module testcmk3_module 'modules/testcmk3.bicep' = {
   name: 'testcmk3'
   scope: rg_testcmk3
-}
-
-module _resourceGroupName__module 'modules/_resourceGroupName_.bicep' = {
-  name: '-resourceGroupName-'
-  scope: rg_resource_group_name
-  params: {
-    virtual_machine_virtual_machine_name_admin_password: virtual_machine_virtual_machine_name_admin_password
-  }
 }

@@ -5,11 +5,9 @@ param virtual_machine_my_vm_admin_password string
 resource virtual_machine_my_vm 'Microsoft.Compute/virtualMachines@2024-07-01' = {
   name: 'myVM'
   location: 'West US'
-  kind: ''
   tags: {
     myTag1: 'tagValue1'
   }
-  managedBy: ''
   properties: {
     availabilitySet: {
       id: '/subscriptions/6f1f3c1e-2f0b-4f55-9a77-3d9c1a0b2c4d/resourceGroups/myResourceGroup/providers/Microsoft.Compute/availabilitySets/my-AvailabilitySet'
@@ -34,7 +32,6 @@ resource virtual_machine_my_vm 'Microsoft.Compute/virtualMachines@2024-07-01' = 
         caching: 'ReadWrite'
         managedDisk: {
           storageAccountType: 'Premium_LRS'
-          id: '/subscriptions/6f1f3c1e-2f0b-4f55-9a77-3d9c1a0b2c4d/resourceGroups/myResourceGroup/providers/Microsoft.Compute/disks/myOsDisk'
         }
         diskSizeGB: 30
       }
@@ -42,7 +39,7 @@ resource virtual_machine_my_vm 'Microsoft.Compute/virtualMachines@2024-07-01' = 
         {
           lun: 0
           name: 'myDataDisk0'
-          createOption: 'Empty'
+          createOption: 'Attach'
           caching: 'ReadWrite'
           managedDisk: {
             storageAccountType: 'Premium_LRS'
@@ -79,7 +76,7 @@ resource virtual_machine_my_vm 'Microsoft.Compute/virtualMachines@2024-07-01' = 
     userData: 'RXhhbXBsZSBVc2VyRGF0YQ=='
     osProfile: {
       computerName: 'myVM'
-      adminUsername: 'admin'
+      adminUsername: 'azureuser'
       windowsConfiguration: {
         provisionVMAgent: true
         enableAutomaticUpdates: false
@@ -90,7 +87,7 @@ resource virtual_machine_my_vm 'Microsoft.Compute/virtualMachines@2024-07-01' = 
     networkProfile: {
       networkInterfaces: [
         {
-          id: '/subscriptions/6f1f3c1e-2f0b-4f55-9a77-3d9c1a0b2c4d/resourceGroups/myResourceGroup/providers/Microsoft.Network/networkInterfaces/{myNIC}'
+          id: '/subscriptions/6f1f3c1e-2f0b-4f55-9a77-3d9c1a0b2c4d/resourceGroups/myResourceGroup/providers/Microsoft.Network/networkInterfaces/myNIC'
         }
       ]
     }

@@ -3,14 +3,12 @@ resource storage_account_sto4036 'Microsoft.Storage/storageAccounts@2023-05-01' 
   location: 'eastus'
   sku: {
     name: 'Standard_GRS'
-    tier: 'Standard'
   }
   kind: 'Storage'
   tags: {
     key1: 'value1'
     key2: 'value2'
   }
-  managedBy: ''
   properties: {
     isHnsEnabled: true
     supportsHttpsTrafficOnly: false
@@ -22,14 +20,12 @@ resource storage_account_sto4452 'Microsoft.Storage/storageAccounts@2023-05-01' 
   location: 'eastus'
   sku: {
     name: 'Standard_GRS'
-    tier: 'Standard'
   }
   kind: 'Storage'
   tags: {
     key1: 'value1'
     key2: 'value2'
   }
-  managedBy: ''
   properties: {
     supportsHttpsTrafficOnly: false
   }

@@ -1,16 +1,12 @@
 resource network_security_group_nsg1 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
   name: 'nsg1'
   location: 'westus'
-  kind: ''
-  managedBy: ''
   properties: {}
 }
 
 resource network_security_group_testnsg 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
   name: 'testnsg'
   location: 'westus'
-  kind: ''
-  managedBy: ''
   properties: {}
 }
 
@@ -32,8 +28,6 @@ resource security_rule_testnsg_rule1 'Microsoft.Network/networkSecurityGroups/se
 resource virtual_network_test_vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
   name: 'test-vnet'
   location: 'westus'
-  kind: ''
-  managedBy: ''
   properties: {
     addressSpace: {
       addressPrefixes: [
@@ -55,8 +49,6 @@ resource subnet_test_vnet_subnet1 'Microsoft.Network/virtualNetworks/subnets@202
 resource virtual_network_vnet1 'Microsoft.Network/virtualNetworks@2024-05-01' = {
   name: 'vnet1'
   location: 'westus'
-  kind: ''
-  managedBy: ''
   properties: {
     addressSpace: {
       addressPrefixes: [
@@ -81,8 +73,6 @@ resource subnet_vnet1_test_1 'Microsoft.Network/virtualNetworks/subnets@2024-05-
 resource virtual_network_vnet2_rg1 'Microsoft.Network/virtualNetworks@2024-05-01' = {
   name: 'vnet2'
   location: 'westus'
-  kind: ''
-  managedBy: ''
   properties: {
     addressSpace: {
       addressPrefixes: [

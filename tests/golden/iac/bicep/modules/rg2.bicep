@@ -1,16 +1,12 @@
 resource network_security_group_nsg3 'Microsoft.Network/networkSecurityGroups@2024-05-01' = {
   name: 'nsg3'
   location: 'westus'
-  kind: ''
-  managedBy: ''
   properties: {}
 }
 
 resource virtual_network_vnet2_rg2 'Microsoft.Network/virtualNetworks@2024-05-01' = {
   name: 'vnet2'
   location: 'westus'
-  kind: ''
-  managedBy: ''
   properties: {
     addressSpace: {
       addressPrefixes: [

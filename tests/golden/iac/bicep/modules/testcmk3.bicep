@@ -3,7 +3,6 @@ resource storage_account_sto3699 'Microsoft.Storage/storageAccounts@2023-05-01' 
   location: 'eastus'
   sku: {
     name: 'Standard_GRS'
-    tier: 'Standard'
   }
   kind: 'Storage'
   identity: {
@@ -13,7 +12,6 @@ resource storage_account_sto3699 'Microsoft.Storage/storageAccounts@2023-05-01' 
     key1: 'value1'
     key2: 'value2'
   }
-  managedBy: ''
   properties: {
     supportsHttpsTrafficOnly: false
   }
@@ -24,7 +22,6 @@ resource storage_account_sto6637 'Microsoft.Storage/storageAccounts@2023-05-01' 
   location: 'eastus'
   sku: {
     name: 'Standard_GRS'
-    tier: 'Standard'
   }
   kind: 'Storage'
   identity: {
@@ -34,7 +31,6 @@ resource storage_account_sto6637 'Microsoft.Storage/storageAccounts@2023-05-01' 
     key1: 'value1'
     key2: 'value2'
   }
-  managedBy: ''
   properties: {
     supportsHttpsTrafficOnly: false
   }
@@ -45,7 +41,6 @@ resource storage_account_sto9174 'Microsoft.Storage/storageAccounts@2023-05-01' 
   location: 'eastus'
   sku: {
     name: 'Standard_GRS'
-    tier: 'Standard'
   }
   kind: 'Storage'
   identity: {
@@ -55,7 +50,6 @@ resource storage_account_sto9174 'Microsoft.Storage/storageAccounts@2023-05-01' 
     key1: 'value1'
     key2: 'value2'
   }
-  managedBy: ''
   properties: {
     supportsHttpsTrafficOnly: false
   }

@@ -1,33 +1,29 @@
 @secure()
-@description('virtual machine administrator password (Azure never returns it) of Microsoft.Compute/virtualMachines {virtualMachineName} (properties.osProfile.adminPassword)')
-param virtual_machine_virtual_machine_name_admin_password string
+@description('virtual machine administrator password (Azure never returns it) of Microsoft.Compute/virtualMachines virtualMachineName (properties.osProfile.adminPassword)')
+param virtual_machine_name_admin_password string
 
-resource availability_set_availability_set_name 'Microsoft.Compute/availabilitySets@2024-07-01' = {
-  name: '{availabilitySetName}'
+resource availability_set_name 'Microsoft.Compute/availabilitySets@2024-07-01' = {
+  name: 'availabilitySetName'
   location: 'australiasoutheast'
   sku: {
     name: 'Classic'
   }
-  kind: ''
-  managedBy: ''
   properties: {
     platformUpdateDomainCount: 5
     platformFaultDomainCount: 3
   }
 }
 
-resource virtual_machine_virtual_machine_name 'Microsoft.Compute/virtualMachines@2024-07-01' = {
-  name: '{virtualMachineName}'
+resource virtual_machine_name 'Microsoft.Compute/virtualMachines@2024-07-01' = {
+  name: 'virtualMachineName'
   location: 'eastus'
-  kind: ''
   tags: {
     RG: 'rg'
     testTag: '1'
   }
-  managedBy: ''
   properties: {
     availabilitySet: {
-      id: availability_set_availability_set_name.id
+      id: availability_set_name.id
     }
     hardwareProfile: {
       vmSize: 'Standard_A0'
@@ -60,12 +56,12 @@ resource virtual_machine_virtual_machine_name 'Microsoft.Compute/virtualMachines
       }
       secrets: []
       allowExtensionOperations: true
-      adminPassword: virtual_machine_virtual_machine_name_admin_password
+      adminPassword: virtual_machine_name_admin_password
     }
     networkProfile: {
       networkInterfaces: [
         {
-          id: '/subscriptions/6f1f3c1e-2f0b-4f55-9a77-3d9c1a0b2c4d/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/networkInterfaces/{networkInterfaceName}'
+          id: '/subscriptions/6f1f3c1e-2f0b-4f55-9a77-3d9c1a0b2c4d/resourceGroups/resourceGroupName/providers/Microsoft.Network/networkInterfaces/networkInterfaceName'
         }
       ]
     }
