@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "graph/batch_writer.h"
 #include "graph/bolt_connection.h"
 #include "graph/edge_settling.h"
+#include "graph/snapshot.h"
 
 namespace atg::graph {
 namespace {
@@ -263,29 +265,55 @@ class Neo4jScanSession : public ScanSession {
   ~Neo4jScanSession() override { Abort(); }
 
   Status Start() {
-    start_ = Clock::now();
-    started_at_ = NowUtc();
-    auto w = sh_->pool.Connect();
-    if (!w.ok()) return w.status();
-    conn_ = std::move(w.value());
-    ATG_RETURN_IF_ERROR(TakeLock());
-    heartbeat_ = std::thread([this] { HeartbeatLoop(); });
-    // Generations that an aborted or killed scan (or an interrupted cleanup) left behind.
-    for (int64_t g : stale_gens_) {
-      Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
-      if (!s.ok()) {
-        return s.WithContext("deleting generation " + std::to_string(g) +
-                             " that an interrupted scan of tenant " + sh_->tenant + " left behind");
-      }
-    }
-    ATG_RETURN_IF_ERROR(
-        SetGens(prev_ > 0 ? std::vector<int64_t>{prev_, gen_} : std::vector<int64_t>{gen_}));
-    stale_gens_.clear();
+    ATG_RETURN_IF_ERROR(Lock(1));
     ATG_RETURN_IF_ERROR(WriteBatch({TenantNode(scope_.tenant_id)}, {}));
     writer_.Start();
     return Status::Ok();
   }
 
+  // Instead of Start ... Commit: replaces the tenant's graph and history with a snapshot,
+  // written as one new generation per scan of the snapshot and switched in at once.
+  Status Restore(SnapshotSource& source) {
+    {
+      std::lock_guard lk(mu_);
+      finished_ = true;  // nothing goes through the writer
+    }
+    auto scans = source.Scans();
+    if (!scans.ok()) return scans.status();
+    ATG_RETURN_IF_ERROR(ValidateScans(*scans));
+    for (const ScanRecord& sc : *scans) {
+      auto t = FindString(&sc.scope, "tenant_id");
+      if (t && !EqualsIgnoreCase(*t, sh_->tenant)) {
+        return Status::InvalidArgument("the snapshot's scan " + std::to_string(sc.gen) +
+                                       " is of tenant " + std::string(*t) + ", not " + sh_->tenant);
+      }
+    }
+    ATG_RETURN_IF_ERROR(Lock(static_cast<int64_t>(scans->size())));
+    Status s = WriteSnapshot(*scans, source);
+    if (s.ok()) s = SwitchRestored(*scans);
+    if (!s.ok()) {
+      Discard();
+      return s.WithContext("restoring the graph of tenant " + sh_->tenant + " into Neo4j at " +
+                           sh_->pool.where());
+    }
+    // Visible now; the replaced generations only take space, and the next scan retries.
+    std::vector<int64_t> keep;
+    for (int64_t g = gen_; g < gen_ + count_; ++g) keep.push_back(g);
+    for (int64_t g : replaced_) {
+      Status d = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
+      if (!d.ok()) {
+        LogWarning(
+            "generation {} of tenant {} was not deleted after the restore ({}); the next "
+            "scan deletes it",
+            g, sh_->tenant, d.message());
+        keep.insert(keep.begin(), g);
+      }
+    }
+    ReleaseLock(keep);
+    return Status::Ok();
+  }
+
+ public:
   Status UpsertNodes(std::vector<Node> nodes) override {
     return writer_.AddNodes(std::move(nodes));
   }
@@ -364,8 +392,35 @@ class Neo4jScanSession : public ScanSession {
 
   // ---- the scan lock ----
 
-  Status TakeLock() {
+  // Connects, takes the lock for `count` generations and deletes what interrupted scans left.
+  Status Lock(int64_t count) {
+    start_ = Clock::now();
+    started_at_ = NowUtc();
+    auto w = sh_->pool.Connect();
+    if (!w.ok()) return w.status();
+    conn_ = std::move(w.value());
+    ATG_RETURN_IF_ERROR(TakeLock(count));
+    heartbeat_ = std::thread([this] { HeartbeatLoop(); });
+    // Generations that an aborted or killed scan (or an interrupted cleanup) left behind.
+    for (int64_t g : stale_gens_) {
+      Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
+      if (!s.ok()) {
+        return s.WithContext("deleting generation " + std::to_string(g) +
+                             " that an interrupted scan of tenant " + sh_->tenant + " left behind");
+      }
+    }
+    std::vector<int64_t> gens;
+    if (prev_ > 0) gens.push_back(prev_);
+    for (int64_t g = gen_; g < gen_ + count_; ++g) gens.push_back(g);
+    ATG_RETURN_IF_ERROR(SetGens(gens));
+    stale_gens_.clear();
+    return Status::Ok();
+  }
+
+  // Takes the tenant's scan lock and allocates `count` new generations, gen_ being the first.
+  Status TakeLock(int64_t count = 1) {
     const int64_t lease = sh_->options.scan_lease.count();
+    count_ = count;
     ATG_RETURN_IF_ERROR(conn_->Begin());
     auto fail = [&](Status s) {
       (void)conn_->Rollback();
@@ -400,16 +455,17 @@ class Neo4jScanSession : public ScanSession {
       if (g.as_int() != prev_) stale_gens_.push_back(g.as_int());
       gens.push_back(g.as_int());
     }
-    gens.push_back(gen_);
+    for (int64_t g = gen_; g < gen_ + count; ++g) gens.push_back(g);
     std::vector<Value> gen_values;
     for (int64_t g : gens) gen_values.push_back(Value::Int(g));
     auto set = conn_->Run(
         "MATCH (s:AtgTenant {tenant: $tenant}) SET s.lock_owner = $owner, "
-        "s.lock_expires = timestamp() + $lease, s.next_gen = $gen + 1, s.gens = $gens",
+        "s.lock_expires = timestamp() + $lease, s.next_gen = $gen + $count, s.gens = $gens",
         Params({{"tenant", Str(sh_->tenant)},
                 {"owner", Str(owner_)},
                 {"lease", Value::Int(lease)},
                 {"gen", Value::Int(gen_)},
+                {"count", Value::Int(count)},
                 {"gens", Value::List(std::move(gen_values))}}));
     if (!set.ok()) return fail(set.status());
     ATG_RETURN_IF_ERROR(conn_->Commit());
@@ -471,6 +527,7 @@ class Neo4jScanSession : public ScanSession {
                    row.status().message());
           c.reset();
         } else if (!row->empty() && At(*row, 0).as_int() == 0) {
+          lock_lost_ = true;
           writer_.Fail(Status::Aborted("the scan of tenant " + sh_->tenant +
                                        " lost its lock: its lease expired and another scan took "
                                        "over; run the scan again"));
@@ -498,12 +555,14 @@ class Neo4jScanSession : public ScanSession {
       StopHeartbeat();
       return;
     }
-    Status s = DeleteGeneration(*conn_, sh_->tenant, gen_, kDeleteBatch);
     std::vector<int64_t> gens;
     if (prev_ > 0) gens.push_back(prev_);
-    if (!s.ok()) {
-      LogDebug("deleting the aborted scan's generation failed: {}", s.message());
-      gens.push_back(gen_);
+    for (int64_t g = gen_; g < gen_ + count_; ++g) {
+      Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
+      if (!s.ok()) {
+        LogDebug("deleting the aborted scan's generation {} failed: {}", g, s.message());
+        gens.push_back(g);
+      }
     }
     ReleaseLock(gens);
   }
@@ -572,15 +631,31 @@ class Neo4jScanSession : public ScanSession {
                                        "' is not one of the graph model's edge types (" + e.from +
                                        " -> " + e.to + ")");
       }
-      edge_rows[e.type].push_back(
-          Value::Map({{"from", Str(e.from)},
-                      {"to", Str(e.to)},
-                      {"properties", e.properties.empty() ? Value() : Str(e.properties)}}));
+      edge_rows[e.type].push_back(EdgeRow(e));
     }
+    return WriteRows(gen_, std::move(node_rows), std::move(edge_rows));
+  }
+
+  static Value EdgeRow(const Edge& e) {
+    return Value::Map({{"from", Str(e.from)},
+                       {"to", Str(e.to)},
+                       {"properties", e.properties.empty() ? Value() : Str(e.properties)}});
+  }
+
+  // One transaction writing node rows and edge rows (by type, checked) into generation `gen`.
+  Status WriteRows(int64_t gen, std::vector<Value> node_rows,
+                   std::map<std::string, std::vector<Value>> edge_rows) {
     if (node_rows.empty() && edge_rows.empty()) return Status::Ok();
+    for (const auto& [type, rows] : edge_rows) {
+      if (!IsEdgeType(type)) {
+        return Status::InvalidArgument("graph edge type '" + type +
+                                       "' is not one of the graph model's edge types");
+      }
+    }
+    if (lock_lost_.load()) return LockLost();
     ATG_RETURN_IF_ERROR(conn_->Begin());
     auto run = [&](const std::string& q, std::vector<Value> rows) -> Status {
-      auto entries = BaseEntries();
+      std::vector<MapEntry> entries = {{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen)}};
       entries.push_back({"rows", Value::List(std::move(rows))});
       return conn_->Run(q, Params(std::move(entries))).status();
     };
@@ -606,6 +681,130 @@ class Neo4jScanSession : public ScanSession {
     }
     summary_.nodes_written += static_cast<int64_t>(node_count);
     summary_.edges_written += static_cast<int64_t>(edge_count);
+    return Status::Ok();
+  }
+
+  Status LockLost() const {
+    return Status::Aborted("the work on tenant " + sh_->tenant +
+                           " lost its lock: its lease expired and a scan took over; run it again");
+  }
+
+  // ---- restore ----
+
+  // Writes every version of `source` into the generations of the scans it belongs to: scan i
+  // of `scans` becomes generation gen_ + i.
+  Status WriteSnapshot(const std::vector<ScanRecord>& scans, SnapshotSource& source) {
+    const size_t k = scans.size();
+    const size_t nb = std::max<size_t>(sh_->options.node_batch_rows, 1);
+    const size_t eb = std::max<size_t>(sh_->options.edge_batch_rows, 1);
+    std::vector<int64_t> written(k, 0);
+    std::vector<std::vector<Value>> nodes(k);
+    auto flush_nodes = [&](size_t j) -> Status {
+      written[j] += static_cast<int64_t>(nodes[j].size());
+      return WriteRows(gen_ + static_cast<int64_t>(j), std::exchange(nodes[j], {}), {});
+    };
+    ATG_RETURN_IF_ERROR(source.ForEachNode([&](NodeVersion&& v) -> Status {
+      ATG_RETURN_IF_ERROR(ValidateSnapshotNode(v.node));
+      ATG_RETURN_IF_ERROR(ValidateVersion(scans, "node " + v.node.key, v.since, v.until));
+      for (size_t j = 0; j < k; ++j) {
+        if (!InScan(v.since, v.until, scans[j].gen)) continue;
+        nodes[j].push_back(NodeRow(v.node));
+        if (nodes[j].size() >= nb) ATG_RETURN_IF_ERROR(flush_nodes(j));
+      }
+      return Status::Ok();
+    }));
+    for (size_t j = 0; j < k; ++j) ATG_RETURN_IF_ERROR(flush_nodes(j));
+    std::vector<std::map<std::string, std::vector<Value>>> edges(k);
+    std::vector<size_t> queued(k, 0);
+    auto flush_edges = [&](size_t j) -> Status {
+      queued[j] = 0;
+      return WriteRows(gen_ + static_cast<int64_t>(j), {}, std::exchange(edges[j], {}));
+    };
+    ATG_RETURN_IF_ERROR(source.ForEachEdge([&](EdgeVersion&& v) -> Status {
+      const Edge& e = v.edge;
+      ATG_RETURN_IF_ERROR(ValidateSnapshotEdge(e));
+      ATG_RETURN_IF_ERROR(ValidateVersion(scans, "edge " + e.from + " -" + e.type + "-> " + e.to,
+                                          v.since, v.until));
+      for (size_t j = 0; j < k; ++j) {
+        if (!InScan(v.since, v.until, scans[j].gen)) continue;
+        edges[j][e.type].push_back(EdgeRow(e));
+        if (++queued[j] >= eb) ATG_RETURN_IF_ERROR(flush_edges(j));
+      }
+      return Status::Ok();
+    }));
+    for (size_t j = 0; j < k; ++j) ATG_RETURN_IF_ERROR(flush_edges(j));
+    // An edge whose endpoint the snapshot lacks made a placeholder; a node written twice was
+    // merged into one. Either way the snapshot is not a graph this store would have written.
+    for (size_t j = 0; j < k; ++j) {
+      auto row = RunOne(*conn_,
+                        "MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' "
+                        "RETURN count(n), min(CASE WHEN n.placeholder THEN n.key END)",
+                        Params({{"tenant", Str(sh_->tenant)},
+                                {"gen", Value::Int(gen_ + static_cast<int64_t>(j))}}));
+      if (!row.ok()) return row.status();
+      if (!Text(At(*row, 1)).empty()) {
+        return Status::InvalidArgument("an edge of the snapshot's scan " +
+                                       std::to_string(scans[j].gen) + " joins " +
+                                       Text(At(*row, 1)) + ", a node the snapshot does not hold");
+      }
+      if (At(*row, 0).as_int() != written[j]) {
+        return Status::InvalidArgument("the snapshot holds a node of scan " +
+                                       std::to_string(scans[j].gen) + " more than once");
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Makes the restored generations the tenant's history, the last one current, and records
+  // their scans in place of the previous ones, in one transaction.
+  Status SwitchRestored(const std::vector<ScanRecord>& scans) {
+    ATG_RETURN_IF_ERROR(conn_->Begin());
+    auto fail = [&](Status s) {
+      (void)conn_->Rollback();
+      return s;
+    };
+    auto held = RunOne(*conn_,
+                       "MATCH (s:AtgTenant {tenant: $tenant}) SET s.lock_touch = timestamp() "
+                       "WITH s WHERE s.lock_owner = $owner RETURN count(s)",
+                       Params({{"tenant", Str(sh_->tenant)}, {"owner", Str(owner_)}}));
+    if (!held.ok()) return fail(held.status());
+    if (held->empty() || At(*held, 0).as_int() != 1) {
+      lock_held_ = false;
+      return fail(LockLost());
+    }
+    std::set<int64_t> replaced;
+    if (prev_ > 0) replaced.insert(prev_);
+    Status s = conn_->RunEach("MATCH (sc:AtgScan {tenant: $tenant}) RETURN sc.gen",
+                              Params({{"tenant", Str(sh_->tenant)}}), [&](std::vector<Value>&& r) {
+                                if (At(r, 0).type() == Value::Type::kInt) {
+                                  replaced.insert(At(r, 0).as_int());
+                                }
+                                return Status::Ok();
+                              });
+    if (!s.ok()) return fail(s);
+    std::vector<Value> rows;
+    for (size_t j = 0; j < scans.size(); ++j) {
+      rows.push_back(Value::Map({{"gen", Value::Int(gen_ + static_cast<int64_t>(j))},
+                                 {"scope", Str(json::serialize(scans[j].scope))},
+                                 {"started", Str(scans[j].started_at)},
+                                 {"finished", Str(scans[j].finished_at)},
+                                 {"summary", Str(json::serialize(scans[j].summary))}}));
+    }
+    auto r = conn_->Run(
+        "MATCH (sc:AtgScan {tenant: $tenant}) DETACH DELETE sc "
+        "WITH count(*) AS _ "
+        "UNWIND $rows AS x CREATE (:AtgScan {tenant: $tenant, gen: x.gen, scope: x.scope, "
+        "started_at: x.started, finished_at: x.finished, summary: x.summary}) "
+        "WITH count(*) AS _ "
+        "MATCH (s:AtgTenant {tenant: $tenant}) "
+        "SET s.current = $current, s.lock_expires = timestamp() + $lease",
+        Params({{"tenant", Str(sh_->tenant)},
+                {"rows", Value::List(std::move(rows))},
+                {"current", Value::Int(gen_ + count_ - 1)},
+                {"lease", Value::Int(sh_->options.scan_lease.count())}}));
+    if (!r.ok()) return fail(r.status());
+    ATG_RETURN_IF_ERROR(conn_->Commit());
+    replaced_.assign(replaced.begin(), replaced.end());
     return Status::Ok();
   }
 
@@ -937,11 +1136,14 @@ class Neo4jScanSession : public ScanSession {
   Clock::time_point start_;
   std::string started_at_;
   int64_t gen_ = 0;
-  int64_t prev_ = 0;  // the current generation when the scan began; 0 for none
+  int64_t count_ = 1;  // generations allocated from gen_ on (a restore writes several)
+  int64_t prev_ = 0;   // the current generation when the scan began; 0 for none
   std::vector<int64_t> stale_gens_;
   bool lock_held_ = false;
-  std::unordered_set<std::string> derived_seen_;                     // writer thread only
-  CommitSummary summary_;                                            // writer thread, then Commit
+  std::atomic<bool> lock_lost_{false};            // set by the heartbeat
+  std::vector<int64_t> replaced_;                 // a restore's switch: the generations it replaced
+  std::unordered_set<std::string> derived_seen_;  // writer thread only
+  CommitSummary summary_;                         // writer thread, then Commit
   double node_seconds_ = 0, edge_seconds_ = 0, commit_seconds_ = 0;  // writer thread
 
   std::mutex mu_;
@@ -1138,6 +1340,76 @@ class Neo4jGraphStore : public GraphStore {
     return StillCurrent(c, *gen);
   }
 
+  Status ImportSnapshot(SnapshotSource& source) override {
+    ScanScope scope;
+    scope.tenant_id = sh_->tenant;
+    Neo4jScanSession session(sh_, std::move(scope));
+    return session.Restore(source);
+  }
+
+  // The current generation and its scan, read in one transaction. Generations are never
+  // changed once committed, only deleted after a newer one took over, which the check after
+  // the read detects: the export then fails with kAborted (nothing consistent was lost; the
+  // caller runs it again).
+  Status ExportSnapshot(SnapshotSink& sink) override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    auto gen = CurrentGen(c);
+    if (!gen.ok()) return gen.status();
+    if (*gen == 0) {
+      return Status::NotFound("tenant " + sh_->tenant + " has no committed scan in Neo4j at " +
+                              sh_->pool.where() + "; there is nothing to back up");
+    }
+    Value p = Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(*gen)}});
+    Status s = c.Check(c->Begin());
+    if (!s.ok()) return s;
+    auto read = [&]() -> Status {
+      std::vector<ScanRecord> scans;
+      ATG_RETURN_IF_ERROR(
+          c.Check(c->RunEach("MATCH (s:AtgScan {tenant: $tenant, gen: $gen}) "
+                             "RETURN s.gen, s.scope, s.started_at, s.finished_at, s.summary",
+                             p, [&](std::vector<Value>&& r) {
+                               ScanRecord sc;
+                               sc.gen = At(r, 0).as_int();
+                               auto scope = ParseJson(Text(At(r, 1)));
+                               if (scope.ok() && scope->is_object()) sc.scope = scope->get_object();
+                               sc.started_at = Text(At(r, 2));
+                               sc.finished_at = Text(At(r, 3));
+                               auto sum = ParseJson(Text(At(r, 4)));
+                               if (sum.ok() && sum->is_object()) sc.summary = sum->get_object();
+                               scans.push_back(std::move(sc));
+                               return Status::Ok();
+                             })));
+      if (scans.empty()) {
+        return Status::Aborted("the scan record of generation " + std::to_string(*gen) +
+                               " of tenant " + sh_->tenant + " vanished during the backup");
+      }
+      for (ScanRecord& sc : scans) ATG_RETURN_IF_ERROR(sink.AddScan(std::move(sc)));
+      ATG_RETURN_IF_ERROR(c.Check(
+          c->RunEach(std::string("MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' "
+                                 "AND n.placeholder IS NULL RETURN ") +
+                         kNodeReturn,
+                     p, [&](std::vector<Value>&& r) {
+                       return sink.AddNode({ReadNode(r), *gen, 0});
+                     })));
+      return c.Check(c->RunEach(
+          "MATCH (a:AtgNode {tenant: $tenant, gen: $gen})-[r]->(b) WHERE a.key >= '' "
+          "RETURN a.key, type(r), b.key, r.properties",
+          p, [&](std::vector<Value>&& r) {
+            return sink.AddEdge(
+                {Edge{Text(At(r, 0)), Text(At(r, 2)), Text(At(r, 1)), Text(At(r, 3))}, *gen, 0});
+          }));
+    };
+    s = read();
+    if (!s.ok()) {
+      (void)c->Rollback();
+      return s;
+    }
+    ATG_RETURN_IF_ERROR(c.Check(c->Commit()));
+    return StillCurrent(c, *gen);
+  }
+
  private:
   Result<int64_t> CurrentGen(ConnectionPool::Lease& c) {
     auto r = c->Run("MATCH (s:AtgTenant {tenant: $tenant}) RETURN s.current",
@@ -1183,6 +1455,30 @@ Status EnsureSchema(BoltConnection& c) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> ListNeo4jTenants(const Neo4jGraphStoreOptions& options) {
+  RegisterSecret(options.password);
+  auto address = ParseBoltUri(options.uri, options.default_port);
+  if (!address.ok()) return address.status();
+  BoltConnectOptions connect;
+  connect.host = address->host;
+  connect.port = address->port;
+  connect.user = options.user;
+  connect.password = options.password;
+  connect.timeout = options.connect_timeout;
+  connect.query_timeout = options.query_timeout;
+  auto c = BoltConnection::Connect(connect);
+  if (!c.ok()) return c.status();
+  std::vector<std::string> out;
+  ATG_RETURN_IF_ERROR((*c)->RunEach(
+      "MATCH (t:AtgTenant) WHERE t.current IS NOT NULL RETURN t.tenant ORDER BY t.tenant",
+      Value::Map({}), [&](std::vector<Value>&& r) {
+        std::string t = Text(At(r, 0));
+        if (ValidateTenantId(t).ok()) out.push_back(std::move(t));
+        return Status::Ok();
+      }));
+  return out;
+}
 
 Result<std::unique_ptr<GraphStore>> OpenNeo4jGraphStore(std::string_view tenant_id,
                                                         const Neo4jGraphStoreOptions& options) {

@@ -41,6 +41,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "graph/graph_store.h"
 
@@ -71,6 +72,9 @@ struct Neo4jGraphStoreOptions {
 // (Neo4j unreachable), kUnauthenticated (login refused), kNotFound (no graph and not created).
 Result<std::unique_ptr<GraphStore>> OpenNeo4jGraphStore(std::string_view tenant_id,
                                                         const Neo4jGraphStoreOptions& options);
+
+// The tenants Neo4j holds a committed graph for, sorted. Errors as OpenNeo4jGraphStore.
+Result<std::vector<std::string>> ListNeo4jTenants(const Neo4jGraphStoreOptions& options);
 
 }  // namespace atg::graph
 
