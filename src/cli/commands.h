@@ -29,6 +29,8 @@ void AddDemoCommand(CLI::App& app, CliContext& ctx);
 void AddGenerateIacCommand(CLI::App& app, CliContext& ctx);
 void AddServeCommand(CLI::App& app, CliContext& ctx);
 void AddJobsCommand(CLI::App& app, CliContext& ctx);
+void AddBackupCommand(CLI::App& app, CliContext& ctx);
+void AddRestoreCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace atg::cli
 

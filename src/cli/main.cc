@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   atg::cli::AddGenerateIacCommand(app, ctx);
   atg::cli::AddServeCommand(app, ctx);
   atg::cli::AddJobsCommand(app, ctx);
+  atg::cli::AddBackupCommand(app, ctx);
+  atg::cli::AddRestoreCommand(app, ctx);
 
   try {
     app.parse(argc, argv);
