@@ -214,6 +214,12 @@ struct BlobClient::Impl {
     std::string code(XmlText(r.body, "Code"));
     std::string msg =
         what + " failed: HTTP " + std::to_string(r.status) + (code.empty() ? "" : " " + code);
+    if (code == "ContainerNotFound") {
+      return Status::NotFound(what + " failed: container " + url.container +
+                              " does not exist in storage account " + url.account +
+                              "; create it first (az storage container create --name " +
+                              url.container + ")");
+    }
     if (r.status == 404) return Status::NotFound(msg);
     return Status::Unavailable(msg);
   }
@@ -518,6 +524,13 @@ Result<std::vector<BlobItem>> BlobClient::List(const std::string& prefix) {
     marker = std::string(XmlText(xml, "NextMarker"));
   } while (!marker.empty());
   return out;
+}
+
+Status BlobClient::CreateContainer() {
+  auto r = impl_->Send("PUT", "", {{"restype", "container"}});
+  if (!r.ok()) return r.status();
+  if (r->status == 201 || r->status == 409) return Status::Ok();
+  return impl_->Unexpected("creating container " + url_.container, *r);
 }
 
 Status BlobClient::Delete(const std::string& blob) {

@@ -97,6 +97,10 @@ class BlobClient {
   Result<std::vector<BlobItem>> List(const std::string& prefix);
   // kNotFound when there is no such blob.
   Status Delete(const std::string& blob);
+  // Creates the container; one that exists already is fine. Backups expect the container to
+  // be made with the storage account (with its access and retention policies), so only tests
+  // and set-up scripts call this.
+  Status CreateContainer();
 
  private:
   struct Impl;

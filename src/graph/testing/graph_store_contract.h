@@ -29,6 +29,8 @@
 #include "graph/graph_store.h"
 #include "graph/rules/rules.h"
 #include "graph/testing/fixtures.h"
+#include "graph/testing/snapshot_testing.h"
+#include "graph/testing/store_helpers.h"
 
 namespace atg::graph::testing {
 
@@ -62,44 +64,6 @@ inline void PrintTo(const GraphStoreBackendParam& p, std::ostream* os) { *os << 
 inline std::string GraphStoreBackendName(
     const ::testing::TestParamInfo<GraphStoreBackendParam>& info) {
   return info.param.name;
-}
-
-// Helpers for the suite below and for tests of one backend.
-inline const std::string kTestSubscription = "/subscriptions/00000000-0000-0000-0000-000000000001";
-
-// A resource node in resource group `rg` of kTestSubscription.
-inline Node Resource(const std::string& rg, const std::string& name,
-                     const std::string& type = "Microsoft.Storage/storageAccounts") {
-  json::object body;
-  body["id"] = kTestSubscription + "/resourceGroups/" + rg + "/providers/" + type + "/" + name;
-  body["name"] = name;
-  body["type"] = type;
-  body["location"] = "westeurope";
-  auto n = NodeFromArmResource(body);
-  EXPECT_TRUE(n.ok());
-  return n.value();
-}
-
-// Writes one scan of the given fragments and commits it.
-inline CommitSummary Scan(GraphStore& store, const ScanScope& scope,
-                          std::vector<GraphFragment> fragments) {
-  auto session = store.BeginScan(scope);
-  EXPECT_TRUE(session.ok()) << session.status().ToString();
-  if (!session.ok()) return {};
-  for (auto& f : fragments) EXPECT_TRUE((*session)->Add(std::move(f)).ok());
-  auto summary = (*session)->Commit();
-  EXPECT_TRUE(summary.ok()) << summary.status().ToString();
-  return summary.ok() ? *summary : CommitSummary{};
-}
-
-inline GraphFragment Nodes(std::vector<Node> nodes, std::vector<Edge> edges = {}) {
-  return GraphFragment{std::move(nodes), std::move(edges)};
-}
-
-inline bool Has(GraphStore& store, const std::string& key) {
-  auto n = store.GetNode(key);
-  EXPECT_TRUE(n.ok()) << n.status().ToString();
-  return n.ok() && n->has_value();
 }
 
 class GraphStoreContractTest : public ::testing::TestWithParam<GraphStoreBackendParam> {
@@ -705,97 +669,6 @@ TEST_P(GraphStoreContractTest, ManyNodesStreamInOrder) {
 }
 
 // ---- snapshots (backups) ----
-
-// A snapshot held in memory: what ExportSnapshot wrote, fed back to ImportSnapshot. With
-// `fail_after_edges` >= 0 the source fails after that many edges, as a damaged backup would.
-struct MemorySnapshot : SnapshotSink, SnapshotSource {
-  std::vector<ScanRecord> scans;
-  std::vector<NodeVersion> nodes;
-  std::vector<EdgeVersion> edges;
-  int fail_after_edges = -1;
-
-  Status AddScan(ScanRecord s) override {
-    scans.push_back(std::move(s));
-    return Status::Ok();
-  }
-  Status AddNode(NodeVersion n) override {
-    nodes.push_back(std::move(n));
-    return Status::Ok();
-  }
-  Status AddEdge(EdgeVersion e) override {
-    edges.push_back(std::move(e));
-    return Status::Ok();
-  }
-  Result<std::vector<ScanRecord>> Scans() override { return scans; }
-  Status ForEachNode(const std::function<Status(NodeVersion&&)>& visit) override {
-    for (NodeVersion n : nodes) ATG_RETURN_IF_ERROR(visit(std::move(n)));
-    return Status::Ok();
-  }
-  Status ForEachEdge(const std::function<Status(EdgeVersion&&)>& visit) override {
-    int i = 0;
-    for (EdgeVersion e : edges) {
-      if (i++ == fail_after_edges) return Status::InvalidArgument("the backup is damaged (test)");
-      ATG_RETURN_IF_ERROR(visit(std::move(e)));
-    }
-    return Status::Ok();
-  }
-};
-
-// Everything a reader can see of the current graph, for before/after comparisons.
-struct GraphImage {
-  std::vector<Node> nodes;
-  std::vector<Edge> edges;
-  std::map<std::string, int64_t> by_label, edges_by_type;
-  bool operator==(const GraphImage&) const = default;
-};
-
-inline GraphImage Image(GraphStore& store) {
-  GraphImage g;
-  EXPECT_TRUE(store
-                  .ForEachNode({},
-                               [&](Node&& n) {
-                                 g.nodes.push_back(std::move(n));
-                                 return Status::Ok();
-                               })
-                  .ok());
-  EXPECT_TRUE(store
-                  .ForEachEdge({},
-                               [&](Edge&& e) {
-                                 g.edges.push_back(std::move(e));
-                                 return Status::Ok();
-                               })
-                  .ok());
-  auto stats = store.Stats();
-  EXPECT_TRUE(stats.ok());
-  if (stats.ok()) {
-    g.by_label = stats->by_label;
-    g.edges_by_type = stats->edges_by_type;
-  }
-  return g;
-}
-
-// A small graph with every kind of thing a backup must carry: resources, a tag, a region,
-// directory objects and a membership, an edge with properties.
-inline std::vector<GraphFragment> SnapshotGraph(const std::string& tenant, int variant) {
-  std::vector<GraphFragment> out;
-  auto vm = BuildArmFragment(
-      LoadBody(
-          "sdk-recordings/azure-libraries-for-net/Microsoft_Compute_virtualMachines__get.json"),
-      RuleContext{tenant, {}});
-  EXPECT_TRUE(vm.ok());
-  out.push_back(*vm);
-  json::object user = LoadBody("msgraph-docs/v1.0/user-get__example1.json");
-  json::object group = LoadBody("msgraph-docs/v1.0/group-get__example1.json");
-  group["members"] = json::array{json::value(*FindString(&user, "id"))};
-  if (variant > 0) group["description"] = "changed in variant " + std::to_string(variant);
-  out.push_back(*BuildDirectoryFragment(DirectoryKind::kUser, user, {}));
-  out.push_back(*BuildDirectoryFragment(DirectoryKind::kGroup, group, {}));
-  Node a = Resource("rg", "a"), b = Resource("rg", "b" + std::to_string(variant));
-  Edge uses = MakeEdge(a.key, b.key, edge::kUses);
-  uses.properties = R"({"path":"properties.x"})";
-  out.push_back(Nodes({a, b}, {uses}));
-  return out;
-}
 
 TEST_P(GraphStoreContractTest, SnapshotExportImportRoundTrip) {
   auto store = Open();
