@@ -172,6 +172,16 @@ class GraphStore {
   virtual Status ForEachNode(const NodeFilter& filter, const NodeVisitor& visit) = 0;
   virtual Status ForEachEdge(const EdgeFilter& filter, const EdgeVisitor& visit) = 0;
 
+  // History. The retained scans, oldest first: the last ATG_GRAPH_HISTORY complete scans (the
+  // newest is the current graph). Empty before the first scan.
+  virtual Result<std::vector<ScanRecord>> History() = 0;
+
+  // Streams the graph as retained scan `gen` saw it, nodes ordered by key, edges by (from,
+  // type, to); one consistent state. kNotFound when `gen` is not a retained scan; kAborted when
+  // it was dropped from the history while it streamed (run the command again).
+  virtual Status ForEachNodeAt(int64_t gen, const NodeVisitor& visit) = 0;
+  virtual Status ForEachEdgeAt(int64_t gen, const EdgeVisitor& visit) = 0;
+
   // Streams a snapshot (graph/snapshot.h) of this tenant's graph and its retained history into
   // `sink`: exactly the committed state at one moment, even while a scan writes or commits.
   // kNotFound when the tenant has no committed scan; errors of `sink` are returned as they are.

@@ -10,10 +10,12 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/log.h"
 #include "common/random.h"
+#include "common/sha256.h"
 #include "common/strings.h"
 #include "common/time_format.h"
 #include "graph/batch_writer.h"
@@ -120,8 +122,22 @@ Node ReadNode(const std::vector<Value>& r) {
   return n;
 }
 
+// A digest of everything a reader sees of a node, stored as `h`: the history compares versions
+// of a node across generations by it instead of reading every body of every generation.
+std::string NodeDigest(const Node& n) {
+  Sha256Hasher h;
+  for (const std::string* f : {&n.key, &n.label, &n.type, &n.name, &n.original_id,
+                               &n.subscription_id, &n.resource_group, &n.location}) {
+    h.Update(*f);
+    h.Update(std::string_view("\0", 1));
+  }
+  h.Update(n.properties.empty() ? std::string_view("{}") : std::string_view(n.properties));
+  return HexEncode(h.Finish().substr(0, 16));
+}
+
 Value NodeRow(const Node& n) {
   return Value::Map({{"key", Str(n.key)},
+                     {"h", Str(NodeDigest(n))},
                      {"label", Str(n.label)},
                      {"type", Str(n.type)},
                      {"name", Str(n.name)},
@@ -347,18 +363,22 @@ class Neo4jScanSession : public ScanSession {
       }
     }
     // Visible now; what follows only frees space, and the next scan retries what fails.
-    std::vector<int64_t> gens = {gen_};
-    if (prev_ > 0) {
+    std::vector<int64_t> gens;
+    for (int64_t g : retained_) {
+      if (std::find(pruned_.begin(), pruned_.end(), g) == pruned_.end()) gens.push_back(g);
+    }
+    gens.push_back(gen_);
+    for (int64_t g : pruned_) {
       const auto t = Clock::now();
-      Status s = DeleteGeneration(*conn_, sh_->tenant, prev_, kDeleteBatch);
-      LogDebug("graph commit: previous generation deleted in {:.2f} s",
+      Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
+      LogDebug("graph commit: generation {}, beyond the history, deleted in {:.2f} s", g,
                std::chrono::duration<double>(Clock::now() - t).count());
       if (!s.ok()) {
         LogWarning(
-            "graph commit: the previous generation of tenant {} was not deleted ({}); the "
-            "next scan deletes it",
-            sh_->tenant, s.message());
-        gens.insert(gens.begin(), prev_);
+            "graph commit: generation {} of tenant {} was not deleted ({}); the next scan "
+            "deletes it",
+            g, sh_->tenant, s.message());
+        gens.insert(gens.begin(), g);
       }
     }
     ReleaseLock(gens);
@@ -409,8 +429,7 @@ class Neo4jScanSession : public ScanSession {
                              " that an interrupted scan of tenant " + sh_->tenant + " left behind");
       }
     }
-    std::vector<int64_t> gens;
-    if (prev_ > 0) gens.push_back(prev_);
+    std::vector<int64_t> gens = retained_;
     for (int64_t g = gen_; g < gen_ + count_; ++g) gens.push_back(g);
     ATG_RETURN_IF_ERROR(SetGens(gens));
     stale_gens_.clear();
@@ -450,10 +469,40 @@ class Neo4jScanSession : public ScanSession {
     }
     prev_ = At(*row, 2).type() == Value::Type::kInt ? At(*row, 2).as_int() : 0;
     gen_ = std::max<int64_t>(At(*row, 3).as_int(), 1);
+    // The history: generations that may hold nodes and have a scan record. Listed generations
+    // without one are what an interrupted scan or cleanup left; scan records without nodes are
+    // from before history was kept (or of pruned generations) and go.
+    std::set<int64_t> recorded;
+    Status rs = conn_->RunEach("MATCH (sc:AtgScan {tenant: $tenant}) RETURN sc.gen",
+                               Params({{"tenant", Str(sh_->tenant)}}), [&](std::vector<Value>&& r) {
+                                 if (At(r, 0).type() == Value::Type::kInt) {
+                                   recorded.insert(At(r, 0).as_int());
+                                 }
+                                 return Status::Ok();
+                               });
+    if (!rs.ok()) return fail(rs);
+    retained_.clear();
     std::vector<int64_t> gens;
     for (const Value& g : At(*row, 4).items()) {
-      if (g.as_int() != prev_) stale_gens_.push_back(g.as_int());
-      gens.push_back(g.as_int());
+      const int64_t n = g.as_int();
+      if (n == prev_ || recorded.count(n)) {
+        retained_.push_back(n);
+      } else {
+        stale_gens_.push_back(n);
+      }
+      gens.push_back(n);
+    }
+    if (prev_ > 0 && std::find(retained_.begin(), retained_.end(), prev_) == retained_.end()) {
+      retained_.push_back(prev_);
+    }
+    std::sort(retained_.begin(), retained_.end());
+    {
+      std::vector<Value> keep;
+      for (int64_t g : retained_) keep.push_back(Value::Int(g));
+      auto r = conn_->Run(
+          "MATCH (sc:AtgScan {tenant: $tenant}) WHERE NOT sc.gen IN $keep DETACH DELETE sc",
+          Params({{"tenant", Str(sh_->tenant)}, {"keep", Value::List(std::move(keep))}}));
+      if (!r.ok()) return fail(r.status());
     }
     for (int64_t g = gen_; g < gen_ + count; ++g) gens.push_back(g);
     std::vector<Value> gen_values;
@@ -555,8 +604,7 @@ class Neo4jScanSession : public ScanSession {
       StopHeartbeat();
       return;
     }
-    std::vector<int64_t> gens;
-    if (prev_ > 0) gens.push_back(prev_);
+    std::vector<int64_t> gens = retained_;
     for (int64_t g = gen_; g < gen_ + count_; ++g) {
       Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
       if (!s.ok()) {
@@ -575,7 +623,7 @@ class Neo4jScanSession : public ScanSession {
         "MERGE (n:AtgNode {tenant: $tenant, gen: $gen, key: r.key}) "
         "SET n.label = r.label, n.type = r.type, n.name = r.name, n.original_id = r.original_id, "
         "n.subscription_id = r.subscription_id, n.resource_group = r.resource_group, "
-        "n.location = r.location, n.properties = r.properties "
+        "n.location = r.location, n.properties = r.properties, n.h = r.h "
         "REMOVE n.placeholder " +
         RemoveModelLabels("n") + SetModelLabel("n");
     return q;
@@ -1100,6 +1148,11 @@ class Neo4jScanSession : public ScanSession {
     entries.push_back({"started", Str(started_at_)});
     entries.push_back({"finished", Str(NowUtc())});
     entries.push_back({"summary", Str(json::serialize(s))});
+    ATG_RETURN_IF_ERROR(conn_->Begin());
+    auto fail = [&](Status st) {
+      (void)conn_->Rollback();
+      return st;
+    };
     auto row = RunOne(*conn_,
                       "MATCH (s:AtgTenant {tenant: $tenant}) SET s.lock_touch = timestamp() "
                       "WITH s WHERE s.lock_owner = $owner "
@@ -1108,13 +1161,28 @@ class Neo4jScanSession : public ScanSession {
                       "started_at: $started, finished_at: $finished, summary: $summary}) "
                       "RETURN count(*)",
                       Params(std::move(entries)));
-    if (!row.ok()) return row.status();
+    if (!row.ok()) return fail(row.status());
     if (row->empty() || At(*row, 0).as_int() != 1) {
       lock_held_ = false;
-      return Status::Aborted("the scan of tenant " + sh_->tenant +
-                             " lost its lock before it could commit (its lease expired and "
-                             "another scan took over); run the scan again");
+      return fail(Status::Aborted("the scan of tenant " + sh_->tenant +
+                                  " lost its lock before it could commit (its lease expired and "
+                                  "another scan took over); run the scan again"));
     }
+    // The history keeps the newest scans; the older ones' records go with the switch, their
+    // generations right after it.
+    std::vector<int64_t> pruned;
+    Status p = conn_->RunEach(
+        "MATCH (sc:AtgScan {tenant: $tenant}) WITH sc ORDER BY sc.gen DESC SKIP $keep "
+        "WITH sc, sc.gen AS g DETACH DELETE sc RETURN g",
+        Params({{"tenant", Str(sh_->tenant)},
+                {"keep", Value::Int(std::max<int64_t>(sh_->options.history, 1))}}),
+        [&](std::vector<Value>&& r) {
+          if (At(r, 0).type() == Value::Type::kInt) pruned.push_back(At(r, 0).as_int());
+          return Status::Ok();
+        });
+    if (!p.ok()) return fail(p);
+    ATG_RETURN_IF_ERROR(conn_->Commit());
+    pruned_ = std::move(pruned);
     return Status::Ok();
   }
 
@@ -1139,6 +1207,8 @@ class Neo4jScanSession : public ScanSession {
   int64_t count_ = 1;  // generations allocated from gen_ on (a restore writes several)
   int64_t prev_ = 0;   // the current generation when the scan began; 0 for none
   std::vector<int64_t> stale_gens_;
+  std::vector<int64_t> retained_;  // the history when the lock was taken (prev_ included)
+  std::vector<int64_t> pruned_;    // generations the switch dropped from the history
   bool lock_held_ = false;
   std::atomic<bool> lock_lost_{false};            // set by the heartbeat
   std::vector<int64_t> replaced_;                 // a restore's switch: the generations it replaced
@@ -1347,70 +1417,256 @@ class Neo4jGraphStore : public GraphStore {
     return session.Restore(source);
   }
 
-  // The current generation and its scan, read in one transaction. Generations are never
-  // changed once committed, only deleted after a newer one took over, which the check after
-  // the read detects: the export then fails with kAborted (nothing consistent was lost; the
-  // caller runs it again).
+  Result<std::vector<ScanRecord>> History() override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    return RetainedScans(*got);
+  }
+
+  Status ForEachNodeAt(int64_t gen, const NodeVisitor& visit) override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    ATG_RETURN_IF_ERROR(CheckRetained(c, gen, false));
+    ATG_RETURN_IF_ERROR(c.Check(c->RunEach(
+        std::string("MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' AND "
+                    "n.placeholder IS NULL RETURN ") +
+            kNodeReturn + " ORDER BY n.key",
+        Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen)}}),
+        [&](std::vector<Value>&& r) { return visit(ReadNode(r)); })));
+    return CheckRetained(c, gen, true);
+  }
+
+  Status ForEachEdgeAt(int64_t gen, const EdgeVisitor& visit) override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    ATG_RETURN_IF_ERROR(CheckRetained(c, gen, false));
+    ATG_RETURN_IF_ERROR(c.Check(c->RunEach(
+        "MATCH (a:AtgNode {tenant: $tenant, gen: $gen})-[r]->(b) WHERE a.key >= '' "
+        "RETURN a.key, type(r), b.key, r.properties ORDER BY a.key, type(r), b.key",
+        Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen)}}),
+        [&](std::vector<Value>&& r) {
+          return visit(Edge{Text(At(r, 0)), Text(At(r, 2)), Text(At(r, 1)), Text(At(r, 3))});
+        })));
+    return CheckRetained(c, gen, true);
+  }
+
+  // The retained generations and their scans, read in one transaction. Committed generations
+  // never change, only leave the history (their scan record first, then their nodes), which the
+  // check after the read detects: the export then fails with kAborted, and the caller runs it
+  // again.
   Status ExportSnapshot(SnapshotSink& sink) override {
     auto got = sh_->pool.Get();
     if (!got.ok()) return got.status();
     ConnectionPool::Lease& c = *got;
-    auto gen = CurrentGen(c);
-    if (!gen.ok()) return gen.status();
-    if (*gen == 0) {
-      return Status::NotFound("tenant " + sh_->tenant + " has no committed scan in Neo4j at " +
-                              sh_->pool.where() + "; there is nothing to back up");
-    }
-    Value p = Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(*gen)}});
-    Status s = c.Check(c->Begin());
-    if (!s.ok()) return s;
+    ATG_RETURN_IF_ERROR(c.Check(c->Begin()));
+    std::vector<int64_t> gens;
     auto read = [&]() -> Status {
-      std::vector<ScanRecord> scans;
-      ATG_RETURN_IF_ERROR(
-          c.Check(c->RunEach("MATCH (s:AtgScan {tenant: $tenant, gen: $gen}) "
-                             "RETURN s.gen, s.scope, s.started_at, s.finished_at, s.summary",
-                             p, [&](std::vector<Value>&& r) {
-                               ScanRecord sc;
-                               sc.gen = At(r, 0).as_int();
-                               auto scope = ParseJson(Text(At(r, 1)));
-                               if (scope.ok() && scope->is_object()) sc.scope = scope->get_object();
-                               sc.started_at = Text(At(r, 2));
-                               sc.finished_at = Text(At(r, 3));
-                               auto sum = ParseJson(Text(At(r, 4)));
-                               if (sum.ok() && sum->is_object()) sc.summary = sum->get_object();
-                               scans.push_back(std::move(sc));
-                               return Status::Ok();
-                             })));
-      if (scans.empty()) {
-        return Status::Aborted("the scan record of generation " + std::to_string(*gen) +
-                               " of tenant " + sh_->tenant + " vanished during the backup");
+      auto scans = RetainedScans(c);
+      if (!scans.ok()) return scans.status();
+      if (scans->empty()) {
+        return Status::NotFound("tenant " + sh_->tenant + " has no committed scan in Neo4j at " +
+                                sh_->pool.where() + "; there is nothing to back up");
       }
-      for (ScanRecord& sc : scans) ATG_RETURN_IF_ERROR(sink.AddScan(std::move(sc)));
-      ATG_RETURN_IF_ERROR(c.Check(
-          c->RunEach(std::string("MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' "
-                                 "AND n.placeholder IS NULL RETURN ") +
-                         kNodeReturn,
-                     p, [&](std::vector<Value>&& r) {
-                       return sink.AddNode({ReadNode(r), *gen, 0});
-                     })));
-      return c.Check(c->RunEach(
-          "MATCH (a:AtgNode {tenant: $tenant, gen: $gen})-[r]->(b) WHERE a.key >= '' "
-          "RETURN a.key, type(r), b.key, r.properties",
-          p, [&](std::vector<Value>&& r) {
-            return sink.AddEdge(
-                {Edge{Text(At(r, 0)), Text(At(r, 2)), Text(At(r, 1)), Text(At(r, 3))}, *gen, 0});
-          }));
+      for (const ScanRecord& sc : *scans) gens.push_back(sc.gen);
+      for (ScanRecord& sc : *scans) ATG_RETURN_IF_ERROR(sink.AddScan(std::move(sc)));
+      ATG_RETURN_IF_ERROR(ExportNodes(c, gens, sink));
+      return ExportEdges(c, gens, sink);
     };
-    s = read();
+    Status s = read();
     if (!s.ok()) {
       (void)c->Rollback();
       return s;
     }
     ATG_RETURN_IF_ERROR(c.Check(c->Commit()));
-    return StillCurrent(c, *gen);
+    return CheckRetained(c, gens.front(), true);
   }
 
  private:
+  Value TenantGen(int64_t gen) const {
+    return Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen)}});
+  }
+
+  Result<std::vector<ScanRecord>> RetainedScans(ConnectionPool::Lease& c) {
+    std::vector<ScanRecord> scans;
+    Status s = c.Check(c->RunEach(
+        "MATCH (t:AtgTenant {tenant: $tenant}) WHERE t.current IS NOT NULL "
+        "MATCH (sc:AtgScan {tenant: $tenant}) WHERE sc.gen IN t.gens OR sc.gen = t.current "
+        "RETURN sc.gen, sc.scope, sc.started_at, sc.finished_at, sc.summary ORDER BY sc.gen",
+        Params({{"tenant", Str(sh_->tenant)}}), [&](std::vector<Value>&& r) {
+          ScanRecord sc;
+          sc.gen = At(r, 0).as_int();
+          auto scope = ParseJson(Text(At(r, 1)));
+          if (scope.ok() && scope->is_object()) sc.scope = scope->get_object();
+          sc.started_at = Text(At(r, 2));
+          sc.finished_at = Text(At(r, 3));
+          auto sum = ParseJson(Text(At(r, 4)));
+          if (sum.ok() && sum->is_object()) sc.summary = sum->get_object();
+          scans.push_back(std::move(sc));
+          return Status::Ok();
+        }));
+    if (!s.ok()) return s;
+    return scans;
+  }
+
+  // kNotFound (before a read) or kAborted (after it) when `gen` is not a retained scan.
+  Status CheckRetained(ConnectionPool::Lease& c, int64_t gen, bool after) {
+    auto row = c->Run(
+        "MATCH (t:AtgTenant {tenant: $tenant}) MATCH (sc:AtgScan {tenant: $tenant, gen: $gen}) "
+        "WHERE sc.gen IN t.gens OR sc.gen = t.current RETURN count(sc)",
+        TenantGen(gen));
+    if (!row.ok()) return c.Check(row.status());
+    if (!row->records.empty() && !row->records[0].empty() && row->records[0][0].as_int() > 0) {
+      return Status::Ok();
+    }
+    if (after) {
+      return Status::Aborted("scan " + std::to_string(gen) + " of tenant " + sh_->tenant +
+                             " left the history while it was read; run the command again");
+    }
+    return Status::NotFound("scan " + std::to_string(gen) + " of tenant " + sh_->tenant +
+                            " is not in the history; `atg graph history` lists the scans kept");
+  }
+
+  // Node versions: a node unchanged over consecutive retained generations is one version. The
+  // digests (`h`) of every generation tell where versions start and end; then only the nodes
+  // that start a version are read in full.
+  Status ExportNodes(ConnectionPool::Lease& c, const std::vector<int64_t>& gens,
+                     SnapshotSink& sink) {
+    const std::string node_cols = std::string("RETURN ") + kNodeReturn;
+    if (gens.size() == 1) {
+      return c.Check(
+          c->RunEach("MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' AND "
+                     "n.placeholder IS NULL " +
+                         node_cols,
+                     TenantGen(gens[0]), [&](std::vector<Value>&& r) {
+                       return sink.AddNode({ReadNode(r), gens[0], 0});
+                     }));
+    }
+    const int k = static_cast<int>(gens.size());
+    std::unordered_map<std::string, std::vector<std::pair<int, std::string>>> seen;
+    std::vector<int64_t> counts(k, 0);
+    for (int i = 0; i < k; ++i) {
+      ATG_RETURN_IF_ERROR(c.Check(c->RunEach(
+          "MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' AND "
+          "n.placeholder IS NULL RETURN n.key, n.h, CASE WHEN n.h IS NULL THEN [n.key, n.label, "
+          "n.type, n.name, n.original_id, n.subscription_id, n.resource_group, n.location, "
+          "n.properties] END",
+          TenantGen(gens[i]), [&](std::vector<Value>&& r) {
+            std::string digest = Text(At(r, 1));
+            if (digest.empty()) {  // written before digests were stored
+              std::vector<Value> fields;
+              for (const Value& v : At(r, 2).items()) fields.push_back(v);
+              digest = NodeDigest(ReadNode(fields));
+            }
+            seen[Text(At(r, 0))].emplace_back(i, std::move(digest));
+            ++counts[i];
+            return Status::Ok();
+          })));
+    }
+    // starts[i]: the keys whose version starts at generation i, with that version's end.
+    std::vector<std::unordered_map<std::string, int64_t>> starts(k);
+    for (auto& [key, list] : seen) {
+      size_t a = 0;
+      while (a < list.size()) {
+        size_t b = a + 1;
+        while (b < list.size() && list[b].first == list[b - 1].first + 1 &&
+               list[b].second == list[a].second) {
+          ++b;
+        }
+        const int end = list[b - 1].first + 1;
+        starts[list[a].first][key] = end < k ? gens[end] : 0;
+        a = b;
+      }
+    }
+    seen.clear();
+    for (int i = 0; i < k; ++i) {
+      auto& want = starts[i];
+      if (want.empty()) continue;
+      auto emit = [&](std::vector<Value>&& r) -> Status {
+        Node n = ReadNode(r);
+        auto it = want.find(n.key);
+        if (it == want.end()) return Status::Ok();
+        const int64_t until = it->second;
+        return sink.AddNode({std::move(n), gens[i], until});
+      };
+      if (static_cast<int64_t>(want.size()) * 2 >= counts[i]) {
+        ATG_RETURN_IF_ERROR(c.Check(
+            c->RunEach("MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' AND "
+                       "n.placeholder IS NULL " +
+                           node_cols,
+                       TenantGen(gens[i]), emit)));
+        continue;
+      }
+      std::vector<Value> keys;
+      auto flush = [&]() -> Status {
+        if (keys.empty()) return Status::Ok();
+        Status st = c.Check(c->RunEach(
+            "UNWIND $keys AS k MATCH (n:AtgNode {tenant: $tenant, gen: $gen, key: k}) " + node_cols,
+            Params({{"tenant", Str(sh_->tenant)},
+                    {"gen", Value::Int(gens[i])},
+                    {"keys", Value::List(std::exchange(keys, {}))}}),
+            emit));
+        return st;
+      };
+      for (const auto& [key, until] : want) {
+        keys.push_back(Str(key));
+        if (keys.size() >= 1000) ATG_RETURN_IF_ERROR(flush());
+      }
+      ATG_RETURN_IF_ERROR(flush());
+    }
+    return Status::Ok();
+  }
+
+  // Edge versions, in one pass over the generations, oldest first: an edge's properties are
+  // small, so the versions open in the previous generation are held in memory.
+  Status ExportEdges(ConnectionPool::Lease& c, const std::vector<int64_t>& gens,
+                     SnapshotSink& sink) {
+    const std::string q =
+        "MATCH (a:AtgNode {tenant: $tenant, gen: $gen})-[r]->(b) WHERE a.key >= '' "
+        "RETURN a.key, type(r), b.key, r.properties";
+    if (gens.size() == 1) {
+      return c.Check(c->RunEach(q, TenantGen(gens[0]), [&](std::vector<Value>&& r) {
+        return sink.AddEdge(
+            {Edge{Text(At(r, 0)), Text(At(r, 2)), Text(At(r, 1)), Text(At(r, 3))}, gens[0], 0});
+      }));
+    }
+    struct Open {
+      Edge edge;
+      int64_t since = 0;
+      size_t seen = 0;
+    };
+    std::unordered_map<std::string, Open> open;
+    for (size_t i = 0; i < gens.size(); ++i) {
+      ATG_RETURN_IF_ERROR(c.Check(c->RunEach(q, TenantGen(gens[i]), [&](std::vector<Value>&& r) {
+        Edge e{Text(At(r, 0)), Text(At(r, 2)), Text(At(r, 1)), Text(At(r, 3))};
+        std::string key = e.from + '\x1f' + e.type + '\x1f' + e.to;
+        auto it = open.find(key);
+        if (it != open.end() && it->second.edge.properties == e.properties) {
+          it->second.seen = i;
+          return Status::Ok();
+        }
+        if (it != open.end()) {
+          ATG_RETURN_IF_ERROR(
+              sink.AddEdge({std::move(it->second.edge), it->second.since, gens[i]}));
+        }
+        open[std::move(key)] = Open{std::move(e), gens[i], i};
+        return Status::Ok();
+      })));
+      for (auto it = open.begin(); it != open.end();) {
+        if (it->second.seen != i) {
+          ATG_RETURN_IF_ERROR(
+              sink.AddEdge({std::move(it->second.edge), it->second.since, gens[i]}));
+          it = open.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (auto& [key, o] : open) ATG_RETURN_IF_ERROR(sink.AddEdge({std::move(o.edge), o.since, 0}));
+    return Status::Ok();
+  }
+
   Result<int64_t> CurrentGen(ConnectionPool::Lease& c) {
     auto r = c->Run("MATCH (s:AtgTenant {tenant: $tenant}) RETURN s.current",
                     Params({{"tenant", Str(sh_->tenant)}}));

@@ -57,6 +57,8 @@ struct Neo4jGraphStoreOptions {
   bool create_if_missing = true;
   // Back-pressure bound on batches queued for the writer thread (bytes of keys + bodies).
   size_t max_queued_bytes = 64u << 20;
+  // How many complete scans the history keeps (ATG_GRAPH_HISTORY; at least 1, the current).
+  int history = 5;
   // Rows per write transaction.
   size_t node_batch_rows = 2000;
   size_t edge_batch_rows = 5000;

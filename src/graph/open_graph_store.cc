@@ -31,6 +31,9 @@ Result<std::unique_ptr<GraphStore>> OpenGraphStore(const Settings& settings,
     auto neo4j = Neo4jOptionsFromSettings(settings);
     if (!neo4j.ok()) return neo4j.status();
     neo4j->create_if_missing = options.create_if_missing;
+    auto history = GraphHistory(settings);
+    if (!history.ok()) return history.status();
+    neo4j->history = *history;
     auto store = OpenNeo4jGraphStore(tenant_id, *neo4j);
     if (!store.ok() && store.status().code() != StatusCode::kNotFound &&
         store.status().code() != StatusCode::kInvalidArgument) {

@@ -687,13 +687,27 @@ class SqliteGraphStore : public GraphStore {
     }
   }
 
+  Result<std::vector<ScanRecord>> History() override {
+    auto db = OpenReader();
+    if (!db.ok()) return db.status();
+    return ReadScans(**db);
+  }
+
+  Status ForEachNodeAt(int64_t gen, const NodeVisitor& visit) override {
+    return AtScan(gen, [&](SqliteDb& db) { return graph::ForEachNodeAt(db, gen, visit); });
+  }
+
+  Status ForEachEdgeAt(int64_t gen, const EdgeVisitor& visit) override {
+    return AtScan(gen, [&](SqliteDb& db) { return graph::ForEachEdgeAt(db, gen, visit); });
+  }
+
   Status ExportSnapshot(SnapshotSink& sink) override { return ExportSqliteSnapshot(path_, sink); }
 
   Status ImportSnapshot(SnapshotSource& source) override {
     auto db = SqliteDb::Open(path_, SqliteDb::Mode::kReadWrite);
     if (!db.ok()) return db.status();
     sqlite3_busy_timeout((*db)->handle(), options_.busy_timeout_ms);
-    return ImportSqliteSnapshot(**db, tenant_, source);
+    return ImportSqliteSnapshot(**db, tenant_, source, options_.writer_cache_bytes);
   }
 
   Status ForEachEdge(const EdgeFilter& filter, const EdgeVisitor& visit) override {
@@ -720,6 +734,26 @@ class SqliteGraphStore : public GraphStore {
   }
 
  private:
+  // Runs `read` in one read transaction in which `gen` is a retained scan.
+  Status AtScan(int64_t gen, const std::function<Status(SqliteDb&)>& read) {
+    auto db = OpenReader();
+    if (!db.ok()) return db.status();
+    ATG_RETURN_IF_ERROR((*db)->Exec("BEGIN"));
+    {
+      auto st = (*db)->Prepare("SELECT 1 FROM scans WHERE gen = ?1");
+      if (!st.ok()) return st.status();
+      st->BindInt(1, gen);
+      auto row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) {
+        return Status::NotFound("scan " + std::to_string(gen) + " of tenant " + tenant_ +
+                                " is not in the history; `atg graph history` lists the scans "
+                                "kept");
+      }
+    }
+    return read(**db);
+  }
+
   static void AddIn(std::string* sql, std::vector<std::string>* params, std::string_view column,
                     const std::vector<std::string>& values, bool lower) {
     if (values.empty()) return;

@@ -285,7 +285,8 @@ Status ReplaceAll(SqliteDb& db, const std::vector<ScanRecord>& scans, SnapshotSo
 
 }  // namespace
 
-Status ImportSqliteSnapshot(SqliteDb& db, std::string_view tenant, SnapshotSource& source) {
+Status ImportSqliteSnapshot(SqliteDb& db, std::string_view tenant, SnapshotSource& source,
+                            int64_t cache_bytes) {
   auto scans = source.Scans();
   if (!scans.ok()) return scans.status();
   ATG_RETURN_IF_ERROR(ValidateScans(*scans));
@@ -297,6 +298,9 @@ Status ImportSqliteSnapshot(SqliteDb& db, std::string_view tenant, SnapshotSourc
                                      std::string(tenant));
     }
   }
+  // A restore writes the whole graph in one transaction, as a scan does: the same page cache.
+  ATG_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size=-" + std::to_string(cache_bytes / 1024)));
+  ATG_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous=NORMAL"));
   if (!db.Exec("BEGIN IMMEDIATE").ok()) {
     return Status::FailedPrecondition("a scan of tenant " + std::string(tenant) + " is writing " +
                                       db.path() + "; wait for it to finish and restore again");

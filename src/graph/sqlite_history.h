@@ -36,8 +36,10 @@ Status ForEachEdgeAt(SqliteDb& db, int64_t gen, const EdgeVisitor& visit);
 Status ExportSqliteSnapshot(const std::string& db_path, SnapshotSink& sink);
 
 // Replaces the graph and history in `db` (a read-write connection of `tenant`'s database) with
-// `source` in one write transaction: all of it or, on any error, nothing.
-Status ImportSqliteSnapshot(SqliteDb& db, std::string_view tenant, SnapshotSource& source);
+// `source` in one write transaction (with a page cache of `cache_bytes`): all of it or, on
+// any error, nothing.
+Status ImportSqliteSnapshot(SqliteDb& db, std::string_view tenant, SnapshotSource& source,
+                            int64_t cache_bytes);
 
 }  // namespace atg::graph
 

@@ -38,6 +38,7 @@ struct BackendOptions {
   size_t max_queued_bytes = 0;  // 0: the backend's default
   // A second BeginScan of a tenant gives up fast, and a killed scan's lock frees fast.
   bool quick_locks = false;
+  int history = 0;  // scans kept; 0: the backend's default
 };
 
 // One backend under test; it owns whatever the stores need (a directory, a server address).
@@ -772,6 +773,90 @@ TEST_P(GraphStoreContractTest, SnapshotWhileAScanIsOpen) {
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
   (*session)->Abort();
   EXPECT_EQ(Image(*store), before);
+}
+
+// ---- history ----
+
+// The graph as it reads at one moment: nodes and edges in the store's order.
+struct ScanImage {
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+  bool operator==(const ScanImage&) const = default;
+};
+
+inline ScanImage Current(GraphStore& store) {
+  GraphImage g = Image(store);
+  return ScanImage{std::move(g.nodes), std::move(g.edges)};
+}
+
+inline Result<ScanImage> At(GraphStore& store, int64_t gen) {
+  ScanImage img;
+  ATG_RETURN_IF_ERROR(store.ForEachNodeAt(gen, [&](Node&& n) {
+    img.nodes.push_back(std::move(n));
+    return Status::Ok();
+  }));
+  ATG_RETURN_IF_ERROR(store.ForEachEdgeAt(gen, [&](Edge&& e) {
+    img.edges.push_back(std::move(e));
+    return Status::Ok();
+  }));
+  return img;
+}
+
+TEST_P(GraphStoreContractTest, HistoryKeepsTheLastScansReadableAsTheyWere) {
+  auto store = Open(tenant_, BackendOptions{.history = 3});
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->History()->empty());
+  std::vector<ScanImage> images;
+  for (int v = 0; v < 4; ++v) {
+    auto fragments = SnapshotGraph(tenant_, v);
+    if (v == 2) {  // a narrower scan: one resource group only, the rest stays
+      Scan(*store, ScanScope{tenant_, {}, {"rg"}, {}, true, false},
+           {Nodes({Resource("rg", "a"), Resource("rg", "only-in-2")})});
+    } else {
+      Scan(*store, FullScope(), fragments);
+    }
+    images.push_back(Current(*store));
+  }
+  auto history = store->History();
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_LT((*history)[0].gen, (*history)[1].gen);
+  EXPECT_LT((*history)[1].gen, (*history)[2].gen);
+  // Scope and report are kept with each scan.
+  EXPECT_EQ(FindArray(&(*history)[1].scope, "resource_groups")->size(), 1u);
+  for (size_t i = 0; i < 3; ++i) {
+    auto img = At(*store, (*history)[i].gen);
+    ASSERT_TRUE(img.ok()) << img.status().ToString();
+    EXPECT_EQ(*img, images[i + 1]) << "scan " << (*history)[i].gen;
+  }
+  // The first scan left the history; asking for it says so.
+  const int64_t dropped = (*history)[0].gen - 1;
+  EXPECT_EQ(store->ForEachNodeAt(dropped, [](Node&&) { return Status::Ok(); }).code(),
+            StatusCode::kNotFound);
+  // A snapshot carries the history; an import brings every kept scan back as it was.
+  MemorySnapshot snap;
+  ASSERT_TRUE(store->ExportSnapshot(snap).ok());
+  ASSERT_EQ(snap.scans.size(), 3u);
+  EXPECT_GT(snap.nodes.size(), images[3].nodes.size());  // older versions too
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 9));
+  ASSERT_TRUE(store->ImportSnapshot(snap).ok());
+  history = store->History();
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*history)[i].started_at, snap.scans[i].started_at);
+    auto img = At(*store, (*history)[i].gen);
+    ASSERT_TRUE(img.ok()) << img.status().ToString();
+    EXPECT_EQ(*img, images[i + 1]) << "restored scan " << i;
+  }
+  EXPECT_EQ(Current(*store), images[3]);
+  // And scanning on after the import keeps building the same history.
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 5));
+  history = store->History();
+  ASSERT_EQ(history->size(), 3u);
+  auto img = At(*store, (*history)[1].gen);
+  ASSERT_TRUE(img.ok());
+  EXPECT_EQ(*img, images[3]);
 }
 
 }  // namespace atg::graph::testing
