@@ -24,6 +24,8 @@ void AddVersionCommand(CLI::App& app, CliContext& ctx);
 void AddDoctorCommand(CLI::App& app, CliContext& ctx);
 void AddSimulateCommand(CLI::App& app, CliContext& ctx);
 void AddGraphCommand(CLI::App& app, CliContext& ctx);
+// `atg graph history` and `atg graph diff`, under the `graph` command.
+void AddGraphHistoryCommands(CLI::App* graph, CliContext& ctx);
 void AddScanCommand(CLI::App& app, CliContext& ctx);
 void AddDemoCommand(CLI::App& app, CliContext& ctx);
 void AddGenerateIacCommand(CLI::App& app, CliContext& ctx);
