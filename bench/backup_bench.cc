@@ -8,6 +8,7 @@
 // usage: backup_bench [resources=100000] [edges_per_resource=4] [neo4j]
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -17,13 +18,15 @@
 
 #include "backup/backup.h"
 #include "common/log.h"
+#include "graph/open_graph_store.h"
 #include "graph/sqlite_graph_store.h"
 #include "synthetic_tenant.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-constexpr char kTenant[] = "00000000-0000-0000-0000-0000b4c0b4c0";
+// A tenant of its own per run: Neo4j (a shared server) keeps what earlier runs restored.
+const std::string kTenant = "bench-backup-" + std::to_string(::getpid());
 
 long PeakRssMb() {
   rusage ru{};
@@ -57,7 +60,10 @@ uint64_t DirBytes(const std::string& dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  atg::InitLogging(atg::LogFormat::kText, atg::LogLevel::kWarning);
+  const char* level = std::getenv("LOG_LEVEL");
+  atg::InitLogging(atg::LogFormat::kText, level && std::strcmp(level, "debug") == 0
+                                              ? atg::LogLevel::kDebug
+                                              : atg::LogLevel::kWarning);
   const int resources = argc > 1 ? std::atoi(argv[1]) : 100000;
   const int edges_per = argc > 2 ? std::atoi(argv[2]) : 4;
   const bool neo4j = argc > 3 && std::strcmp(argv[3], "neo4j") == 0;
@@ -136,6 +142,20 @@ int main(int argc, char** argv) {
     if (!b2.ok()) return Fail(b2.status());
     std::printf("backup (Neo4j): %.1f s, archive %.1f MB; peak RSS %ld MB\n", Since(t4),
                 b2->bytes / 1e6, PeakRssMb());
+    // Leave the server as it was: an empty scan with no history deletes the tenant's graph.
+    auto cleanup = neo;
+    cleanup = atg::Settings::FromMaps(
+        {{"ATG_DATA_DIR", root + "/unused"},
+         {"ATG_GRAPH_HISTORY", "1"},
+         {"NEO4J_URI", uri},
+         {"NEO4J_USER", Env("NEO4J_USER", "ATG_TEST_NEO4J_USER")},
+         {"NEO4J_PASSWORD", Env("NEO4J_PASSWORD", "ATG_TEST_NEO4J_PASSWORD")}},
+        {});
+    auto gone = atg::graph::OpenGraphStore(cleanup, kTenant);
+    if (gone.ok()) {
+      auto session = (*gone)->BeginScan(atg::graph::ScanScope{kTenant, {}, {}, {}, true, true});
+      if (session.ok()) (void)(*session)->Commit();
+    }
   }
   std::error_code ec;
   fs::remove_all(root, ec);

@@ -305,7 +305,9 @@ class Neo4jScanSession : public ScanSession {
       }
     }
     ATG_RETURN_IF_ERROR(Lock(static_cast<int64_t>(scans->size())));
+    const auto t0 = Clock::now();
     Status s = WriteSnapshot(*scans, source);
+    const auto t1 = Clock::now();
     if (s.ok()) s = SwitchRestored(*scans);
     if (!s.ok()) {
       Discard();
@@ -315,6 +317,7 @@ class Neo4jScanSession : public ScanSession {
     // Visible now; the replaced generations only take space, and the next scan retries.
     std::vector<int64_t> keep;
     for (int64_t g = gen_; g < gen_ + count_; ++g) keep.push_back(g);
+    const auto t2 = Clock::now();
     for (int64_t g : replaced_) {
       Status d = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
       if (!d.ok()) {
@@ -326,6 +329,14 @@ class Neo4jScanSession : public ScanSession {
       }
     }
     ReleaseLock(keep);
+    auto secs = [](Clock::time_point a, Clock::time_point b) {
+      return std::chrono::duration<double>(b - a).count();
+    };
+    LogDebug(
+        "graph restore: {} generations written in {:.2f} s (nodes {:.2f} s, edges {:.2f} s, "
+        "commits {:.2f} s), switched in {:.2f} s, {} replaced generations deleted in {:.2f} s",
+        count_, secs(t0, t1), node_seconds_, edge_seconds_, commit_seconds_, secs(t1, t2),
+        replaced_.size(), secs(t2, Clock::now()));
     return Status::Ok();
   }
 
