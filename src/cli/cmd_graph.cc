@@ -127,6 +127,7 @@ void AddGraphCommand(CLI::App& app, CliContext& ctx) {
   exp->callback([&ctx, opts] { ctx.exit_code = RunExport(ctx, *opts); });
 
   AddGraphHistoryCommands(cmd, ctx);
+  AddGraphReadCommands(cmd, ctx);
 }
 
 }  // namespace atg::cli

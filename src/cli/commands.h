@@ -26,6 +26,8 @@ void AddSimulateCommand(CLI::App& app, CliContext& ctx);
 void AddGraphCommand(CLI::App& app, CliContext& ctx);
 // `atg graph history` and `atg graph diff`, under the `graph` command.
 void AddGraphHistoryCommands(CLI::App* graph, CliContext& ctx);
+// `atg graph show`, `neighbors` and `path`, under the `graph` command.
+void AddGraphReadCommands(CLI::App* graph, CliContext& ctx);
 void AddScanCommand(CLI::App& app, CliContext& ctx);
 void AddDemoCommand(CLI::App& app, CliContext& ctx);
 void AddGenerateIacCommand(CLI::App& app, CliContext& ctx);

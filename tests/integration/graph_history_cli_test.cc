@@ -81,6 +81,25 @@ TEST_P(GraphHistoryCliTest, NarrowerScanIsAnnouncedKeptInHistoryAndDiffed) {
   AtgRun diff = RunAtg(dir.path(), env, "graph diff --json");
   AtgRun diff_table = RunAtg(dir.path(), env, "graph diff");
   AtgRun missing = RunAtg(dir.path(), env, "graph diff --from 999999");
+  // Reading around a node: a membership found in the export, then show / neighbors / path.
+  AtgRun exported = RunAtg(dir.path(), env, "graph export --format ndjson");
+  std::string member, group;
+  for (size_t at = 0; at < exported.out.size();) {
+    size_t nl = exported.out.find('\n', at);
+    auto line = ParseJson(exported.out.substr(at, nl - at));
+    at = nl == std::string::npos ? exported.out.size() : nl + 1;
+    if (line.ok() && line->at("kind").as_string() == "edge" &&
+        line->at("type").as_string() == "MEMBER_OF") {
+      member = std::string(line->at("from").as_string());
+      group = std::string(line->at("to").as_string());
+      break;
+    }
+  }
+  AtgRun show = RunAtg(dir.path(), env, "graph show '" + group + "' --json");
+  AtgRun around =
+      RunAtg(dir.path(), env, "graph neighbors '" + group + "' --edge member_of --json");
+  AtgRun path = RunAtg(dir.path(), env, "graph path '" + member + "' '" + group + "' --json");
+  AtgRun nowhere = RunAtg(dir.path(), env, "graph show no-such-node");
   for (const char* v :
        {"ATG_ARM_ENDPOINT", "ATG_GRAPH_ENDPOINT", "AZURE_AUTHORITY_HOST", "AZURE_TENANT_ID",
         "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "NEO4J_PASSWORD"}) {
@@ -121,6 +140,21 @@ TEST_P(GraphHistoryCliTest, NarrowerScanIsAnnouncedKeptInHistoryAndDiffed) {
             static_cast<size_t>(res.at("removed").as_int64()));
   EXPECT_NE(diff_table.out.find("resources: 0 added"), std::string::npos) << diff_table.out;
   EXPECT_NE(diff_table.out.find("\n- "), std::string::npos);
+  ASSERT_FALSE(group.empty()) << "no MEMBER_OF edge in the export";
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  auto shown = ParseJson(show.out);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_EQ(shown->at("label").as_string(), "Group");
+  EXPECT_FALSE(shown->at("in").as_array().empty());
+  EXPECT_TRUE(shown->at("properties").is_object());
+  ASSERT_EQ(around.exit_code, 0) << around.err;
+  EXPECT_NE(around.out.find(member), std::string::npos);
+  ASSERT_EQ(path.exit_code, 0) << path.err;
+  auto p = ParseJson(path.out);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->at("length").as_int64(), 1);
+  EXPECT_EQ(nowhere.exit_code, 1);
+  EXPECT_NE(nowhere.err.find("no-such-node"), std::string::npos);
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("not in the history"), std::string::npos) << missing.err;
 }

@@ -31,6 +31,7 @@
 #include "graph/testing/fixtures.h"
 #include "graph/testing/snapshot_testing.h"
 #include "graph/testing/store_helpers.h"
+#include "graph/traverse.h"
 
 namespace atg::graph::testing {
 
@@ -857,6 +858,78 @@ TEST_P(GraphStoreContractTest, HistoryKeepsTheLastScansReadableAsTheyWere) {
   auto img = At(*store, (*history)[1].gen);
   ASSERT_TRUE(img.ok());
   EXPECT_EQ(*img, images[3]);
+}
+
+// ---- reading around a node (graph/traverse.h) ----
+
+TEST_P(GraphStoreContractTest, FindNeighborsAndShortestPaths) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  // user -MEMBER_OF-> group <-ASSIGNED_TO- assignment <-CONTAINS- vault; vault -LOCATED_IN-> region
+  Node vault = Resource("rg", "vault", "Microsoft.KeyVault/vaults");
+  Node other = Resource("rg", "vault2", "Microsoft.KeyVault/vaults");
+  json::object user_body{{"id", "11111111-0000-0000-0000-000000000001"},
+                         {"displayName", "Ada"},
+                         {"userPrincipalName", "ada@example.com"}};
+  json::object group_body{{"id", "22222222-0000-0000-0000-000000000002"},
+                          {"displayName", "Vault readers"},
+                          {"members", json::array{"11111111-0000-0000-0000-000000000001"}}};
+  auto user = BuildDirectoryFragment(DirectoryKind::kUser, user_body, {});
+  auto group = BuildDirectoryFragment(DirectoryKind::kGroup, group_body, {});
+  ASSERT_TRUE(user.ok() && group.ok());
+  json::object ra{
+      {"id", vault.original_id + "/providers/Microsoft.Authorization/roleAssignments/ra1"},
+      {"name", "ra1"},
+      {"type", "Microsoft.Authorization/roleAssignments"}};
+  auto ra_node = NodeFromArmResource(ra);
+  ASSERT_TRUE(ra_node.ok());
+  Node region = RegionNode("westeurope");
+  std::vector<Edge> edges = {
+      MakeEdge(ra_node->key, GroupKey("22222222-0000-0000-0000-000000000002"), edge::kAssignedTo),
+      MakeEdge(vault.key, ra_node->key, edge::kContains),
+      MakeEdge(vault.key, region.key, edge::kLocatedIn),
+      MakeEdge(other.key, region.key, edge::kLocatedIn)};
+  Scan(*store, FullScope(), {*user, *group, Nodes({vault, other, *ra_node, region}, edges)});
+
+  auto by_name = FindNode(*store, "Ada");
+  ASSERT_TRUE(by_name.ok()) << by_name.status().ToString();
+  EXPECT_EQ(by_name->key, UserKey("11111111-0000-0000-0000-000000000001"));
+  EXPECT_NE(by_name->properties, "");
+  auto by_id = FindNode(*store, vault.original_id);  // the id as Azure writes it
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_EQ(by_id->key, vault.key);
+  EXPECT_EQ(FindNode(*store, "nobody").status().code(), StatusCode::kNotFound);
+
+  auto around = Neighbors(*store, *by_name, TraverseOptions{{}, Direction::kBoth, 3, 100});
+  ASSERT_TRUE(around.ok()) << around.status().ToString();
+  std::map<std::string, int> depth;
+  for (const auto& s : around->steps) depth[s.node.key] = s.depth;
+  EXPECT_EQ(depth[GroupKey("22222222-0000-0000-0000-000000000002")], 1);
+  EXPECT_EQ(depth[ra_node->key], 2);
+  EXPECT_EQ(depth[vault.key], 3);
+  EXPECT_EQ(depth.count(other.key), 0u);  // only through the region: not walked
+
+  auto paths =
+      ShortestPaths(*store, *by_name, vault, TraverseOptions{{}, Direction::kBoth, 6, 1000});
+  ASSERT_TRUE(paths.ok()) << paths.status().ToString();
+  ASSERT_EQ(paths->paths.size(), 1u);
+  const auto& steps = paths->paths[0].steps;
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0].edge.type, "MEMBER_OF");
+  EXPECT_TRUE(steps[0].forward);
+  EXPECT_EQ(steps[1].edge.type, "ASSIGNED_TO");
+  EXPECT_FALSE(steps[1].forward);
+  EXPECT_EQ(steps[2].node.key, vault.key);
+  // Over the chosen edge types only.
+  auto none =
+      ShortestPaths(*store, *by_name, vault,
+                    TraverseOptions{{"MEMBER_OF", "ASSIGNED_TO"}, Direction::kBoth, 6, 1000});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->paths.empty());
+  auto unreachable =
+      ShortestPaths(*store, *by_name, other, TraverseOptions{{}, Direction::kBoth, 6, 1000});
+  ASSERT_TRUE(unreachable.ok());
+  EXPECT_TRUE(unreachable->paths.empty());
 }
 
 }  // namespace atg::graph::testing
