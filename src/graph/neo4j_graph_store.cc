@@ -651,6 +651,28 @@ class Neo4jScanSession : public ScanSession {
         type);
   }
 
+  // A restore writes into generations nobody else writes: nodes are created (the uniqueness
+  // constraint refuses a node given twice), edges created between matched endpoints.
+  static const std::string& NodeCreateQuery() {
+    static const std::string q =
+        "UNWIND $rows AS r "
+        "CREATE (n:AtgNode {tenant: $tenant, gen: $gen, key: r.key, label: r.label, type: r.type, "
+        "name: r.name, original_id: r.original_id, subscription_id: r.subscription_id, "
+        "resource_group: r.resource_group, location: r.location, properties: r.properties, "
+        "h: r.h}) " +
+        SetModelLabel("n");
+    return q;
+  }
+
+  static std::string EdgeCreateQuery(std::string_view type) {
+    return fmt::format(
+        "UNWIND $rows AS r "
+        "MATCH (a:AtgNode {{tenant: $tenant, gen: $gen, key: r.from}}) "
+        "MATCH (b:AtgNode {{tenant: $tenant, gen: $gen, key: r.to}}) "
+        "CREATE (a)-[e:{} {{properties: r.properties, gen: $gen}}]->(b) RETURN count(e)",
+        type);
+  }
+
   // Splits what the writer took from the queue into transactions of at most the configured rows.
   Status WriteChunked(std::vector<Node> nodes, std::vector<Edge> edges) {
     const size_t nb = std::max<size_t>(sh_->options.node_batch_rows, 1);
@@ -714,20 +736,32 @@ class Neo4jScanSession : public ScanSession {
     if (lock_lost_.load()) return LockLost();
     ATG_RETURN_IF_ERROR(conn_->Begin());
     auto run = [&](const std::string& q, std::vector<Value> rows) -> Status {
+      const int64_t n = static_cast<int64_t>(rows.size());
       std::vector<MapEntry> entries = {{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen)}};
       entries.push_back({"rows", Value::List(std::move(rows))});
-      return conn_->Run(q, Params(std::move(entries))).status();
+      auto r = conn_->Run(q, Params(std::move(entries)));
+      if (!r.ok()) return r.status();
+      // A restore's edges are matched, not merged: one whose endpoint is missing is not made.
+      if (restoring_ && !r->records.empty() && !r->records[0].empty() &&
+          r->records[0][0].type() == Value::Type::kInt && r->records[0][0].as_int() != n) {
+        return Status::InvalidArgument(
+            "an edge of the snapshot joins a node the snapshot does "
+            "not hold");
+      }
+      return Status::Ok();
     };
     Status s;
     const size_t node_count = node_rows.size();
     auto t0 = Clock::now();
-    if (!node_rows.empty()) s = run(NodeQuery(), std::move(node_rows));
+    if (!node_rows.empty()) {
+      s = run(restoring_ ? NodeCreateQuery() : NodeQuery(), std::move(node_rows));
+    }
     auto t1 = Clock::now();
     size_t edge_count = 0;
     for (auto& [type, rows] : edge_rows) {
       if (!s.ok()) break;
       edge_count += rows.size();
-      s = run(EdgeQuery(type), std::move(rows));
+      s = run(restoring_ ? EdgeCreateQuery(type) : EdgeQuery(type), std::move(rows));
     }
     auto t2 = Clock::now();
     if (s.ok()) s = conn_->Commit();
@@ -753,6 +787,7 @@ class Neo4jScanSession : public ScanSession {
   // Writes every version of `source` into the generations of the scans it belongs to: scan i
   // of `scans` becomes generation gen_ + i.
   Status WriteSnapshot(const std::vector<ScanRecord>& scans, SnapshotSource& source) {
+    restoring_ = true;
     const size_t k = scans.size();
     const size_t nb = std::max<size_t>(sh_->options.node_batch_rows, 1);
     const size_t eb = std::max<size_t>(sh_->options.edge_batch_rows, 1);
@@ -775,6 +810,9 @@ class Neo4jScanSession : public ScanSession {
     for (size_t j = 0; j < k; ++j) ATG_RETURN_IF_ERROR(flush_nodes(j));
     std::vector<std::map<std::string, std::vector<Value>>> edges(k);
     std::vector<size_t> queued(k, 0);
+    // Created, not merged: an edge given twice for one scan would become two; caught here by
+    // a digest per (scan, edge).
+    std::unordered_set<std::string> seen_edges;
     auto flush_edges = [&](size_t j) -> Status {
       queued[j] = 0;
       return WriteRows(gen_ + static_cast<int64_t>(j), {}, std::exchange(edges[j], {}));
@@ -786,14 +824,24 @@ class Neo4jScanSession : public ScanSession {
                                           v.since, v.until));
       for (size_t j = 0; j < k; ++j) {
         if (!InScan(v.since, v.until, scans[j].gen)) continue;
+        Sha256Hasher h;
+        h.Update(std::to_string(j));
+        for (const std::string* f : {&e.from, &e.type, &e.to}) {
+          h.Update(std::string_view("\0", 1));
+          h.Update(*f);
+        }
+        if (!seen_edges.insert(h.Finish().substr(0, 16)).second) {
+          return Status::InvalidArgument("the snapshot holds edge " + e.from + " -" + e.type +
+                                         "-> " + e.to + " of scan " + std::to_string(scans[j].gen) +
+                                         " more than once");
+        }
         edges[j][e.type].push_back(EdgeRow(e));
         if (++queued[j] >= eb) ATG_RETURN_IF_ERROR(flush_edges(j));
       }
       return Status::Ok();
     }));
     for (size_t j = 0; j < k; ++j) ATG_RETURN_IF_ERROR(flush_edges(j));
-    // An edge whose endpoint the snapshot lacks made a placeholder; a node written twice was
-    // merged into one. Either way the snapshot is not a graph this store would have written.
+    // Every node of every scan is in (the counts agree with what was written).
     for (size_t j = 0; j < k; ++j) {
       auto row = RunOne(*conn_,
                         "MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' "
@@ -1221,7 +1269,9 @@ class Neo4jScanSession : public ScanSession {
   std::vector<int64_t> retained_;  // the history when the lock was taken (prev_ included)
   std::vector<int64_t> pruned_;    // generations the switch dropped from the history
   bool lock_held_ = false;
-  std::atomic<bool> lock_lost_{false};            // set by the heartbeat
+  std::atomic<bool> lock_lost_{false};
+  bool restoring_ = false;  // WriteRows creates instead of merging (a restore's fresh generations)
+                            // // set by the heartbeat
   std::vector<int64_t> replaced_;                 // a restore's switch: the generations it replaced
   std::unordered_set<std::string> derived_seen_;  // writer thread only
   CommitSummary summary_;                         // writer thread, then Commit

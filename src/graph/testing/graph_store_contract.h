@@ -750,6 +750,15 @@ TEST_P(GraphStoreContractTest, SnapshotImportThatFailsChangesNothing) {
   bad.fail_after_edges = -1;
   bad.scans.clear();
   EXPECT_EQ(store->ImportSnapshot(bad).code(), StatusCode::kInvalidArgument);
+  bad = snap;
+  bad.fail_after_edges = -1;
+  bad.nodes.push_back(bad.nodes.back());  // a node twice
+  Status twice = store->ImportSnapshot(bad);
+  EXPECT_FALSE(twice.ok());
+  bad = snap;
+  bad.fail_after_edges = -1;
+  bad.edges.push_back(bad.edges.back());  // an edge twice
+  EXPECT_EQ(store->ImportSnapshot(bad).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Image(*store), before);
   // The store still takes scans and imports.
   snap.fail_after_edges = -1;
