@@ -125,6 +125,9 @@ void AddGraphCommand(CLI::App& app, CliContext& ctx) {
   exp->add_option("--output", opts->output, "File to write (default: stdout)");
   exp->add_option("--tenant-id", opts->tenant_id, "Tenant (env: AZURE_TENANT_ID)");
   exp->callback([&ctx, opts] { ctx.exit_code = RunExport(ctx, *opts); });
+
+  AddGraphHistoryCommands(cmd, ctx);
+  AddGraphReadCommands(cmd, ctx);
 }
 
 }  // namespace atg::cli

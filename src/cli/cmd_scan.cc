@@ -10,6 +10,7 @@
 #include "cli/scan_report.h"
 #include "client/remote_settings.h"
 #include "common/strings.h"
+#include "graph/diff.h"
 #include "graph/open_graph_store.h"
 #include "scan/scanner.h"
 
@@ -28,6 +29,21 @@ struct ScanFlags {
   std::string diagnostic_settings = "common";
   int threads = 32;
 };
+
+// Says, before anything is replaced, when this scan covers less than the stored graph.
+Status WarnIfNarrower(const Settings& settings, graph::GraphStore& store, const ScanFlags& f) {
+  auto history = store.History();
+  if (!history.ok()) return history.status();
+  if (history->empty()) return Status::Ok();
+  auto keep = graph::GraphHistory(settings);
+  if (!keep.ok()) return keep.status();
+  graph::ScanScope next{store.tenant_id(), f.subscriptions, f.resource_groups, f.types, true,
+                        !f.no_aad};
+  std::string note = graph::NarrowerScanNote(history->back().scope, next, f.resource_limit,
+                                             history->back().gen, *keep);
+  if (!note.empty()) std::fprintf(stderr, "atg scan: %s\n", note.c_str());
+  return Status::Ok();
+}
 
 int RunScan(CliContext& ctx, const ScanFlags& f) {
   SetUpCliLogging(ctx);
@@ -79,6 +95,10 @@ int RunScan(CliContext& ctx, const ScanFlags& f) {
   if (!store.ok()) {
     std::fprintf(stderr, "atg scan: opening the graph store failed: %s\n",
                  store.status().message().c_str());
+    return 1;
+  }
+  if (Status s = WarnIfNarrower(settings, **store, f); !s.ok()) {
+    std::fprintf(stderr, "atg scan: %s\n", s.message().c_str());
     return 1;
   }
   scan::ScanOptions o;

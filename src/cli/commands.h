@@ -24,12 +24,18 @@ void AddVersionCommand(CLI::App& app, CliContext& ctx);
 void AddDoctorCommand(CLI::App& app, CliContext& ctx);
 void AddSimulateCommand(CLI::App& app, CliContext& ctx);
 void AddGraphCommand(CLI::App& app, CliContext& ctx);
+// `atg graph history` and `atg graph diff`, under the `graph` command.
+void AddGraphHistoryCommands(CLI::App* graph, CliContext& ctx);
+// `atg graph show`, `neighbors` and `path`, under the `graph` command.
+void AddGraphReadCommands(CLI::App* graph, CliContext& ctx);
 void AddScanCommand(CLI::App& app, CliContext& ctx);
 void AddDemoCommand(CLI::App& app, CliContext& ctx);
 void AddGenerateIacCommand(CLI::App& app, CliContext& ctx);
 void AddServeCommand(CLI::App& app, CliContext& ctx);
 void AddJobsCommand(CLI::App& app, CliContext& ctx);
 void AddConfigCommand(CLI::App& app, CliContext& ctx);
+void AddBackupCommand(CLI::App& app, CliContext& ctx);
+void AddRestoreCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace atg::cli
 

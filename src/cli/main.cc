@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   atg::cli::AddServeCommand(app, ctx);
   atg::cli::AddJobsCommand(app, ctx);
   atg::cli::AddConfigCommand(app, ctx);
+  atg::cli::AddBackupCommand(app, ctx);
+  atg::cli::AddRestoreCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

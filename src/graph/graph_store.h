@@ -46,6 +46,7 @@
 #include "common/json.h"
 #include "common/status.h"
 #include "graph/model.h"
+#include "graph/snapshot.h"
 
 namespace atg::graph {
 
@@ -170,6 +171,29 @@ class GraphStore {
   // the graph into memory.
   virtual Status ForEachNode(const NodeFilter& filter, const NodeVisitor& visit) = 0;
   virtual Status ForEachEdge(const EdgeFilter& filter, const EdgeVisitor& visit) = 0;
+
+  // History. The retained scans, oldest first: the last ATG_GRAPH_HISTORY complete scans (the
+  // newest is the current graph). Empty before the first scan.
+  virtual Result<std::vector<ScanRecord>> History() = 0;
+
+  // Streams the graph as retained scan `gen` saw it, nodes ordered by key, edges by (from,
+  // type, to); one consistent state. kNotFound when `gen` is not a retained scan; kAborted when
+  // it was dropped from the history while it streamed (run the command again).
+  virtual Status ForEachNodeAt(int64_t gen, const NodeVisitor& visit) = 0;
+  virtual Status ForEachEdgeAt(int64_t gen, const EdgeVisitor& visit) = 0;
+
+  // Streams a snapshot (graph/snapshot.h) of this tenant's graph and its retained history into
+  // `sink`: exactly the committed state at one moment, even while a scan writes or commits.
+  // kNotFound when the tenant has no committed scan; errors of `sink` are returned as they are.
+  virtual Status ExportSnapshot(SnapshotSink& sink) = 0;
+
+  // Replaces this tenant's graph and history with the snapshot `source`, all at once: readers
+  // see the previous graph until the whole snapshot is in, then only the snapshot. Any error
+  // (a damaged source, an inconsistent snapshot, a store failure) leaves the store exactly as
+  // it was. Takes the tenant's scan lock: kFailedPrecondition while a scan is writing.
+  // kInvalidArgument for a snapshot that breaks the rules of graph/snapshot.h or whose edges
+  // join nodes the snapshot does not hold.
+  virtual Status ImportSnapshot(SnapshotSource& source) = 0;
 };
 
 // Tenant ids become directory names, so they are checked before any path is built: a GUID, or a

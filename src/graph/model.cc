@@ -151,4 +151,34 @@ Edge MakeEdge(std::string from, std::string to, std::string_view type) {
   return Edge{std::move(from), std::move(to), std::string(type), ""};
 }
 
+bool IsModelLabel(std::string_view l) {
+  static constexpr std::string_view kAll[] = {label::kTenant,
+                                              label::kSubscription,
+                                              label::kResourceGroup,
+                                              label::kResource,
+                                              label::kUser,
+                                              label::kGroup,
+                                              label::kServicePrincipal,
+                                              label::kManagedIdentity,
+                                              label::kRoleAssignment,
+                                              label::kRoleDefinition,
+                                              label::kTag,
+                                              label::kRegion};
+  for (std::string_view x : kAll) {
+    if (x == l) return true;
+  }
+  return false;
+}
+
+bool IsModelEdgeType(std::string_view t) {
+  static constexpr std::string_view kAll[] = {
+      edge::kContains,  edge::kReferences,   edge::kUses,       edge::kConnectedTo,
+      edge::kSecuredBy, edge::kUsesIdentity, edge::kAssignedTo, edge::kHasRole,
+      edge::kMemberOf,  edge::kTaggedWith,   edge::kLocatedIn,  edge::kLogsTo};
+  for (std::string_view x : kAll) {
+    if (x == t) return true;
+  }
+  return false;
+}
+
 }  // namespace atg::graph

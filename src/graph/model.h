@@ -112,6 +112,10 @@ Node TenantNode(std::string_view tenant_id);
 Node TagNode(std::string_view name, std::string_view value);
 Node RegionNode(std::string_view location);
 
+// Whether `l` is one of label::k* / `t` one of edge::k* (exact case).
+bool IsModelLabel(std::string_view l);
+bool IsModelEdgeType(std::string_view t);
+
 // Edge helper: an edge without properties.
 Edge MakeEdge(std::string from, std::string to, std::string_view type);
 

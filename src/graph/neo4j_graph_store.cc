@@ -4,20 +4,24 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/log.h"
 #include "common/random.h"
+#include "common/sha256.h"
 #include "common/strings.h"
 #include "common/time_format.h"
 #include "graph/batch_writer.h"
 #include "graph/bolt_connection.h"
 #include "graph/edge_settling.h"
+#include "graph/snapshot.h"
 
 namespace atg::graph {
 namespace {
@@ -118,8 +122,22 @@ Node ReadNode(const std::vector<Value>& r) {
   return n;
 }
 
+// A digest of everything a reader sees of a node, stored as `h`: the history compares versions
+// of a node across generations by it instead of reading every body of every generation.
+std::string NodeDigest(const Node& n) {
+  Sha256Hasher h;
+  for (const std::string* f : {&n.key, &n.label, &n.type, &n.name, &n.original_id,
+                               &n.subscription_id, &n.resource_group, &n.location}) {
+    h.Update(*f);
+    h.Update(std::string_view("\0", 1));
+  }
+  h.Update(n.properties.empty() ? std::string_view("{}") : std::string_view(n.properties));
+  return HexEncode(h.Finish().substr(0, 16));
+}
+
 Value NodeRow(const Node& n) {
   return Value::Map({{"key", Str(n.key)},
+                     {"h", Str(NodeDigest(n))},
                      {"label", Str(n.label)},
                      {"type", Str(n.type)},
                      {"name", Str(n.name)},
@@ -263,29 +281,66 @@ class Neo4jScanSession : public ScanSession {
   ~Neo4jScanSession() override { Abort(); }
 
   Status Start() {
-    start_ = Clock::now();
-    started_at_ = NowUtc();
-    auto w = sh_->pool.Connect();
-    if (!w.ok()) return w.status();
-    conn_ = std::move(w.value());
-    ATG_RETURN_IF_ERROR(TakeLock());
-    heartbeat_ = std::thread([this] { HeartbeatLoop(); });
-    // Generations that an aborted or killed scan (or an interrupted cleanup) left behind.
-    for (int64_t g : stale_gens_) {
-      Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
-      if (!s.ok()) {
-        return s.WithContext("deleting generation " + std::to_string(g) +
-                             " that an interrupted scan of tenant " + sh_->tenant + " left behind");
-      }
-    }
-    ATG_RETURN_IF_ERROR(
-        SetGens(prev_ > 0 ? std::vector<int64_t>{prev_, gen_} : std::vector<int64_t>{gen_}));
-    stale_gens_.clear();
+    ATG_RETURN_IF_ERROR(Lock(1));
     ATG_RETURN_IF_ERROR(WriteBatch({TenantNode(scope_.tenant_id)}, {}));
     writer_.Start();
     return Status::Ok();
   }
 
+  // Instead of Start ... Commit: replaces the tenant's graph and history with a snapshot,
+  // written as one new generation per scan of the snapshot and switched in at once.
+  Status Restore(SnapshotSource& source) {
+    {
+      std::lock_guard lk(mu_);
+      finished_ = true;  // nothing goes through the writer
+    }
+    auto scans = source.Scans();
+    if (!scans.ok()) return scans.status();
+    ATG_RETURN_IF_ERROR(ValidateScans(*scans));
+    for (const ScanRecord& sc : *scans) {
+      auto t = FindString(&sc.scope, "tenant_id");
+      if (t && !EqualsIgnoreCase(*t, sh_->tenant)) {
+        return Status::InvalidArgument("the snapshot's scan " + std::to_string(sc.gen) +
+                                       " is of tenant " + std::string(*t) + ", not " + sh_->tenant);
+      }
+    }
+    ATG_RETURN_IF_ERROR(Lock(static_cast<int64_t>(scans->size())));
+    const auto t0 = Clock::now();
+    Status s = WriteSnapshot(*scans, source);
+    const auto t1 = Clock::now();
+    if (s.ok()) s = SwitchRestored(*scans);
+    if (!s.ok()) {
+      Discard();
+      return s.WithContext("restoring the graph of tenant " + sh_->tenant + " into Neo4j at " +
+                           sh_->pool.where());
+    }
+    // Visible now; the replaced generations only take space, and the next scan retries.
+    std::vector<int64_t> keep;
+    for (int64_t g = gen_; g < gen_ + count_; ++g) keep.push_back(g);
+    const auto t2 = Clock::now();
+    for (int64_t g : replaced_) {
+      Status d = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
+      if (!d.ok()) {
+        LogWarning(
+            "generation {} of tenant {} was not deleted after the restore ({}); the next "
+            "scan deletes it",
+            g, sh_->tenant, d.message());
+        keep.insert(keep.begin(), g);
+      }
+    }
+    ReleaseLock(keep);
+    auto secs = [](Clock::time_point a, Clock::time_point b) {
+      return std::chrono::duration<double>(b - a).count();
+    };
+    LogDebug(
+        "graph restore: {} generations written in {:.2f} s (nodes {:.2f} s, edges {:.2f} s, "
+        "commits {:.2f} s), switched in {:.2f} s, {} replaced generations deleted in {:.2f} s",
+        count_, secs(t0, t1), node_seconds_, edge_seconds_, commit_seconds_, secs(t1, t2),
+        replaced_.size(), secs(t2, Clock::now()));
+    return Status::Ok();
+  }
+
+ public:
   Status UpsertNodes(std::vector<Node> nodes) override {
     return writer_.AddNodes(std::move(nodes));
   }
@@ -319,18 +374,22 @@ class Neo4jScanSession : public ScanSession {
       }
     }
     // Visible now; what follows only frees space, and the next scan retries what fails.
-    std::vector<int64_t> gens = {gen_};
-    if (prev_ > 0) {
+    std::vector<int64_t> gens;
+    for (int64_t g : retained_) {
+      if (std::find(pruned_.begin(), pruned_.end(), g) == pruned_.end()) gens.push_back(g);
+    }
+    gens.push_back(gen_);
+    for (int64_t g : pruned_) {
       const auto t = Clock::now();
-      Status s = DeleteGeneration(*conn_, sh_->tenant, prev_, kDeleteBatch);
-      LogDebug("graph commit: previous generation deleted in {:.2f} s",
+      Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
+      LogDebug("graph commit: generation {}, beyond the history, deleted in {:.2f} s", g,
                std::chrono::duration<double>(Clock::now() - t).count());
       if (!s.ok()) {
         LogWarning(
-            "graph commit: the previous generation of tenant {} was not deleted ({}); the "
-            "next scan deletes it",
-            sh_->tenant, s.message());
-        gens.insert(gens.begin(), prev_);
+            "graph commit: generation {} of tenant {} was not deleted ({}); the next scan "
+            "deletes it",
+            g, sh_->tenant, s.message());
+        gens.insert(gens.begin(), g);
       }
     }
     ReleaseLock(gens);
@@ -364,8 +423,34 @@ class Neo4jScanSession : public ScanSession {
 
   // ---- the scan lock ----
 
-  Status TakeLock() {
+  // Connects, takes the lock for `count` generations and deletes what interrupted scans left.
+  Status Lock(int64_t count) {
+    start_ = Clock::now();
+    started_at_ = NowUtc();
+    auto w = sh_->pool.Connect();
+    if (!w.ok()) return w.status();
+    conn_ = std::move(w.value());
+    ATG_RETURN_IF_ERROR(TakeLock(count));
+    heartbeat_ = std::thread([this] { HeartbeatLoop(); });
+    // Generations that an aborted or killed scan (or an interrupted cleanup) left behind.
+    for (int64_t g : stale_gens_) {
+      Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
+      if (!s.ok()) {
+        return s.WithContext("deleting generation " + std::to_string(g) +
+                             " that an interrupted scan of tenant " + sh_->tenant + " left behind");
+      }
+    }
+    std::vector<int64_t> gens = retained_;
+    for (int64_t g = gen_; g < gen_ + count_; ++g) gens.push_back(g);
+    ATG_RETURN_IF_ERROR(SetGens(gens));
+    stale_gens_.clear();
+    return Status::Ok();
+  }
+
+  // Takes the tenant's scan lock and allocates `count` new generations, gen_ being the first.
+  Status TakeLock(int64_t count = 1) {
     const int64_t lease = sh_->options.scan_lease.count();
+    count_ = count;
     ATG_RETURN_IF_ERROR(conn_->Begin());
     auto fail = [&](Status s) {
       (void)conn_->Rollback();
@@ -395,21 +480,52 @@ class Neo4jScanSession : public ScanSession {
     }
     prev_ = At(*row, 2).type() == Value::Type::kInt ? At(*row, 2).as_int() : 0;
     gen_ = std::max<int64_t>(At(*row, 3).as_int(), 1);
+    // The history: generations that may hold nodes and have a scan record. Listed generations
+    // without one are what an interrupted scan or cleanup left; scan records without nodes are
+    // from before history was kept (or of pruned generations) and go.
+    std::set<int64_t> recorded;
+    Status rs = conn_->RunEach("MATCH (sc:AtgScan {tenant: $tenant}) RETURN sc.gen",
+                               Params({{"tenant", Str(sh_->tenant)}}), [&](std::vector<Value>&& r) {
+                                 if (At(r, 0).type() == Value::Type::kInt) {
+                                   recorded.insert(At(r, 0).as_int());
+                                 }
+                                 return Status::Ok();
+                               });
+    if (!rs.ok()) return fail(rs);
+    retained_.clear();
     std::vector<int64_t> gens;
     for (const Value& g : At(*row, 4).items()) {
-      if (g.as_int() != prev_) stale_gens_.push_back(g.as_int());
-      gens.push_back(g.as_int());
+      const int64_t n = g.as_int();
+      if (n == prev_ || recorded.count(n)) {
+        retained_.push_back(n);
+      } else {
+        stale_gens_.push_back(n);
+      }
+      gens.push_back(n);
     }
-    gens.push_back(gen_);
+    if (prev_ > 0 && std::find(retained_.begin(), retained_.end(), prev_) == retained_.end()) {
+      retained_.push_back(prev_);
+    }
+    std::sort(retained_.begin(), retained_.end());
+    {
+      std::vector<Value> keep;
+      for (int64_t g : retained_) keep.push_back(Value::Int(g));
+      auto r = conn_->Run(
+          "MATCH (sc:AtgScan {tenant: $tenant}) WHERE NOT sc.gen IN $keep DETACH DELETE sc",
+          Params({{"tenant", Str(sh_->tenant)}, {"keep", Value::List(std::move(keep))}}));
+      if (!r.ok()) return fail(r.status());
+    }
+    for (int64_t g = gen_; g < gen_ + count; ++g) gens.push_back(g);
     std::vector<Value> gen_values;
     for (int64_t g : gens) gen_values.push_back(Value::Int(g));
     auto set = conn_->Run(
         "MATCH (s:AtgTenant {tenant: $tenant}) SET s.lock_owner = $owner, "
-        "s.lock_expires = timestamp() + $lease, s.next_gen = $gen + 1, s.gens = $gens",
+        "s.lock_expires = timestamp() + $lease, s.next_gen = $gen + $count, s.gens = $gens",
         Params({{"tenant", Str(sh_->tenant)},
                 {"owner", Str(owner_)},
                 {"lease", Value::Int(lease)},
                 {"gen", Value::Int(gen_)},
+                {"count", Value::Int(count)},
                 {"gens", Value::List(std::move(gen_values))}}));
     if (!set.ok()) return fail(set.status());
     ATG_RETURN_IF_ERROR(conn_->Commit());
@@ -471,6 +587,7 @@ class Neo4jScanSession : public ScanSession {
                    row.status().message());
           c.reset();
         } else if (!row->empty() && At(*row, 0).as_int() == 0) {
+          lock_lost_ = true;
           writer_.Fail(Status::Aborted("the scan of tenant " + sh_->tenant +
                                        " lost its lock: its lease expired and another scan took "
                                        "over; run the scan again"));
@@ -498,12 +615,13 @@ class Neo4jScanSession : public ScanSession {
       StopHeartbeat();
       return;
     }
-    Status s = DeleteGeneration(*conn_, sh_->tenant, gen_, kDeleteBatch);
-    std::vector<int64_t> gens;
-    if (prev_ > 0) gens.push_back(prev_);
-    if (!s.ok()) {
-      LogDebug("deleting the aborted scan's generation failed: {}", s.message());
-      gens.push_back(gen_);
+    std::vector<int64_t> gens = retained_;
+    for (int64_t g = gen_; g < gen_ + count_; ++g) {
+      Status s = DeleteGeneration(*conn_, sh_->tenant, g, kDeleteBatch);
+      if (!s.ok()) {
+        LogDebug("deleting the aborted scan's generation {} failed: {}", g, s.message());
+        gens.push_back(g);
+      }
     }
     ReleaseLock(gens);
   }
@@ -516,7 +634,7 @@ class Neo4jScanSession : public ScanSession {
         "MERGE (n:AtgNode {tenant: $tenant, gen: $gen, key: r.key}) "
         "SET n.label = r.label, n.type = r.type, n.name = r.name, n.original_id = r.original_id, "
         "n.subscription_id = r.subscription_id, n.resource_group = r.resource_group, "
-        "n.location = r.location, n.properties = r.properties "
+        "n.location = r.location, n.properties = r.properties, n.h = r.h "
         "REMOVE n.placeholder " +
         RemoveModelLabels("n") + SetModelLabel("n");
     return q;
@@ -530,6 +648,28 @@ class Neo4jScanSession : public ScanSession {
         "MERGE (b:AtgNode {{tenant: $tenant, gen: $gen, key: r.to}}) "
         "ON CREATE SET b.placeholder = true "
         "MERGE (a)-[e:{}]->(b) SET e.properties = r.properties, e.gen = $gen",
+        type);
+  }
+
+  // A restore writes into generations nobody else writes: nodes are created (the uniqueness
+  // constraint refuses a node given twice), edges created between matched endpoints.
+  static const std::string& NodeCreateQuery() {
+    static const std::string q =
+        "UNWIND $rows AS r "
+        "CREATE (n:AtgNode {tenant: $tenant, gen: $gen, key: r.key, label: r.label, type: r.type, "
+        "name: r.name, original_id: r.original_id, subscription_id: r.subscription_id, "
+        "resource_group: r.resource_group, location: r.location, properties: r.properties, "
+        "h: r.h}) " +
+        SetModelLabel("n");
+    return q;
+  }
+
+  static std::string EdgeCreateQuery(std::string_view type) {
+    return fmt::format(
+        "UNWIND $rows AS r "
+        "MATCH (a:AtgNode {{tenant: $tenant, gen: $gen, key: r.from}}) "
+        "MATCH (b:AtgNode {{tenant: $tenant, gen: $gen, key: r.to}}) "
+        "CREATE (a)-[e:{} {{properties: r.properties, gen: $gen}}]->(b) RETURN count(e)",
         type);
   }
 
@@ -572,28 +712,56 @@ class Neo4jScanSession : public ScanSession {
                                        "' is not one of the graph model's edge types (" + e.from +
                                        " -> " + e.to + ")");
       }
-      edge_rows[e.type].push_back(
-          Value::Map({{"from", Str(e.from)},
-                      {"to", Str(e.to)},
-                      {"properties", e.properties.empty() ? Value() : Str(e.properties)}}));
+      edge_rows[e.type].push_back(EdgeRow(e));
     }
+    return WriteRows(gen_, std::move(node_rows), std::move(edge_rows));
+  }
+
+  static Value EdgeRow(const Edge& e) {
+    return Value::Map({{"from", Str(e.from)},
+                       {"to", Str(e.to)},
+                       {"properties", e.properties.empty() ? Value() : Str(e.properties)}});
+  }
+
+  // One transaction writing node rows and edge rows (by type, checked) into generation `gen`.
+  Status WriteRows(int64_t gen, std::vector<Value> node_rows,
+                   std::map<std::string, std::vector<Value>> edge_rows) {
     if (node_rows.empty() && edge_rows.empty()) return Status::Ok();
+    for (const auto& [type, rows] : edge_rows) {
+      if (!IsEdgeType(type)) {
+        return Status::InvalidArgument("graph edge type '" + type +
+                                       "' is not one of the graph model's edge types");
+      }
+    }
+    if (lock_lost_.load()) return LockLost();
     ATG_RETURN_IF_ERROR(conn_->Begin());
     auto run = [&](const std::string& q, std::vector<Value> rows) -> Status {
-      auto entries = BaseEntries();
+      const int64_t n = static_cast<int64_t>(rows.size());
+      std::vector<MapEntry> entries = {{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen)}};
       entries.push_back({"rows", Value::List(std::move(rows))});
-      return conn_->Run(q, Params(std::move(entries))).status();
+      auto r = conn_->Run(q, Params(std::move(entries)));
+      if (!r.ok()) return r.status();
+      // A restore's edges are matched, not merged: one whose endpoint is missing is not made.
+      if (restoring_ && !r->records.empty() && !r->records[0].empty() &&
+          r->records[0][0].type() == Value::Type::kInt && r->records[0][0].as_int() != n) {
+        return Status::InvalidArgument(
+            "an edge of the snapshot joins a node the snapshot does "
+            "not hold");
+      }
+      return Status::Ok();
     };
     Status s;
     const size_t node_count = node_rows.size();
     auto t0 = Clock::now();
-    if (!node_rows.empty()) s = run(NodeQuery(), std::move(node_rows));
+    if (!node_rows.empty()) {
+      s = run(restoring_ ? NodeCreateQuery() : NodeQuery(), std::move(node_rows));
+    }
     auto t1 = Clock::now();
     size_t edge_count = 0;
     for (auto& [type, rows] : edge_rows) {
       if (!s.ok()) break;
       edge_count += rows.size();
-      s = run(EdgeQuery(type), std::move(rows));
+      s = run(restoring_ ? EdgeCreateQuery(type) : EdgeQuery(type), std::move(rows));
     }
     auto t2 = Clock::now();
     if (s.ok()) s = conn_->Commit();
@@ -606,6 +774,144 @@ class Neo4jScanSession : public ScanSession {
     }
     summary_.nodes_written += static_cast<int64_t>(node_count);
     summary_.edges_written += static_cast<int64_t>(edge_count);
+    return Status::Ok();
+  }
+
+  Status LockLost() const {
+    return Status::Aborted("the work on tenant " + sh_->tenant +
+                           " lost its lock: its lease expired and a scan took over; run it again");
+  }
+
+  // ---- restore ----
+
+  // Writes every version of `source` into the generations of the scans it belongs to: scan i
+  // of `scans` becomes generation gen_ + i.
+  Status WriteSnapshot(const std::vector<ScanRecord>& scans, SnapshotSource& source) {
+    restoring_ = true;
+    const size_t k = scans.size();
+    const size_t nb = std::max<size_t>(sh_->options.node_batch_rows, 1);
+    const size_t eb = std::max<size_t>(sh_->options.edge_batch_rows, 1);
+    std::vector<int64_t> written(k, 0);
+    std::vector<std::vector<Value>> nodes(k);
+    auto flush_nodes = [&](size_t j) -> Status {
+      written[j] += static_cast<int64_t>(nodes[j].size());
+      return WriteRows(gen_ + static_cast<int64_t>(j), std::exchange(nodes[j], {}), {});
+    };
+    ATG_RETURN_IF_ERROR(source.ForEachNode([&](NodeVersion&& v) -> Status {
+      ATG_RETURN_IF_ERROR(ValidateSnapshotNode(v.node));
+      ATG_RETURN_IF_ERROR(ValidateVersion(scans, "node " + v.node.key, v.since, v.until));
+      for (size_t j = 0; j < k; ++j) {
+        if (!InScan(v.since, v.until, scans[j].gen)) continue;
+        nodes[j].push_back(NodeRow(v.node));
+        if (nodes[j].size() >= nb) ATG_RETURN_IF_ERROR(flush_nodes(j));
+      }
+      return Status::Ok();
+    }));
+    for (size_t j = 0; j < k; ++j) ATG_RETURN_IF_ERROR(flush_nodes(j));
+    std::vector<std::map<std::string, std::vector<Value>>> edges(k);
+    std::vector<size_t> queued(k, 0);
+    // Created, not merged: an edge given twice for one scan would become two; caught here by
+    // a digest per (scan, edge).
+    std::unordered_set<std::string> seen_edges;
+    auto flush_edges = [&](size_t j) -> Status {
+      queued[j] = 0;
+      return WriteRows(gen_ + static_cast<int64_t>(j), {}, std::exchange(edges[j], {}));
+    };
+    ATG_RETURN_IF_ERROR(source.ForEachEdge([&](EdgeVersion&& v) -> Status {
+      const Edge& e = v.edge;
+      ATG_RETURN_IF_ERROR(ValidateSnapshotEdge(e));
+      ATG_RETURN_IF_ERROR(ValidateVersion(scans, "edge " + e.from + " -" + e.type + "-> " + e.to,
+                                          v.since, v.until));
+      for (size_t j = 0; j < k; ++j) {
+        if (!InScan(v.since, v.until, scans[j].gen)) continue;
+        Sha256Hasher h;
+        h.Update(std::to_string(j));
+        for (const std::string* f : {&e.from, &e.type, &e.to}) {
+          h.Update(std::string_view("\0", 1));
+          h.Update(*f);
+        }
+        if (!seen_edges.insert(h.Finish().substr(0, 16)).second) {
+          return Status::InvalidArgument("the snapshot holds edge " + e.from + " -" + e.type +
+                                         "-> " + e.to + " of scan " + std::to_string(scans[j].gen) +
+                                         " more than once");
+        }
+        edges[j][e.type].push_back(EdgeRow(e));
+        if (++queued[j] >= eb) ATG_RETURN_IF_ERROR(flush_edges(j));
+      }
+      return Status::Ok();
+    }));
+    for (size_t j = 0; j < k; ++j) ATG_RETURN_IF_ERROR(flush_edges(j));
+    // Every node of every scan is in (the counts agree with what was written).
+    for (size_t j = 0; j < k; ++j) {
+      auto row = RunOne(*conn_,
+                        "MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' "
+                        "RETURN count(n), min(CASE WHEN n.placeholder THEN n.key END)",
+                        Params({{"tenant", Str(sh_->tenant)},
+                                {"gen", Value::Int(gen_ + static_cast<int64_t>(j))}}));
+      if (!row.ok()) return row.status();
+      if (!Text(At(*row, 1)).empty()) {
+        return Status::InvalidArgument("an edge of the snapshot's scan " +
+                                       std::to_string(scans[j].gen) + " joins " +
+                                       Text(At(*row, 1)) + ", a node the snapshot does not hold");
+      }
+      if (At(*row, 0).as_int() != written[j]) {
+        return Status::InvalidArgument("the snapshot holds a node of scan " +
+                                       std::to_string(scans[j].gen) + " more than once");
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Makes the restored generations the tenant's history, the last one current, and records
+  // their scans in place of the previous ones, in one transaction.
+  Status SwitchRestored(const std::vector<ScanRecord>& scans) {
+    ATG_RETURN_IF_ERROR(conn_->Begin());
+    auto fail = [&](Status s) {
+      (void)conn_->Rollback();
+      return s;
+    };
+    auto held = RunOne(*conn_,
+                       "MATCH (s:AtgTenant {tenant: $tenant}) SET s.lock_touch = timestamp() "
+                       "WITH s WHERE s.lock_owner = $owner RETURN count(s)",
+                       Params({{"tenant", Str(sh_->tenant)}, {"owner", Str(owner_)}}));
+    if (!held.ok()) return fail(held.status());
+    if (held->empty() || At(*held, 0).as_int() != 1) {
+      lock_held_ = false;
+      return fail(LockLost());
+    }
+    std::set<int64_t> replaced;
+    if (prev_ > 0) replaced.insert(prev_);
+    Status s = conn_->RunEach("MATCH (sc:AtgScan {tenant: $tenant}) RETURN sc.gen",
+                              Params({{"tenant", Str(sh_->tenant)}}), [&](std::vector<Value>&& r) {
+                                if (At(r, 0).type() == Value::Type::kInt) {
+                                  replaced.insert(At(r, 0).as_int());
+                                }
+                                return Status::Ok();
+                              });
+    if (!s.ok()) return fail(s);
+    std::vector<Value> rows;
+    for (size_t j = 0; j < scans.size(); ++j) {
+      rows.push_back(Value::Map({{"gen", Value::Int(gen_ + static_cast<int64_t>(j))},
+                                 {"scope", Str(json::serialize(scans[j].scope))},
+                                 {"started", Str(scans[j].started_at)},
+                                 {"finished", Str(scans[j].finished_at)},
+                                 {"summary", Str(json::serialize(scans[j].summary))}}));
+    }
+    auto r = conn_->Run(
+        "MATCH (sc:AtgScan {tenant: $tenant}) DETACH DELETE sc "
+        "WITH count(*) AS _ "
+        "UNWIND $rows AS x CREATE (:AtgScan {tenant: $tenant, gen: x.gen, scope: x.scope, "
+        "started_at: x.started, finished_at: x.finished, summary: x.summary}) "
+        "WITH count(*) AS _ "
+        "MATCH (s:AtgTenant {tenant: $tenant}) "
+        "SET s.current = $current, s.lock_expires = timestamp() + $lease",
+        Params({{"tenant", Str(sh_->tenant)},
+                {"rows", Value::List(std::move(rows))},
+                {"current", Value::Int(gen_ + count_ - 1)},
+                {"lease", Value::Int(sh_->options.scan_lease.count())}}));
+    if (!r.ok()) return fail(r.status());
+    ATG_RETURN_IF_ERROR(conn_->Commit());
+    replaced_.assign(replaced.begin(), replaced.end());
     return Status::Ok();
   }
 
@@ -901,6 +1207,11 @@ class Neo4jScanSession : public ScanSession {
     entries.push_back({"started", Str(started_at_)});
     entries.push_back({"finished", Str(NowUtc())});
     entries.push_back({"summary", Str(json::serialize(s))});
+    ATG_RETURN_IF_ERROR(conn_->Begin());
+    auto fail = [&](Status st) {
+      (void)conn_->Rollback();
+      return st;
+    };
     auto row = RunOne(*conn_,
                       "MATCH (s:AtgTenant {tenant: $tenant}) SET s.lock_touch = timestamp() "
                       "WITH s WHERE s.lock_owner = $owner "
@@ -909,13 +1220,28 @@ class Neo4jScanSession : public ScanSession {
                       "started_at: $started, finished_at: $finished, summary: $summary}) "
                       "RETURN count(*)",
                       Params(std::move(entries)));
-    if (!row.ok()) return row.status();
+    if (!row.ok()) return fail(row.status());
     if (row->empty() || At(*row, 0).as_int() != 1) {
       lock_held_ = false;
-      return Status::Aborted("the scan of tenant " + sh_->tenant +
-                             " lost its lock before it could commit (its lease expired and "
-                             "another scan took over); run the scan again");
+      return fail(Status::Aborted("the scan of tenant " + sh_->tenant +
+                                  " lost its lock before it could commit (its lease expired and "
+                                  "another scan took over); run the scan again"));
     }
+    // The history keeps the newest scans; the older ones' records go with the switch, their
+    // generations right after it.
+    std::vector<int64_t> pruned;
+    Status p = conn_->RunEach(
+        "MATCH (sc:AtgScan {tenant: $tenant}) WITH sc ORDER BY sc.gen DESC SKIP $keep "
+        "WITH sc, sc.gen AS g DETACH DELETE sc RETURN g",
+        Params({{"tenant", Str(sh_->tenant)},
+                {"keep", Value::Int(std::max<int64_t>(sh_->options.history, 1))}}),
+        [&](std::vector<Value>&& r) {
+          if (At(r, 0).type() == Value::Type::kInt) pruned.push_back(At(r, 0).as_int());
+          return Status::Ok();
+        });
+    if (!p.ok()) return fail(p);
+    ATG_RETURN_IF_ERROR(conn_->Commit());
+    pruned_ = std::move(pruned);
     return Status::Ok();
   }
 
@@ -937,11 +1263,18 @@ class Neo4jScanSession : public ScanSession {
   Clock::time_point start_;
   std::string started_at_;
   int64_t gen_ = 0;
-  int64_t prev_ = 0;  // the current generation when the scan began; 0 for none
+  int64_t count_ = 1;  // generations allocated from gen_ on (a restore writes several)
+  int64_t prev_ = 0;   // the current generation when the scan began; 0 for none
   std::vector<int64_t> stale_gens_;
+  std::vector<int64_t> retained_;  // the history when the lock was taken (prev_ included)
+  std::vector<int64_t> pruned_;    // generations the switch dropped from the history
   bool lock_held_ = false;
-  std::unordered_set<std::string> derived_seen_;                     // writer thread only
-  CommitSummary summary_;                                            // writer thread, then Commit
+  std::atomic<bool> lock_lost_{false};
+  bool restoring_ = false;  // WriteRows creates instead of merging (a restore's fresh generations)
+                            // // set by the heartbeat
+  std::vector<int64_t> replaced_;                 // a restore's switch: the generations it replaced
+  std::unordered_set<std::string> derived_seen_;  // writer thread only
+  CommitSummary summary_;                         // writer thread, then Commit
   double node_seconds_ = 0, edge_seconds_ = 0, commit_seconds_ = 0;  // writer thread
 
   std::mutex mu_;
@@ -1138,7 +1471,263 @@ class Neo4jGraphStore : public GraphStore {
     return StillCurrent(c, *gen);
   }
 
+  Status ImportSnapshot(SnapshotSource& source) override {
+    ScanScope scope;
+    scope.tenant_id = sh_->tenant;
+    Neo4jScanSession session(sh_, std::move(scope));
+    return session.Restore(source);
+  }
+
+  Result<std::vector<ScanRecord>> History() override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    return RetainedScans(*got);
+  }
+
+  Status ForEachNodeAt(int64_t gen, const NodeVisitor& visit) override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    ATG_RETURN_IF_ERROR(CheckRetained(c, gen, false));
+    ATG_RETURN_IF_ERROR(c.Check(c->RunEach(
+        std::string("MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' AND "
+                    "n.placeholder IS NULL RETURN ") +
+            kNodeReturn + " ORDER BY n.key",
+        Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen)}}),
+        [&](std::vector<Value>&& r) { return visit(ReadNode(r)); })));
+    return CheckRetained(c, gen, true);
+  }
+
+  Status ForEachEdgeAt(int64_t gen, const EdgeVisitor& visit) override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    ATG_RETURN_IF_ERROR(CheckRetained(c, gen, false));
+    ATG_RETURN_IF_ERROR(c.Check(c->RunEach(
+        "MATCH (a:AtgNode {tenant: $tenant, gen: $gen})-[r]->(b) WHERE a.key >= '' "
+        "RETURN a.key, type(r), b.key, r.properties ORDER BY a.key, type(r), b.key",
+        Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen)}}),
+        [&](std::vector<Value>&& r) {
+          return visit(Edge{Text(At(r, 0)), Text(At(r, 2)), Text(At(r, 1)), Text(At(r, 3))});
+        })));
+    return CheckRetained(c, gen, true);
+  }
+
+  // The retained generations and their scans, read in one transaction. Committed generations
+  // never change, only leave the history (their scan record first, then their nodes), which the
+  // check after the read detects: the export then fails with kAborted, and the caller runs it
+  // again.
+  Status ExportSnapshot(SnapshotSink& sink) override {
+    auto got = sh_->pool.Get();
+    if (!got.ok()) return got.status();
+    ConnectionPool::Lease& c = *got;
+    ATG_RETURN_IF_ERROR(c.Check(c->Begin()));
+    std::vector<int64_t> gens;
+    auto read = [&]() -> Status {
+      auto scans = RetainedScans(c);
+      if (!scans.ok()) return scans.status();
+      if (scans->empty()) {
+        return Status::NotFound("tenant " + sh_->tenant + " has no committed scan in Neo4j at " +
+                                sh_->pool.where() + "; there is nothing to back up");
+      }
+      for (const ScanRecord& sc : *scans) gens.push_back(sc.gen);
+      for (ScanRecord& sc : *scans) ATG_RETURN_IF_ERROR(sink.AddScan(std::move(sc)));
+      ATG_RETURN_IF_ERROR(ExportNodes(c, gens, sink));
+      return ExportEdges(c, gens, sink);
+    };
+    Status s = read();
+    if (!s.ok()) {
+      (void)c->Rollback();
+      return s;
+    }
+    ATG_RETURN_IF_ERROR(c.Check(c->Commit()));
+    return CheckRetained(c, gens.front(), true);
+  }
+
  private:
+  Value TenantGen(int64_t gen) const {
+    return Params({{"tenant", Str(sh_->tenant)}, {"gen", Value::Int(gen)}});
+  }
+
+  Result<std::vector<ScanRecord>> RetainedScans(ConnectionPool::Lease& c) {
+    std::vector<ScanRecord> scans;
+    Status s = c.Check(c->RunEach(
+        "MATCH (t:AtgTenant {tenant: $tenant}) WHERE t.current IS NOT NULL "
+        "MATCH (sc:AtgScan {tenant: $tenant}) WHERE sc.gen IN t.gens OR sc.gen = t.current "
+        "RETURN sc.gen, sc.scope, sc.started_at, sc.finished_at, sc.summary ORDER BY sc.gen",
+        Params({{"tenant", Str(sh_->tenant)}}), [&](std::vector<Value>&& r) {
+          ScanRecord sc;
+          sc.gen = At(r, 0).as_int();
+          auto scope = ParseJson(Text(At(r, 1)));
+          if (scope.ok() && scope->is_object()) sc.scope = scope->get_object();
+          sc.started_at = Text(At(r, 2));
+          sc.finished_at = Text(At(r, 3));
+          auto sum = ParseJson(Text(At(r, 4)));
+          if (sum.ok() && sum->is_object()) sc.summary = sum->get_object();
+          scans.push_back(std::move(sc));
+          return Status::Ok();
+        }));
+    if (!s.ok()) return s;
+    return scans;
+  }
+
+  // kNotFound (before a read) or kAborted (after it) when `gen` is not a retained scan.
+  Status CheckRetained(ConnectionPool::Lease& c, int64_t gen, bool after) {
+    auto row = c->Run(
+        "MATCH (t:AtgTenant {tenant: $tenant}) MATCH (sc:AtgScan {tenant: $tenant, gen: $gen}) "
+        "WHERE sc.gen IN t.gens OR sc.gen = t.current RETURN count(sc)",
+        TenantGen(gen));
+    if (!row.ok()) return c.Check(row.status());
+    if (!row->records.empty() && !row->records[0].empty() && row->records[0][0].as_int() > 0) {
+      return Status::Ok();
+    }
+    if (after) {
+      return Status::Aborted("scan " + std::to_string(gen) + " of tenant " + sh_->tenant +
+                             " left the history while it was read; run the command again");
+    }
+    return Status::NotFound("scan " + std::to_string(gen) + " of tenant " + sh_->tenant +
+                            " is not in the history; `atg graph history` lists the scans kept");
+  }
+
+  // Node versions: a node unchanged over consecutive retained generations is one version. The
+  // digests (`h`) of every generation tell where versions start and end; then only the nodes
+  // that start a version are read in full.
+  Status ExportNodes(ConnectionPool::Lease& c, const std::vector<int64_t>& gens,
+                     SnapshotSink& sink) {
+    const std::string node_cols = std::string("RETURN ") + kNodeReturn;
+    if (gens.size() == 1) {
+      return c.Check(
+          c->RunEach("MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' AND "
+                     "n.placeholder IS NULL " +
+                         node_cols,
+                     TenantGen(gens[0]), [&](std::vector<Value>&& r) {
+                       return sink.AddNode({ReadNode(r), gens[0], 0});
+                     }));
+    }
+    const int k = static_cast<int>(gens.size());
+    std::unordered_map<std::string, std::vector<std::pair<int, std::string>>> seen;
+    std::vector<int64_t> counts(k, 0);
+    for (int i = 0; i < k; ++i) {
+      ATG_RETURN_IF_ERROR(c.Check(c->RunEach(
+          "MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' AND "
+          "n.placeholder IS NULL RETURN n.key, n.h, CASE WHEN n.h IS NULL THEN [n.key, n.label, "
+          "n.type, n.name, n.original_id, n.subscription_id, n.resource_group, n.location, "
+          "n.properties] END",
+          TenantGen(gens[i]), [&](std::vector<Value>&& r) {
+            std::string digest = Text(At(r, 1));
+            if (digest.empty()) {  // written before digests were stored
+              std::vector<Value> fields;
+              for (const Value& v : At(r, 2).items()) fields.push_back(v);
+              digest = NodeDigest(ReadNode(fields));
+            }
+            seen[Text(At(r, 0))].emplace_back(i, std::move(digest));
+            ++counts[i];
+            return Status::Ok();
+          })));
+    }
+    // starts[i]: the keys whose version starts at generation i, with that version's end.
+    std::vector<std::unordered_map<std::string, int64_t>> starts(k);
+    for (auto& [key, list] : seen) {
+      size_t a = 0;
+      while (a < list.size()) {
+        size_t b = a + 1;
+        while (b < list.size() && list[b].first == list[b - 1].first + 1 &&
+               list[b].second == list[a].second) {
+          ++b;
+        }
+        const int end = list[b - 1].first + 1;
+        starts[list[a].first][key] = end < k ? gens[end] : 0;
+        a = b;
+      }
+    }
+    seen.clear();
+    for (int i = 0; i < k; ++i) {
+      auto& want = starts[i];
+      if (want.empty()) continue;
+      auto emit = [&](std::vector<Value>&& r) -> Status {
+        Node n = ReadNode(r);
+        auto it = want.find(n.key);
+        if (it == want.end()) return Status::Ok();
+        const int64_t until = it->second;
+        return sink.AddNode({std::move(n), gens[i], until});
+      };
+      if (static_cast<int64_t>(want.size()) * 2 >= counts[i]) {
+        ATG_RETURN_IF_ERROR(c.Check(
+            c->RunEach("MATCH (n:AtgNode {tenant: $tenant, gen: $gen}) WHERE n.key >= '' AND "
+                       "n.placeholder IS NULL " +
+                           node_cols,
+                       TenantGen(gens[i]), emit)));
+        continue;
+      }
+      std::vector<Value> keys;
+      auto flush = [&]() -> Status {
+        if (keys.empty()) return Status::Ok();
+        Status st = c.Check(c->RunEach(
+            "UNWIND $keys AS k MATCH (n:AtgNode {tenant: $tenant, gen: $gen, key: k}) " + node_cols,
+            Params({{"tenant", Str(sh_->tenant)},
+                    {"gen", Value::Int(gens[i])},
+                    {"keys", Value::List(std::exchange(keys, {}))}}),
+            emit));
+        return st;
+      };
+      for (const auto& [key, until] : want) {
+        keys.push_back(Str(key));
+        if (keys.size() >= 1000) ATG_RETURN_IF_ERROR(flush());
+      }
+      ATG_RETURN_IF_ERROR(flush());
+    }
+    return Status::Ok();
+  }
+
+  // Edge versions, in one pass over the generations, oldest first: an edge's properties are
+  // small, so the versions open in the previous generation are held in memory.
+  Status ExportEdges(ConnectionPool::Lease& c, const std::vector<int64_t>& gens,
+                     SnapshotSink& sink) {
+    const std::string q =
+        "MATCH (a:AtgNode {tenant: $tenant, gen: $gen})-[r]->(b) WHERE a.key >= '' "
+        "RETURN a.key, type(r), b.key, r.properties";
+    if (gens.size() == 1) {
+      return c.Check(c->RunEach(q, TenantGen(gens[0]), [&](std::vector<Value>&& r) {
+        return sink.AddEdge(
+            {Edge{Text(At(r, 0)), Text(At(r, 2)), Text(At(r, 1)), Text(At(r, 3))}, gens[0], 0});
+      }));
+    }
+    struct Open {
+      Edge edge;
+      int64_t since = 0;
+      size_t seen = 0;
+    };
+    std::unordered_map<std::string, Open> open;
+    for (size_t i = 0; i < gens.size(); ++i) {
+      ATG_RETURN_IF_ERROR(c.Check(c->RunEach(q, TenantGen(gens[i]), [&](std::vector<Value>&& r) {
+        Edge e{Text(At(r, 0)), Text(At(r, 2)), Text(At(r, 1)), Text(At(r, 3))};
+        std::string key = e.from + '\x1f' + e.type + '\x1f' + e.to;
+        auto it = open.find(key);
+        if (it != open.end() && it->second.edge.properties == e.properties) {
+          it->second.seen = i;
+          return Status::Ok();
+        }
+        if (it != open.end()) {
+          ATG_RETURN_IF_ERROR(
+              sink.AddEdge({std::move(it->second.edge), it->second.since, gens[i]}));
+        }
+        open[std::move(key)] = Open{std::move(e), gens[i], i};
+        return Status::Ok();
+      })));
+      for (auto it = open.begin(); it != open.end();) {
+        if (it->second.seen != i) {
+          ATG_RETURN_IF_ERROR(
+              sink.AddEdge({std::move(it->second.edge), it->second.since, gens[i]}));
+          it = open.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    for (auto& [key, o] : open) ATG_RETURN_IF_ERROR(sink.AddEdge({std::move(o.edge), o.since, 0}));
+    return Status::Ok();
+  }
+
   Result<int64_t> CurrentGen(ConnectionPool::Lease& c) {
     auto r = c->Run("MATCH (s:AtgTenant {tenant: $tenant}) RETURN s.current",
                     Params({{"tenant", Str(sh_->tenant)}}));
@@ -1183,6 +1772,30 @@ Status EnsureSchema(BoltConnection& c) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> ListNeo4jTenants(const Neo4jGraphStoreOptions& options) {
+  RegisterSecret(options.password);
+  auto address = ParseBoltUri(options.uri, options.default_port);
+  if (!address.ok()) return address.status();
+  BoltConnectOptions connect;
+  connect.host = address->host;
+  connect.port = address->port;
+  connect.user = options.user;
+  connect.password = options.password;
+  connect.timeout = options.connect_timeout;
+  connect.query_timeout = options.query_timeout;
+  auto c = BoltConnection::Connect(connect);
+  if (!c.ok()) return c.status();
+  std::vector<std::string> out;
+  ATG_RETURN_IF_ERROR((*c)->RunEach(
+      "MATCH (t:AtgTenant) WHERE t.current IS NOT NULL RETURN t.tenant ORDER BY t.tenant",
+      Value::Map({}), [&](std::vector<Value>&& r) {
+        std::string t = Text(At(r, 0));
+        if (ValidateTenantId(t).ok()) out.push_back(std::move(t));
+        return Status::Ok();
+      }));
+  return out;
+}
 
 Result<std::unique_ptr<GraphStore>> OpenNeo4jGraphStore(std::string_view tenant_id,
                                                         const Neo4jGraphStoreOptions& options) {

@@ -41,6 +41,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "graph/graph_store.h"
 
@@ -56,6 +57,8 @@ struct Neo4jGraphStoreOptions {
   bool create_if_missing = true;
   // Back-pressure bound on batches queued for the writer thread (bytes of keys + bodies).
   size_t max_queued_bytes = 64u << 20;
+  // How many complete scans the history keeps (ATG_GRAPH_HISTORY; at least 1, the current).
+  int history = 5;
   // Rows per write transaction.
   size_t node_batch_rows = 2000;
   size_t edge_batch_rows = 5000;
@@ -71,6 +74,9 @@ struct Neo4jGraphStoreOptions {
 // (Neo4j unreachable), kUnauthenticated (login refused), kNotFound (no graph and not created).
 Result<std::unique_ptr<GraphStore>> OpenNeo4jGraphStore(std::string_view tenant_id,
                                                         const Neo4jGraphStoreOptions& options);
+
+// The tenants Neo4j holds a committed graph for, sorted. Errors as OpenNeo4jGraphStore.
+Result<std::vector<std::string>> ListNeo4jTenants(const Neo4jGraphStoreOptions& options);
 
 }  // namespace atg::graph
 

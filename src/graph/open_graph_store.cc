@@ -17,6 +17,12 @@ Result<Neo4jGraphStoreOptions> Neo4jOptionsFromSettings(const Settings& settings
   return o;
 }
 
+Result<int> GraphHistory(const Settings& settings) {
+  auto n = settings.GetInt("ATG_GRAPH_HISTORY", 5, 1, 1000);
+  if (!n.ok()) return n.status();
+  return static_cast<int>(*n);
+}
+
 Result<std::unique_ptr<GraphStore>> OpenGraphStore(const Settings& settings,
                                                    std::string_view tenant_id,
                                                    const OpenGraphStoreOptions& options) {
@@ -25,6 +31,9 @@ Result<std::unique_ptr<GraphStore>> OpenGraphStore(const Settings& settings,
     auto neo4j = Neo4jOptionsFromSettings(settings);
     if (!neo4j.ok()) return neo4j.status();
     neo4j->create_if_missing = options.create_if_missing;
+    auto history = GraphHistory(settings);
+    if (!history.ok()) return history.status();
+    neo4j->history = *history;
     auto store = OpenNeo4jGraphStore(tenant_id, *neo4j);
     if (!store.ok() && store.status().code() != StatusCode::kNotFound &&
         store.status().code() != StatusCode::kInvalidArgument) {
@@ -37,9 +46,34 @@ Result<std::unique_ptr<GraphStore>> OpenGraphStore(const Settings& settings,
   }
   auto dir = DataDir(settings);
   if (!dir.ok()) return dir.status();
+  auto history = GraphHistory(settings);
+  if (!history.ok()) return history.status();
   SqliteGraphStoreOptions sqlite;
   sqlite.create_if_missing = options.create_if_missing;
+  sqlite.history = *history;
   return OpenSqliteGraphStore(*dir, tenant_id, sqlite);
+}
+
+std::string GraphBackendName(const Settings& settings) {
+  auto uri = settings.Get("NEO4J_URI");
+  return uri && !uri->empty() ? "neo4j" : "sqlite";
+}
+
+Result<std::vector<std::string>> ListGraphTenants(const Settings& settings) {
+  if (GraphBackendName(settings) == "neo4j") {
+    auto neo4j = Neo4jOptionsFromSettings(settings);
+    if (!neo4j.ok()) return neo4j.status();
+    auto tenants = ListNeo4jTenants(*neo4j);
+    if (!tenants.ok() && tenants.status().code() != StatusCode::kInvalidArgument) {
+      return Status(tenants.status().code(),
+                    "Database connection failed: " + tenants.status().message() +
+                        " (the graph store is Neo4j because NEO4J_URI is set)");
+    }
+    return tenants;
+  }
+  auto dir = DataDir(settings);
+  if (!dir.ok()) return dir.status();
+  return ListSqliteTenants(*dir);
 }
 
 }  // namespace atg::graph

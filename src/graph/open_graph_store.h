@@ -6,7 +6,9 @@
 #define ATG_GRAPH_OPEN_GRAPH_STORE_H_
 
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/config.h"
 #include "graph/graph_store.h"
@@ -31,6 +33,16 @@ struct OpenGraphStoreOptions {
 Result<std::unique_ptr<GraphStore>> OpenGraphStore(const Settings& settings,
                                                    std::string_view tenant_id,
                                                    const OpenGraphStoreOptions& options = {});
+
+// ATG_GRAPH_HISTORY: how many complete scans each tenant's history keeps (default 5, 1..1000).
+Result<int> GraphHistory(const Settings& settings);
+
+// "neo4j" when NEO4J_URI is set, else "sqlite": the backend OpenGraphStore opens.
+std::string GraphBackendName(const Settings& settings);
+
+// The tenants that have a graph in that backend (at least one committed scan), sorted. Errors
+// as OpenGraphStore.
+Result<std::vector<std::string>> ListGraphTenants(const Settings& settings);
 
 }  // namespace atg::graph
 

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "graph/batch_writer.h"
 #include "graph/edge_settling.h"
 #include "graph/sqlite_db.h"
+#include "graph/sqlite_history.h"
 
 namespace atg::graph {
 namespace {
@@ -59,9 +61,69 @@ CREATE TABLE scans(
   finished_at TEXT NOT NULL,
   summary TEXT NOT NULL);
 )sql"},
+    // History: the nodes and edges tables keep the current graph; a row's `since` is the scan
+    // that first wrote it exactly as it is (0: before history was kept). The triggers move the
+    // version a scan replaces or removes into node_history / edge_history, valid for the scans
+    // [since, until). `writing` holds the number of the scan being written; outside a scan it is
+    // empty and the triggers record nothing (a restore replaces the tables wholesale).
+    {2, R"sql(
+ALTER TABLE nodes ADD COLUMN since INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE edges ADD COLUMN since INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE node_history(
+  key TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  until INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  type TEXT NOT NULL,
+  name TEXT NOT NULL,
+  original_id TEXT NOT NULL,
+  subscription_id TEXT NOT NULL,
+  resource_group TEXT NOT NULL,
+  location TEXT NOT NULL,
+  properties TEXT NOT NULL,
+  PRIMARY KEY(key, since)) WITHOUT ROWID;
+CREATE INDEX node_history_by_until ON node_history(until);
+CREATE TABLE edge_history(
+  from_key TEXT NOT NULL,
+  type TEXT NOT NULL,
+  to_key TEXT NOT NULL,
+  since INTEGER NOT NULL,
+  until INTEGER NOT NULL,
+  properties TEXT,
+  PRIMARY KEY(from_key, type, to_key, since)) WITHOUT ROWID;
+CREATE INDEX edge_history_by_until ON edge_history(until);
+CREATE TABLE writing(gen INTEGER NOT NULL);
+CREATE TRIGGER nodes_replaced AFTER UPDATE OF since ON nodes WHEN new.since > old.since
+BEGIN
+  INSERT OR REPLACE INTO node_history(key, since, until, label, type, name, original_id,
+    subscription_id, resource_group, location, properties)
+  VALUES(old.key, old.since, new.since, old.label, old.type, old.name, old.original_id,
+    old.subscription_id, old.resource_group, old.location, old.properties);
+END;
+CREATE TRIGGER nodes_removed AFTER DELETE ON nodes WHEN old.since < (SELECT gen FROM writing)
+BEGIN
+  INSERT OR REPLACE INTO node_history(key, since, until, label, type, name, original_id,
+    subscription_id, resource_group, location, properties)
+  VALUES(old.key, old.since, (SELECT gen FROM writing), old.label, old.type, old.name,
+    old.original_id, old.subscription_id, old.resource_group, old.location, old.properties);
+END;
+CREATE TRIGGER edges_replaced AFTER UPDATE OF since ON edges WHEN new.since > old.since
+BEGIN
+  INSERT OR REPLACE INTO edge_history(from_key, type, to_key, since, until, properties)
+  VALUES(old.from_key, old.type, old.to_key, old.since, new.since, old.properties);
+END;
+CREATE TRIGGER edges_removed AFTER DELETE ON edges WHEN old.since < (SELECT gen FROM writing)
+BEGIN
+  INSERT OR REPLACE INTO edge_history(from_key, type, to_key, since, until, properties)
+  VALUES(old.from_key, old.type, old.to_key, old.since, (SELECT gen FROM writing),
+    old.properties);
+END;
+-- Scans recorded before history was kept have no graph to go back to; only the last one stays.
+DELETE FROM scans WHERE gen < (SELECT MAX(gen) FROM scans);
+)sql"},
 };
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kNodeColumns =
     "key, label, type, name, original_id, subscription_id, resource_group, location, properties";
@@ -190,19 +252,33 @@ class SqliteScanSession : public ScanSession {
     auto row = gen->Step();
     if (!row.ok()) return row.status();
     gen_ = gen->ColumnInt(0);
+    // The history triggers see the scan's number here; the row goes with the transaction.
+    ATG_RETURN_IF_ERROR(db_->Exec("DELETE FROM writing"));
+    ATG_RETURN_IF_ERROR(db_->Exec("INSERT INTO writing(gen) VALUES(" + std::to_string(gen_) + ")"));
+    // `since` moves only when the content changes, which is what makes the trigger keep the
+    // replaced version (every right-hand side below sees the row as it was).
     auto node = db_->Prepare(
         std::string("INSERT INTO nodes(") + kNodeColumns +
-        ", gen) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(key) DO UPDATE SET "
+        ", gen, since) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) "
+        "ON CONFLICT(key) DO UPDATE SET "
         "label=excluded.label, type=excluded.type, name=excluded.name, "
         "original_id=excluded.original_id, subscription_id=excluded.subscription_id, "
         "resource_group=excluded.resource_group, location=excluded.location, "
-        "properties=excluded.properties, gen=excluded.gen");
+        "properties=excluded.properties, gen=excluded.gen, "
+        "since=CASE WHEN nodes.label = excluded.label AND nodes.type = excluded.type AND "
+        "nodes.name = excluded.name AND nodes.original_id = excluded.original_id AND "
+        "nodes.subscription_id = excluded.subscription_id AND "
+        "nodes.resource_group = excluded.resource_group AND "
+        "nodes.location = excluded.location AND nodes.properties = excluded.properties "
+        "THEN nodes.since ELSE excluded.gen END");
     if (!node.ok()) return node.status();
     upsert_node_ = std::move(node.value());
     auto edge = db_->Prepare(
-        "INSERT INTO edges(from_key, type, to_key, properties, gen) VALUES(?1, ?2, ?3, ?4, ?5) "
+        "INSERT INTO edges(from_key, type, to_key, properties, gen, since) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, ?5) "
         "ON CONFLICT(from_key, type, to_key) DO UPDATE SET properties=excluded.properties, "
-        "gen=excluded.gen");
+        "gen=excluded.gen, since=CASE WHEN edges.properties IS excluded.properties "
+        "THEN edges.since ELSE excluded.gen END");
     if (!edge.ok()) return edge.status();
     upsert_edge_ = std::move(edge.value());
     ATG_RETURN_IF_ERROR(WriteNodes({TenantNode(scope_.tenant_id)}));
@@ -234,7 +310,8 @@ class SqliteScanSession : public ScanSession {
       Rollback();
       return summary.status();
     }
-    Status c = db_->Exec("COMMIT");
+    Status c = db_->Exec("DELETE FROM writing");
+    if (c.ok()) c = db_->Exec("COMMIT");
     if (!c.ok()) {
       Rollback();
       return c;
@@ -459,6 +536,8 @@ class SqliteScanSession : public ScanSession {
     rec->BindText(5, summary_text);
     ATG_RETURN_IF_ERROR(rec->Run());
     node_exists_ = SqliteStmt();
+    // 6. History: keep the last `history` scans; versions no kept scan can see go.
+    ATG_RETURN_IF_ERROR(PruneHistory(*db_, options_.history));
     LogDebug(
         "graph commit: stale rows removed in {:.2f} s, {} loose edges settled in {:.2f} s, "
         "total {:.2f} s",
@@ -608,6 +687,29 @@ class SqliteGraphStore : public GraphStore {
     }
   }
 
+  Result<std::vector<ScanRecord>> History() override {
+    auto db = OpenReader();
+    if (!db.ok()) return db.status();
+    return ReadScans(**db);
+  }
+
+  Status ForEachNodeAt(int64_t gen, const NodeVisitor& visit) override {
+    return AtScan(gen, [&](SqliteDb& db) { return graph::ForEachNodeAt(db, gen, visit); });
+  }
+
+  Status ForEachEdgeAt(int64_t gen, const EdgeVisitor& visit) override {
+    return AtScan(gen, [&](SqliteDb& db) { return graph::ForEachEdgeAt(db, gen, visit); });
+  }
+
+  Status ExportSnapshot(SnapshotSink& sink) override { return ExportSqliteSnapshot(path_, sink); }
+
+  Status ImportSnapshot(SnapshotSource& source) override {
+    auto db = SqliteDb::Open(path_, SqliteDb::Mode::kReadWrite);
+    if (!db.ok()) return db.status();
+    sqlite3_busy_timeout((*db)->handle(), options_.busy_timeout_ms);
+    return ImportSqliteSnapshot(**db, tenant_, source, options_.writer_cache_bytes);
+  }
+
   Status ForEachEdge(const EdgeFilter& filter, const EdgeVisitor& visit) override {
     auto db = OpenReader();
     if (!db.ok()) return db.status();
@@ -632,6 +734,26 @@ class SqliteGraphStore : public GraphStore {
   }
 
  private:
+  // Runs `read` in one read transaction in which `gen` is a retained scan.
+  Status AtScan(int64_t gen, const std::function<Status(SqliteDb&)>& read) {
+    auto db = OpenReader();
+    if (!db.ok()) return db.status();
+    ATG_RETURN_IF_ERROR((*db)->Exec("BEGIN"));
+    {
+      auto st = (*db)->Prepare("SELECT 1 FROM scans WHERE gen = ?1");
+      if (!st.ok()) return st.status();
+      st->BindInt(1, gen);
+      auto row = st->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) {
+        return Status::NotFound("scan " + std::to_string(gen) + " of tenant " + tenant_ +
+                                " is not in the history; `atg graph history` lists the scans "
+                                "kept");
+      }
+    }
+    return read(**db);
+  }
+
   static void AddIn(std::string* sql, std::vector<std::string>* params, std::string_view column,
                     const std::vector<std::string>& values, bool lower) {
     if (values.empty()) return;
@@ -689,6 +811,29 @@ Result<std::string> SqliteGraphPath(const std::string& data_dir, std::string_vie
     return Status::InvalidArgument("the data directory is empty; set ATG_DATA_DIR");
   }
   return (fs::path(data_dir) / "tenants" / ToLower(tenant_id) / "graph.db").string();
+}
+
+Result<std::vector<std::string>> ListSqliteTenants(const std::string& data_dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  const fs::path root = fs::path(data_dir) / "tenants";
+  if (!fs::is_directory(root, ec)) return out;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!ValidateTenantId(name).ok() || !fs::is_regular_file(it->path() / "graph.db", ec)) {
+      continue;
+    }
+    SqliteGraphStoreOptions o;
+    o.create_if_missing = false;
+    auto store = OpenSqliteGraphStore(data_dir, name, o);
+    if (!store.ok()) return store.status();
+    auto has = (*store)->HasGraph();
+    if (!has.ok()) return has.status();
+    if (*has) out.push_back(name);
+  }
+  if (ec) return Status::IoError("listing " + root.string() + " failed: " + ec.message());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Result<std::unique_ptr<GraphStore>> OpenSqliteGraphStore(const std::string& data_dir,

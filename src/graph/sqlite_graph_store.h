@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "graph/graph_store.h"
 
@@ -34,6 +35,8 @@ struct SqliteGraphStoreOptions {
   int64_t writer_cache_bytes = 256 << 20;
   // How long BeginScan waits for another process's scan of the same tenant to finish.
   int busy_timeout_ms = 2000;
+  // How many complete scans the history keeps (ATG_GRAPH_HISTORY; at least 1, the current).
+  int history = 5;
 };
 
 // "<data_dir>/tenants/<tenant_id lower-cased>/graph.db". Validates the tenant id first.
@@ -45,6 +48,9 @@ Result<std::string> SqliteGraphPath(const std::string& data_dir, std::string_vie
 Result<std::unique_ptr<GraphStore>> OpenSqliteGraphStore(
     const std::string& data_dir, std::string_view tenant_id,
     const SqliteGraphStoreOptions& options = {});
+
+// The tenants with a database under `data_dir` that holds at least one committed scan, sorted.
+Result<std::vector<std::string>> ListSqliteTenants(const std::string& data_dir);
 
 }  // namespace atg::graph
 

@@ -143,6 +143,7 @@ class SqliteBackend : public testing::GraphStoreBackend {
     SqliteGraphStoreOptions options;
     if (o.max_queued_bytes > 0) options.max_queued_bytes = o.max_queued_bytes;
     if (o.quick_locks) options.busy_timeout_ms = 50;
+    if (o.history > 0) options.history = o.history;
     return OpenSqliteGraphStore(dir_.path(), tenant, options);
   }
 

@@ -238,4 +238,14 @@ std::string ClientSafeError(std::string_view message, std::string_view data_dir)
   return result;
 }
 
+Status JobStore::ForEachJob(const std::function<Status(Job&& job)>&) {
+  return Status::FailedPrecondition("the " + std::string(backend()) +
+                                    " job store cannot list its jobs for a backup");
+}
+
+Result<bool> JobStore::RestoreJob(const Job&, const std::vector<JobEvent>&) {
+  return Status::FailedPrecondition("the " + std::string(backend()) +
+                                    " job store cannot restore jobs from a backup");
+}
+
 }  // namespace atg::jobs

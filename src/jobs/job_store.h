@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -168,6 +169,20 @@ class JobStore {
 
   // Cheap liveness check of the backing service, for /health.
   virtual Status Ping() = 0;
+
+  // Backups (`atg backup --include-jobs`). Every job of every owner, in no particular order,
+  // each as it is at the moment it is read (the store keeps changing meanwhile). A non-OK
+  // status from `visit` stops the walk and is returned.
+  // Both backends implement these two; the defaults serve test doubles, saying so.
+  virtual Status ForEachJob(const std::function<Status(Job&& job)>& visit);
+
+  // Restores: adds `job` with its `events` exactly as given — id, owner, state, times, result,
+  // artifact and event sequence — and returns true; when a job with that id exists it is left
+  // as it is (the store's copy is newer than any backup) and the answer is false. A restored
+  // pending job is queued behind the pending jobs; a restored running job has no live worker, so
+  // its lease counts as expired: the next claim puts it back in the queue as a worker that died
+  // would. kInvalidArgument for a malformed id.
+  virtual Result<bool> RestoreJob(const Job& job, const std::vector<JobEvent>& events);
 };
 
 // The store the settings select: Redis when REDIS_URL is set, else SQLite at

@@ -3,6 +3,7 @@
 #include <hiredis/hiredis.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <cstdint>
@@ -198,6 +199,7 @@ class RedisJobStore final : public JobStore {
     depth_ = MakeScript(redis_scripts::kDepth);
     purge_ = MakeScript(redis_scripts::kPurge);
     index_finished_ = MakeScript(redis_scripts::kIndexFinished);
+    restore_ = MakeScript(redis_scripts::kRestore);
   }
 
   std::string_view backend() const override { return "redis"; }
@@ -442,6 +444,80 @@ class RedisJobStore final : public JobStore {
     return r.ok() ? Status::Ok() : r.status();
   }
 
+  Status ForEachJob(const std::function<Status(Job&& job)>& visit) override {
+    const std::string prefix = Key("job:", "");
+    std::string cursor = "0";
+    do {
+      auto r = Command(
+          {"SCAN", cursor, "MATCH", GlobEscape(options_.key_prefix) + "job:*", "COUNT", "500"});
+      if (!r.ok()) return r.status();
+      const redisReply* arr = r->get();
+      if (arr->type != REDIS_REPLY_ARRAY || arr->elements != 2) {
+        return Status::Internal("unexpected reply from SCAN");
+      }
+      cursor = ReplyString(arr->element[0]);
+      std::vector<std::string> ids;
+      const redisReply* keys = arr->element[1];
+      for (size_t i = 0; keys->type == REDIS_REPLY_ARRAY && i < keys->elements; ++i) {
+        std::string key = ReplyString(keys->element[i]);
+        std::string id = key.substr(std::min(prefix.size(), key.size()));
+        if (ValidJobId(id)) ids.push_back(std::move(id));
+      }
+      auto jobs = GetMany(ids);
+      if (!jobs.ok()) return jobs.status();
+      for (Job& j : *jobs) ATG_RETURN_IF_ERROR(visit(std::move(j)));
+    } while (cursor != "0");
+    return Status::Ok();
+  }
+
+  Result<bool> RestoreJob(const Job& job, const std::vector<JobEvent>& events) override {
+    if (!ValidJobId(job.id)) {
+      return Status::InvalidArgument("job id '" + job.id + "' is not of the form job_<32 hex>");
+    }
+    std::vector<JobEvent> sorted = events;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const JobEvent& a, const JobEvent& b) { return a.seq < b.seq; });
+    std::vector<std::string> args = {job.id,
+                                     job.owner,
+                                     std::to_string(job.created_at_ms),
+                                     std::string(JobStateName(job.state)),
+                                     std::to_string(job.finished_at_ms),
+                                     std::to_string(sorted.size())};
+    // The event list's index is seq - 1 (EventsSince reads by range), so sequences are
+    // renumbered 1..n in order; a backup's are that already.
+    int64_t seq = 0;
+    for (JobEvent& e : sorted) {
+      e.seq = ++seq;
+      args.push_back(json::serialize(JobEventToJson(e)));
+    }
+    auto field = [&](std::string name, std::string value) {
+      args.push_back(std::move(name));
+      args.push_back(std::move(value));
+    };
+    field("id", job.id);
+    field("type", job.type);
+    field("owner", job.owner);
+    field("tenant_id", job.tenant_id);
+    field("state", std::string(JobStateName(job.state)));
+    field("request", json::serialize(job.request));
+    field("progress", json::serialize(job.progress));
+    field("result", json::serialize(job.result));
+    field("error", job.error);
+    field("error_type", job.error_type);
+    field("artifact", job.artifact);
+    field("created_at_ms", std::to_string(job.created_at_ms));
+    field("started_at_ms", std::to_string(job.started_at_ms));
+    field("finished_at_ms", std::to_string(job.finished_at_ms));
+    field("attempts", std::to_string(job.attempts));
+    field("cancel_requested", job.cancel_requested ? "1" : "0");
+    field("worker", "");
+    field("lease_until", "0");
+    field("ev_seq", std::to_string(seq));
+    auto r = Eval(restore_, job.id, args);
+    if (!r.ok()) return r.status();
+    return (*r)->integer == 1;
+  }
+
   ~RedisJobStore() override = default;
 
   // Connects once so that a wrong URL or password fails at startup, not at the first job.
@@ -594,12 +670,7 @@ class RedisJobStore final : public JobStore {
     if (finished_indexed_.load()) return Status::Ok();
     std::lock_guard lock(index_mu_);
     if (finished_indexed_.load()) return Status::Ok();
-    std::string pattern;
-    for (char ch : options_.key_prefix) {
-      if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') pattern.push_back('\\');
-      pattern.push_back(ch);
-    }
-    pattern += "job:*";
+    std::string pattern = GlobEscape(options_.key_prefix) + "job:*";
     std::string cursor = "0";
     do {
       auto r = Eval(index_finished_, "", {cursor, pattern, "1000"});
@@ -608,6 +679,16 @@ class RedisJobStore final : public JobStore {
     } while (cursor != "0");
     finished_indexed_.store(true);
     return Status::Ok();
+  }
+
+  // `text` as a literal in a SCAN MATCH pattern.
+  static std::string GlobEscape(std::string_view text) {
+    std::string out;
+    for (char ch : text) {
+      if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') out.push_back('\\');
+      out.push_back(ch);
+    }
+    return out;
   }
 
   Result<std::vector<Job>> GetMany(const std::vector<std::string>& ids) {
@@ -646,7 +727,7 @@ class RedisJobStore final : public JobStore {
   RedisUrl url_;
   RedisJobStoreOptions options_;
   Script create_, claim_, heartbeat_, progress_, finish_, release_, cancel_, depth_, purge_,
-      index_finished_;
+      index_finished_, restore_;
   std::mutex mu_;
   std::mutex index_mu_;  // one IndexFinishedOnce at a time
   std::atomic<bool> finished_indexed_{false};

@@ -268,6 +268,30 @@ if r[1] == '0' then redis.call('SET', P .. 'finished_indexed', '1') end
 return r[1]
 )lua";
 
+// ARGV: P, id, owner, created_at_ms, state, finished_at_ms, n, n event JSON texts (seq 1..n in
+// order), then field/value pairs of the hash. A backup's job, restored as it was: 0 when a job
+// with that id exists (left alone), 1 when added. A running job goes into P running with lease
+// 0, so the next claim finds its lease expired and queues it again.
+inline constexpr const char* kRestore = R"lua(
+local id = ARGV[2]
+if redis.call('EXISTS', jkey(id)) == 1 then return 0 end
+local n = tonumber(ARGV[7])
+local fields = {}
+for i = 8 + n, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', jkey(id), unpack(fields))
+for i = 8, 7 + n do redis.call('RPUSH', P .. 'events:' .. id, ARGV[i]) end
+redis.call('ZADD', P .. 'owner:' .. ARGV[3], ARGV[4], id)
+local state = ARGV[5]
+if state == 'pending' then
+  redis.call('RPUSH', P .. 'pending', id)
+elseif state == 'running' then
+  redis.call('ZADD', P .. 'running', 0, id)
+else
+  redis.call('ZADD', P .. 'finished', ARGV[6], id)
+end
+return 1
+)lua";
+
 }  // namespace atg::jobs::redis_scripts
 
 #endif  // ATG_JOBS_REDIS_SCRIPTS_H_

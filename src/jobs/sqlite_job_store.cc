@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -521,6 +522,88 @@ class SqliteJobStore final : public JobStore {
     std::lock_guard lock(mu_);
     int64_t ignored = 0;
     return Exec("SELECT 1", &ignored);
+  }
+
+  Status ForEachJob(const std::function<Status(Job&& job)>& visit) override {
+    // Pages by seq, the lock held per page only, so the service keeps working meanwhile.
+    int64_t after = 0;
+    while (true) {
+      std::vector<Job> page;
+      {
+        std::lock_guard lock(mu_);
+        auto q = Prep(std::string("SELECT ") + kJobColumns +
+                      ", seq FROM jobs WHERE seq > ? ORDER BY seq LIMIT 500");
+        if (!q.ok()) return q.status();
+        (*q)->Bind(1, after);
+        while (true) {
+          auto row = (*q)->Step();
+          if (!row.ok()) return row.status();
+          if (!*row) break;
+          page.push_back((*q)->ReadJob());
+          after = (*q)->Int(16);
+        }
+      }
+      for (Job& j : page) ATG_RETURN_IF_ERROR(visit(std::move(j)));
+      if (page.size() < 500) return Status::Ok();
+    }
+  }
+
+  Result<bool> RestoreJob(const Job& job, const std::vector<JobEvent>& events) override {
+    if (!ValidJobId(job.id)) {
+      return Status::InvalidArgument("job id '" + job.id + "' is not of the form job_<32 hex>");
+    }
+    std::lock_guard lock(mu_);
+    bool added = false;
+    Status s = InTx([&]() -> Status {
+      {
+        auto q = Prep("SELECT 1 FROM jobs WHERE id = ?");
+        if (!q.ok()) return q.status();
+        (*q)->Bind(1, job.id);
+        auto row = (*q)->Step();
+        if (!row.ok()) return row.status();
+        if (*row) return Status::Ok();
+      }
+      int64_t last_seq = 0;
+      for (const JobEvent& e : events) last_seq = std::max(last_seq, e.seq);
+      // worker_id '' and lease_until_ms 0: a running job's lease has expired (see the header).
+      auto q = Prep(
+          "INSERT INTO jobs (id, type, owner, tenant_id, state, request, progress, result, "
+          "error, error_type, artifact, created_at_ms, started_at_ms, finished_at_ms, attempts, "
+          "cancel_requested, worker_id, lease_until_ms, requeued, last_event_seq) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0, 0, ?)");
+      if (!q.ok()) return q.status();
+      (*q)->Bind(1, job.id)
+          .Bind(2, job.type)
+          .Bind(3, job.owner)
+          .Bind(4, job.tenant_id)
+          .Bind(5, JobStateName(job.state))
+          .Bind(6, json::serialize(job.request))
+          .Bind(7, json::serialize(job.progress))
+          .Bind(8, json::serialize(job.result))
+          .Bind(9, job.error)
+          .Bind(10, job.error_type)
+          .Bind(11, job.artifact)
+          .Bind(12, job.created_at_ms)
+          .Bind(13, job.started_at_ms)
+          .Bind(14, job.finished_at_ms)
+          .Bind(15, job.attempts)
+          .Bind(16, job.cancel_requested ? 1 : 0)
+          .Bind(17, last_seq);
+      ATG_RETURN_IF_ERROR((*q)->Run());
+      for (const JobEvent& e : events) {
+        auto ins = Prep(
+            "INSERT OR IGNORE INTO job_events (job_id, seq, type, data, at_ms) "
+            "VALUES (?,?,?,?,?)");
+        if (!ins.ok()) return ins.status();
+        (*ins)->Bind(1, job.id).Bind(2, e.seq).Bind(3, e.type).Bind(4, json::serialize(e.data));
+        (*ins)->Bind(5, e.at_ms);
+        ATG_RETURN_IF_ERROR((*ins)->Run());
+      }
+      added = true;
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return added;
   }
 
  private:

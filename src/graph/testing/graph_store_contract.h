@@ -29,6 +29,9 @@
 #include "graph/graph_store.h"
 #include "graph/rules/rules.h"
 #include "graph/testing/fixtures.h"
+#include "graph/testing/snapshot_testing.h"
+#include "graph/testing/store_helpers.h"
+#include "graph/traverse.h"
 
 namespace atg::graph::testing {
 
@@ -36,6 +39,7 @@ struct BackendOptions {
   size_t max_queued_bytes = 0;  // 0: the backend's default
   // A second BeginScan of a tenant gives up fast, and a killed scan's lock frees fast.
   bool quick_locks = false;
+  int history = 0;  // scans kept; 0: the backend's default
 };
 
 // One backend under test; it owns whatever the stores need (a directory, a server address).
@@ -62,44 +66,6 @@ inline void PrintTo(const GraphStoreBackendParam& p, std::ostream* os) { *os << 
 inline std::string GraphStoreBackendName(
     const ::testing::TestParamInfo<GraphStoreBackendParam>& info) {
   return info.param.name;
-}
-
-// Helpers for the suite below and for tests of one backend.
-inline const std::string kTestSubscription = "/subscriptions/00000000-0000-0000-0000-000000000001";
-
-// A resource node in resource group `rg` of kTestSubscription.
-inline Node Resource(const std::string& rg, const std::string& name,
-                     const std::string& type = "Microsoft.Storage/storageAccounts") {
-  json::object body;
-  body["id"] = kTestSubscription + "/resourceGroups/" + rg + "/providers/" + type + "/" + name;
-  body["name"] = name;
-  body["type"] = type;
-  body["location"] = "westeurope";
-  auto n = NodeFromArmResource(body);
-  EXPECT_TRUE(n.ok());
-  return n.value();
-}
-
-// Writes one scan of the given fragments and commits it.
-inline CommitSummary Scan(GraphStore& store, const ScanScope& scope,
-                          std::vector<GraphFragment> fragments) {
-  auto session = store.BeginScan(scope);
-  EXPECT_TRUE(session.ok()) << session.status().ToString();
-  if (!session.ok()) return {};
-  for (auto& f : fragments) EXPECT_TRUE((*session)->Add(std::move(f)).ok());
-  auto summary = (*session)->Commit();
-  EXPECT_TRUE(summary.ok()) << summary.status().ToString();
-  return summary.ok() ? *summary : CommitSummary{};
-}
-
-inline GraphFragment Nodes(std::vector<Node> nodes, std::vector<Edge> edges = {}) {
-  return GraphFragment{std::move(nodes), std::move(edges)};
-}
-
-inline bool Has(GraphStore& store, const std::string& key) {
-  auto n = store.GetNode(key);
-  EXPECT_TRUE(n.ok()) << n.status().ToString();
-  return n.ok() && n->has_value();
 }
 
 class GraphStoreContractTest : public ::testing::TestWithParam<GraphStoreBackendParam> {
@@ -702,6 +668,277 @@ TEST_P(GraphStoreContractTest, ManyNodesStreamInOrder) {
   EXPECT_EQ(s.edges_removed, 1500);
   EXPECT_EQ(Keys(*store).size(), 1501u);
   EXPECT_EQ(Edges(*store).size(), 1499u);
+}
+
+// ---- snapshots (backups) ----
+
+TEST_P(GraphStoreContractTest, SnapshotExportImportRoundTrip) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  MemorySnapshot none;
+  EXPECT_EQ(store->ExportSnapshot(none).code(), StatusCode::kNotFound);
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 0));
+  const GraphImage before = Image(*store);
+  MemorySnapshot snap;
+  ASSERT_TRUE(store->ExportSnapshot(snap).ok());
+  ASSERT_FALSE(snap.scans.empty());
+  EXPECT_EQ(FindString(&snap.scans.back().scope, "tenant_id").value_or(""), tenant_);
+  EXPECT_EQ(snap.nodes.size(), before.nodes.size());
+  EXPECT_EQ(snap.edges.size(), before.edges.size());
+  // Something else is scanned; the import brings the exported graph back, exactly.
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 1));
+  ASSERT_NE(Image(*store), before);
+  Status s = store->ImportSnapshot(snap);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Image(*store), before);
+  auto stats = store->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(json::serialize(stats->last_scan.at("scope")),
+            json::serialize(json::value(snap.scans.back().scope)));
+  // A scan after the import works on the restored graph as on any other.
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 2));
+  EXPECT_TRUE(Has(*store, Resource("rg", "b2").key));
+  EXPECT_FALSE(Has(*store, Resource("rg", "b0").key));
+}
+
+TEST_P(GraphStoreContractTest, SnapshotImportIntoAnEmptyStore) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 0));
+  const GraphImage before = Image(*store);
+  MemorySnapshot snap;
+  ASSERT_TRUE(store->ExportSnapshot(snap).ok());
+  // The same tenant in a second store of the backend that never saw a scan (a new server, a
+  // new data directory): another tenant's store is not allowed to take it.
+  auto other = Open(T("other"));
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(other->ImportSnapshot(snap).code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(*other->HasGraph());
+  // An edge that joins nothing the snapshot holds is refused.
+  MemorySnapshot bad = snap;
+  bad.edges.push_back({MakeEdge(Resource("rg", "a").key, "/subscriptions/x/nothing", edge::kUses),
+                       bad.scans.back().gen, 0});
+  auto fresh = Open(T("fresh"));
+  ASSERT_NE(fresh, nullptr);
+  Scan(*fresh, ScanScope{T("fresh"), {}, {}, {}, true, true}, {Nodes({Resource("rg", "z")})});
+  const GraphImage fresh_before = Image(*fresh);
+  for (auto& n : bad.nodes) {
+    if (n.node.key == TenantKey(tenant_)) n.node = TenantNode(T("fresh"));
+  }
+  for (auto& sc : bad.scans) sc.scope["tenant_id"] = T("fresh");
+  EXPECT_EQ(fresh->ImportSnapshot(bad).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Image(*fresh), fresh_before);
+}
+
+TEST_P(GraphStoreContractTest, SnapshotImportThatFailsChangesNothing) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 0));
+  MemorySnapshot snap;
+  ASSERT_TRUE(store->ExportSnapshot(snap).ok());
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 1));
+  const GraphImage before = Image(*store);
+  snap.fail_after_edges = static_cast<int>(snap.edges.size()) / 2;
+  EXPECT_EQ(store->ImportSnapshot(snap).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Image(*store), before);
+  // Broken records are refused before anything changes, too.
+  MemorySnapshot bad = snap;
+  bad.fail_after_edges = -1;
+  bad.nodes.front().node.label = "NotALabel";
+  EXPECT_EQ(store->ImportSnapshot(bad).code(), StatusCode::kInvalidArgument);
+  bad = snap;
+  bad.fail_after_edges = -1;
+  bad.scans.clear();
+  EXPECT_EQ(store->ImportSnapshot(bad).code(), StatusCode::kInvalidArgument);
+  bad = snap;
+  bad.fail_after_edges = -1;
+  bad.nodes.push_back(bad.nodes.back());  // a node twice
+  Status twice = store->ImportSnapshot(bad);
+  EXPECT_FALSE(twice.ok());
+  bad = snap;
+  bad.fail_after_edges = -1;
+  bad.edges.push_back(bad.edges.back());  // an edge twice
+  EXPECT_EQ(store->ImportSnapshot(bad).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Image(*store), before);
+  // The store still takes scans and imports.
+  snap.fail_after_edges = -1;
+  ASSERT_TRUE(store->ImportSnapshot(snap).ok());
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 3));
+}
+
+TEST_P(GraphStoreContractTest, SnapshotWhileAScanIsOpen) {
+  auto store = Open(tenant_, BackendOptions{.quick_locks = true});
+  ASSERT_NE(store, nullptr);
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 0));
+  const GraphImage before = Image(*store);
+  auto session = store->BeginScan(FullScope());
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE((*session)->Add(Nodes({Resource("rg", "uncommitted")})).ok());
+  // The export sees the committed graph only; an import waits for no one and says why.
+  MemorySnapshot snap;
+  ASSERT_TRUE(store->ExportSnapshot(snap).ok());
+  for (const auto& n : snap.nodes) EXPECT_NE(n.node.key, Resource("rg", "uncommitted").key);
+  EXPECT_EQ(snap.nodes.size(), before.nodes.size());
+  Status s = store->ImportSnapshot(snap);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+  (*session)->Abort();
+  EXPECT_EQ(Image(*store), before);
+}
+
+// ---- history ----
+
+// The graph as it reads at one moment: nodes and edges in the store's order.
+struct ScanImage {
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+  bool operator==(const ScanImage&) const = default;
+};
+
+inline ScanImage Current(GraphStore& store) {
+  GraphImage g = Image(store);
+  return ScanImage{std::move(g.nodes), std::move(g.edges)};
+}
+
+inline Result<ScanImage> At(GraphStore& store, int64_t gen) {
+  ScanImage img;
+  ATG_RETURN_IF_ERROR(store.ForEachNodeAt(gen, [&](Node&& n) {
+    img.nodes.push_back(std::move(n));
+    return Status::Ok();
+  }));
+  ATG_RETURN_IF_ERROR(store.ForEachEdgeAt(gen, [&](Edge&& e) {
+    img.edges.push_back(std::move(e));
+    return Status::Ok();
+  }));
+  return img;
+}
+
+TEST_P(GraphStoreContractTest, HistoryKeepsTheLastScansReadableAsTheyWere) {
+  auto store = Open(tenant_, BackendOptions{.history = 3});
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->History()->empty());
+  std::vector<ScanImage> images;
+  for (int v = 0; v < 4; ++v) {
+    auto fragments = SnapshotGraph(tenant_, v);
+    if (v == 2) {  // a narrower scan: one resource group only, the rest stays
+      Scan(*store, ScanScope{tenant_, {}, {"rg"}, {}, true, false},
+           {Nodes({Resource("rg", "a"), Resource("rg", "only-in-2")})});
+    } else {
+      Scan(*store, FullScope(), fragments);
+    }
+    images.push_back(Current(*store));
+  }
+  auto history = store->History();
+  ASSERT_TRUE(history.ok()) << history.status().ToString();
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_LT((*history)[0].gen, (*history)[1].gen);
+  EXPECT_LT((*history)[1].gen, (*history)[2].gen);
+  // Scope and report are kept with each scan.
+  EXPECT_EQ(FindArray(&(*history)[1].scope, "resource_groups")->size(), 1u);
+  for (size_t i = 0; i < 3; ++i) {
+    auto img = At(*store, (*history)[i].gen);
+    ASSERT_TRUE(img.ok()) << img.status().ToString();
+    EXPECT_EQ(*img, images[i + 1]) << "scan " << (*history)[i].gen;
+  }
+  // The first scan left the history; asking for it says so.
+  const int64_t dropped = (*history)[0].gen - 1;
+  EXPECT_EQ(store->ForEachNodeAt(dropped, [](Node&&) { return Status::Ok(); }).code(),
+            StatusCode::kNotFound);
+  // A snapshot carries the history; an import brings every kept scan back as it was.
+  MemorySnapshot snap;
+  ASSERT_TRUE(store->ExportSnapshot(snap).ok());
+  ASSERT_EQ(snap.scans.size(), 3u);
+  EXPECT_GT(snap.nodes.size(), images[3].nodes.size());  // older versions too
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 9));
+  ASSERT_TRUE(store->ImportSnapshot(snap).ok());
+  history = store->History();
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ((*history)[i].started_at, snap.scans[i].started_at);
+    auto img = At(*store, (*history)[i].gen);
+    ASSERT_TRUE(img.ok()) << img.status().ToString();
+    EXPECT_EQ(*img, images[i + 1]) << "restored scan " << i;
+  }
+  EXPECT_EQ(Current(*store), images[3]);
+  // And scanning on after the import keeps building the same history.
+  Scan(*store, FullScope(), SnapshotGraph(tenant_, 5));
+  history = store->History();
+  ASSERT_EQ(history->size(), 3u);
+  auto img = At(*store, (*history)[1].gen);
+  ASSERT_TRUE(img.ok());
+  EXPECT_EQ(*img, images[3]);
+}
+
+// ---- reading around a node (graph/traverse.h) ----
+
+TEST_P(GraphStoreContractTest, FindNeighborsAndShortestPaths) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  // user -MEMBER_OF-> group <-ASSIGNED_TO- assignment <-CONTAINS- vault; vault -LOCATED_IN-> region
+  Node vault = Resource("rg", "vault", "Microsoft.KeyVault/vaults");
+  Node other = Resource("rg", "vault2", "Microsoft.KeyVault/vaults");
+  json::object user_body{{"id", "11111111-0000-0000-0000-000000000001"},
+                         {"displayName", "Ada"},
+                         {"userPrincipalName", "ada@example.com"}};
+  json::object group_body{{"id", "22222222-0000-0000-0000-000000000002"},
+                          {"displayName", "Vault readers"},
+                          {"members", json::array{"11111111-0000-0000-0000-000000000001"}}};
+  auto user = BuildDirectoryFragment(DirectoryKind::kUser, user_body, {});
+  auto group = BuildDirectoryFragment(DirectoryKind::kGroup, group_body, {});
+  ASSERT_TRUE(user.ok() && group.ok());
+  json::object ra{
+      {"id", vault.original_id + "/providers/Microsoft.Authorization/roleAssignments/ra1"},
+      {"name", "ra1"},
+      {"type", "Microsoft.Authorization/roleAssignments"}};
+  auto ra_node = NodeFromArmResource(ra);
+  ASSERT_TRUE(ra_node.ok());
+  Node region = RegionNode("westeurope");
+  std::vector<Edge> edges = {
+      MakeEdge(ra_node->key, GroupKey("22222222-0000-0000-0000-000000000002"), edge::kAssignedTo),
+      MakeEdge(vault.key, ra_node->key, edge::kContains),
+      MakeEdge(vault.key, region.key, edge::kLocatedIn),
+      MakeEdge(other.key, region.key, edge::kLocatedIn)};
+  Scan(*store, FullScope(), {*user, *group, Nodes({vault, other, *ra_node, region}, edges)});
+
+  auto by_name = FindNode(*store, "Ada");
+  ASSERT_TRUE(by_name.ok()) << by_name.status().ToString();
+  EXPECT_EQ(by_name->key, UserKey("11111111-0000-0000-0000-000000000001"));
+  EXPECT_NE(by_name->properties, "");
+  auto by_id = FindNode(*store, vault.original_id);  // the id as Azure writes it
+  ASSERT_TRUE(by_id.ok());
+  EXPECT_EQ(by_id->key, vault.key);
+  EXPECT_EQ(FindNode(*store, "nobody").status().code(), StatusCode::kNotFound);
+
+  auto around = Neighbors(*store, *by_name, TraverseOptions{{}, Direction::kBoth, 3, 100});
+  ASSERT_TRUE(around.ok()) << around.status().ToString();
+  std::map<std::string, int> depth;
+  for (const auto& s : around->steps) depth[s.node.key] = s.depth;
+  EXPECT_EQ(depth[GroupKey("22222222-0000-0000-0000-000000000002")], 1);
+  EXPECT_EQ(depth[ra_node->key], 2);
+  EXPECT_EQ(depth[vault.key], 3);
+  EXPECT_EQ(depth.count(other.key), 0u);  // only through the region: not walked
+
+  auto paths =
+      ShortestPaths(*store, *by_name, vault, TraverseOptions{{}, Direction::kBoth, 6, 1000});
+  ASSERT_TRUE(paths.ok()) << paths.status().ToString();
+  ASSERT_EQ(paths->paths.size(), 1u);
+  const auto& steps = paths->paths[0].steps;
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0].edge.type, "MEMBER_OF");
+  EXPECT_TRUE(steps[0].forward);
+  EXPECT_EQ(steps[1].edge.type, "ASSIGNED_TO");
+  EXPECT_FALSE(steps[1].forward);
+  EXPECT_EQ(steps[2].node.key, vault.key);
+  // Over the chosen edge types only.
+  auto none =
+      ShortestPaths(*store, *by_name, vault,
+                    TraverseOptions{{"MEMBER_OF", "ASSIGNED_TO"}, Direction::kBoth, 6, 1000});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->paths.empty());
+  auto unreachable =
+      ShortestPaths(*store, *by_name, other, TraverseOptions{{}, Direction::kBoth, 6, 1000});
+  ASSERT_TRUE(unreachable.ok());
+  EXPECT_TRUE(unreachable->paths.empty());
 }
 
 }  // namespace atg::graph::testing
