@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "azure/graph_cost.h"
+#include "common/graph_cost.h"
 #include "azure/paging.h"
 #include "common/json.h"
 
@@ -40,7 +40,7 @@ void EmitDirectory(const ScanRun& run, graph::DirectoryKind kind, const json::ob
 }
 
 Status CollectMembers(const ScanRun& run, const std::string& url, json::array* out) {
-  double cost = azure::GraphRequestCost("GET", url);
+  double cost = GraphRequestCost("GET", url);
   auto r = azure::ForEachGraphPage(
       run.client, url,
       [&](const json::array& items, const json::object&) {
@@ -68,7 +68,7 @@ void CompleteMembers(const ScanRun& run, std::vector<json::object> chunk) {
     r["id"] = std::to_string(i);
     r["method"] = "GET";
     r["url"] = MembersPath(chunk[i]);
-    cost += azure::GraphRequestCost("GET", "/v1.0" + MembersPath(chunk[i]));
+    cost += GraphRequestCost("GET", "/v1.0" + MembersPath(chunk[i]));
     requests.push_back(std::move(r));
   }
   json::object body;
@@ -122,7 +122,7 @@ void ListDirectory(const ScanRun& run, graph::DirectoryKind kind, std::string pa
     if (run.Stopped()) return;
     std::string url = run.graph_base + "/v1.0/" + path + "?$top=999&$select=" + std::string(select);
     if (kind == graph::DirectoryKind::kGroup) url += "&$expand=members($select=id)";
-    double cost = azure::GraphRequestCost("GET", url);
+    double cost = GraphRequestCost("GET", url);
     FragmentBatch batch(run);
     auto r = azure::ForEachGraphPage(
         run.client, url,
