@@ -49,8 +49,9 @@ void FollowUps(const ScanRun& run, const json::object& body, const std::string& 
 }
 
 // The newest stable API version of each type in one page of a providers list (a preview only
-// when the type has nothing else), keyed "ns/type", lower-cased.
-void CollectApiVersions(const json::array& providers, std::map<std::string, std::string>* out) {
+// when the type has nothing else), and every version it offers, keyed "ns/type", lower-cased.
+void CollectApiVersions(const json::array& providers, std::map<std::string, std::string>* out,
+                        std::map<std::string, std::set<std::string>>* offered) {
   static const json::array kNone;
   for (const auto& p : providers) {
     if (!p.is_object()) continue;
@@ -63,9 +64,11 @@ void CollectApiVersions(const json::array& providers, std::map<std::string, std:
       if (!name || versions == nullptr || versions->empty()) continue;
       // Versions are dates, so the greatest string is the newest.
       std::string stable, preview;
+      std::set<std::string>& all = (*offered)[ns + "/" + ToLower(*name)];
       for (const auto& v : *versions) {
         if (!v.is_string()) continue;
         std::string text(v.as_string());
+        all.insert(text);
         std::string& slot = text.find("preview") == std::string::npos ? stable : preview;
         if (text > slot) slot = std::move(text);
       }
@@ -212,11 +215,12 @@ void LoadApiVersions(const ScanRun& run, const std::string& sub) {
   std::string url = run.arm + "/subscriptions/" + sub +
                     "/providers?api-version=" + std::string(kProvidersApiVersion);
   std::map<std::string, std::string> found;
+  std::map<std::string, std::set<std::string>> offered;
   auto r = azure::ForEachArmPage(
       run.client, url,
       [&](const json::array& items, const json::object&) {
         run.CountArm(url);
-        CollectApiVersions(items, &found);
+        CollectApiVersions(items, &found, &offered);
         return true;
       },
       run.stop);
@@ -225,7 +229,7 @@ void LoadApiVersions(const ScanRun& run, const std::string& sub) {
         "scan: could not read the resource providers; using built-in API versions",
         {{"subscription", sub}, {"reason", r.status().message()}});
   }
-  run.ledger.MergeApiVersions(std::move(found));
+  run.ledger.MergeApiVersions(std::move(found), std::move(offered));
 }
 
 }  // namespace atg::scan

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/graph_cost.h"
 #include "azure/paging.h"
+#include "common/graph_cost.h"
 #include "common/json.h"
 
 namespace atg::scan {

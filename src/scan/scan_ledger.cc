@@ -132,9 +132,11 @@ void ScanLedger::CountUnstoredEdges(const std::vector<graph::Edge>& edges) {
   for (const auto& e : edges) ++counts_.edges_by_type[e.type];
 }
 
-void ScanLedger::MergeApiVersions(std::map<std::string, std::string> versions) {
+void ScanLedger::MergeApiVersions(std::map<std::string, std::string> newest,
+                                  std::map<std::string, std::set<std::string>> offered) {
   MutexLock lock(&mu_);
-  for (auto& [type, version] : versions) {
+  for (auto& [type, versions] : offered) api_version_lists_[type].merge(versions);
+  for (auto& [type, version] : newest) {
     std::string& slot = api_versions_[type];
     // Subscriptions may differ (registration, rollout): the newest stable one wins.
     bool new_stable = IsStable(version);
@@ -156,6 +158,11 @@ std::optional<std::string> ScanLedger::ApiVersion(const std::string& lower_type)
 std::map<std::string, std::string> ScanLedger::ApiVersions() {
   MutexLock lock(&mu_);
   return api_versions_;
+}
+
+std::map<std::string, std::set<std::string>> ScanLedger::ApiVersionLists() {
+  MutexLock lock(&mu_);
+  return api_version_lists_;
 }
 
 void ScanLedger::SetPhase(ScanPhase phase) {

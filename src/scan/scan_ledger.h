@@ -94,9 +94,14 @@ class ScanLedger {
 
   // Provider API versions (lower-cased "ns/type" -> version) learnt from one subscription;
   // across subscriptions the newest stable version wins, a preview only where nothing is stable.
-  void MergeApiVersions(std::map<std::string, std::string> versions) ATG_EXCLUDES(mu_);
+  // `offered` is every version each type offers there (kept as the union over subscriptions,
+  // for the IaC generator's choice of a version its schemas know too).
+  void MergeApiVersions(std::map<std::string, std::string> newest,
+                        std::map<std::string, std::set<std::string>> offered = {})
+      ATG_EXCLUDES(mu_);
   std::optional<std::string> ApiVersion(const std::string& lower_type) ATG_EXCLUDES(mu_);
   std::map<std::string, std::string> ApiVersions() ATG_EXCLUDES(mu_);
+  std::map<std::string, std::set<std::string>> ApiVersionLists() ATG_EXCLUDES(mu_);
 
   void SetPhase(ScanPhase phase) ATG_EXCLUDES(mu_);
   LedgerCounts Counts() ATG_EXCLUDES(mu_);
@@ -113,6 +118,7 @@ class ScanLedger {
   std::set<std::string> arm_mode_subscriptions_ ATG_GUARDED_BY(mu_);  // lower-cased
   std::set<std::string> failed_keys_ ATG_GUARDED_BY(mu_);             // lower-cased scopes
   std::map<std::string, std::string> api_versions_ ATG_GUARDED_BY(mu_);
+  std::map<std::string, std::set<std::string>> api_version_lists_ ATG_GUARDED_BY(mu_);
   int64_t kept_ ATG_GUARDED_BY(mu_) = 0;
   bool limit_reached_ ATG_GUARDED_BY(mu_) = false;
   Status fatal_ ATG_GUARDED_BY(mu_);

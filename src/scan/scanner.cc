@@ -55,14 +55,19 @@ std::vector<json::object> SelectSubscriptions(const ScanRun& run, std::vector<js
 }
 
 // The Tenant node; at the end of the scan with the provider API versions it learnt (the IaC
-// generator writes them into templates).
-graph::GraphFragment TenantFragment(const std::string& tenant_id,
-                                    const std::map<std::string, std::string>* api_versions) {
+// generator writes them into templates): the newest per type and every one offered.
+graph::GraphFragment TenantFragment(const std::string& tenant_id, ScanLedger* ledger) {
   graph::Node tenant = graph::TenantNode(ToLower(tenant_id));
-  if (api_versions != nullptr) {
-    json::object versions;
-    for (const auto& [type, version] : *api_versions) versions[type] = version;
-    tenant.properties = json::serialize(json::object{{"api_versions", std::move(versions)}});
+  if (ledger != nullptr) {
+    json::object versions, lists;
+    for (const auto& [type, version] : ledger->ApiVersions()) versions[type] = version;
+    for (const auto& [type, all] : ledger->ApiVersionLists()) {
+      json::array a;
+      for (const std::string& v : all) a.emplace_back(v);
+      lists[type] = std::move(a);
+    }
+    tenant.properties = json::serialize(json::object{{"api_versions", std::move(versions)},
+                                                     {"api_version_lists", std::move(lists)}});
   }
   graph::GraphFragment f;
   f.nodes.push_back(std::move(tenant));
@@ -282,8 +287,7 @@ Result<ScanSummary> Scanner::Impl::RunPasses(ScanRun& run,
     return Status(fatal.code(), "writing the graph failed: " + fatal.message());
   }
 
-  std::map<std::string, std::string> api_versions = ledger.ApiVersions();
-  run.Write(TenantFragment(opts.tenant_id, &api_versions));
+  run.Write(TenantFragment(opts.tenant_id, &ledger));
   ScanSummary summary = BuildSummary(run);
   ledger.SetPhase(ScanPhase::kCommit);
   if (run.session != nullptr) {
