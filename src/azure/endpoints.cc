@@ -1,5 +1,6 @@
 #include "azure/endpoints.h"
 
+#include "common/arm_id.h"
 #include "common/strings.h"
 
 namespace atg::azure {
@@ -71,12 +72,7 @@ std::string_view PathOf(std::string_view url) {
 }
 
 std::string SubscriptionOf(std::string_view url) {
-  std::string_view path = PathOf(url);
-  std::vector<std::string> parts = Split(path, '/', /*skip_empty=*/true);
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    if (EqualsIgnoreCase(parts[i], "subscriptions")) return ToLower(parts[i + 1]);
-  }
-  return "";
+  return ToLower(SubscriptionOfPath(PathOf(url)));
 }
 
 Result<std::string> NormalizeEndpoint(std::string_view variable, std::string_view url) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "azure/azure_error.h"
-#include "azure/graph_cost.h"
+#include "common/graph_cost.h"
 #include "common/log.h"
 
 namespace atg::azure {

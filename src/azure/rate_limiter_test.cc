@@ -6,7 +6,6 @@
 #include <mutex>
 #include <thread>
 
-#include "azure/graph_cost.h"
 
 namespace atg::azure {
 namespace {
@@ -211,46 +210,6 @@ TEST(TimeSpanTest, Parses) {
   EXPECT_EQ(ParseTimeSpan("00:00:00.5"), Duration(milliseconds(500)));
   EXPECT_FALSE(ParseTimeSpan("3").has_value());
   EXPECT_FALSE(ParseTimeSpan("aa:bb:cc").has_value());
-}
-
-TEST(GraphCostTest, BaseCostsFromTheTable) {
-  EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/users"), 2);
-  EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/users/abc"), 1);
-  EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/groups"), 1);
-  EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/servicePrincipals"), 1);
-  EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/applications"), 2);
-  EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/groups/g1/members"), 3);
-  EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/beta/groups/g1/transitiveMembers"),
-            5);
-  EXPECT_EQ(GraphRequestCost("GET",
-                             "https://graph.microsoft.com/v1.0/servicePrincipals/s/"
-                             "appRoleAssignments"),
-            2);
-  EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/me/memberOf"), 2);
-  EXPECT_EQ(GraphRequestCost("GET", "https://graph.microsoft.com/v1.0/users/u1/memberOf"), 2);
-  EXPECT_EQ(GraphRequestCost("POST", "https://graph.microsoft.com/v1.0/directoryObjects/getByIds"),
-            3);
-  EXPECT_EQ(GraphRequestCost("POST", "https://graph.microsoft.com/v1.0/users"), 1);
-  // A type cast lists the same members; a prefix before the version is ignored.
-  EXPECT_EQ(GraphRequestCost("GET",
-                             "http://127.0.0.1:9/graph/v1.0/groups/g1/members/"
-                             "microsoft.graph.user"),
-            3);
-}
-
-TEST(GraphCostTest, QueryOptionsAdjustTheCost) {
-  const std::string users = "https://graph.microsoft.com/v1.0/users";
-  EXPECT_EQ(GraphRequestCost("GET", users + "?$select=id,displayName"), 1);
-  EXPECT_EQ(GraphRequestCost("GET", users + "?%24select=id"), 1);
-  EXPECT_EQ(GraphRequestCost("GET", users + "?$expand=manager"), 3);
-  EXPECT_EQ(GraphRequestCost("GET", users + "?$top=999"), 2);
-  EXPECT_EQ(GraphRequestCost("GET", users + "?$top=10"), 1);
-  // Never below 1.
-  EXPECT_EQ(GraphRequestCost("GET", users + "?$select=id&$top=5"), 1);
-  EXPECT_EQ(GraphRequestCost("GET",
-                             "https://graph.microsoft.com/v1.0/groups/g/transitiveMembers"
-                             "?$select=id&$expand=x&$top=999"),
-            5);
 }
 
 }  // namespace

@@ -14,8 +14,8 @@ std::string ScanProgressPrinter::Format(const scan::ScanProgress& p, double rps)
   std::string line = fmt::format(
       "[{:>10}] {} subscriptions, {} resource groups, {} resources, {} users, {} groups, {} "
       "service principals | {} requests ({:.0f}/s)",
-      p.phase, p.subscriptions, p.resource_groups, p.resources, p.users, p.groups,
-      p.service_principals, p.requests, rps);
+      scan::ScanPhaseName(p.phase), p.subscriptions, p.resource_groups, p.resources, p.users,
+      p.groups, p.service_principals, p.requests, rps);
   if (p.throttled > 0 || p.throttle_wait_seconds >= 0.05) {
     line += fmt::format(", throttled {} ({:.1f}s waited)", p.throttled, p.throttle_wait_seconds);
   }
@@ -42,7 +42,7 @@ void ScanProgressPrinter::OnProgress(const scan::ScanProgress& p) {
     drew_ = true;
     return;
   }
-  if (p.phase != "done" && p.elapsed_seconds - last_print_ < interval_) return;
+  if (p.phase != scan::ScanPhase::kDone && p.elapsed_seconds - last_print_ < interval_) return;
   last_print_ = p.elapsed_seconds;
   std::fprintf(out_, "atg scan: %s\n", Format(p, rate_).c_str());
   std::fflush(out_);

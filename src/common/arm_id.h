@@ -47,6 +47,30 @@ struct ArmId {
   std::string parent() const { return is_child() ? parent_id : std::string(); }
 };
 
+// The parts of an ARM id as views into the id itself, found without allocating: for hot paths
+// (the simulator indexes and routes every id it serves). The id must outlive the view. Same
+// grammar and the same meaning of each part as ArmId; the type is not assembled (it interleaves
+// with the names), so callers that need it use ParseArmId.
+struct ArmIdView {
+  std::string_view subscription_id;  // "" for tenant-level ids
+  std::string_view resource_group;   // "" above resource-group level
+  std::string_view name;             // the last name segment
+  std::string_view parent_id;        // ArmId::parent_id, a prefix of the id
+  std::string_view extension_scope;  // ArmId::extension_scope, a prefix of the id
+  // Type/name pairs after the last "providers": 1 for a top-level resource, 2 or more for a
+  // child; 0 for subscriptions and resource groups.
+  size_t depth = 0;
+
+  bool is_subscription() const { return depth == 0 && resource_group.empty(); }
+  bool is_resource_group() const { return depth == 0 && !resource_group.empty(); }
+  bool is_child() const { return depth > 1; }
+  bool is_extension() const { return !extension_scope.empty(); }
+};
+
+// Parses `id` as ParseArmId does; allocates only for an error's message. Ids of more than 64
+// segments are refused.
+Result<ArmIdView> ParseArmIdView(std::string_view id);
+
 // Parses `id`. Fails (kInvalidArgument, naming the id and what is wrong) when it is not an ARM
 // id path. A trailing '/' is tolerated (ids found inside bodies sometimes carry one); callers
 // that need the canonical form check for it themselves.
@@ -54,6 +78,10 @@ Result<ArmId> ParseArmId(std::string_view id);
 
 // The key of an ARM id: lower-cased, without a trailing '/'.
 std::string NormalizeArmId(std::string_view id);
+
+// The subscription a URL path or ARM id is about: the segment after its first "subscriptions"
+// segment (any case), as written; "" when there is none. No allocation.
+std::string_view SubscriptionOfPath(std::string_view path);
 
 // True for the canonical 8-4-4-4-12 hexadecimal GUID form (either case).
 bool IsGuid(std::string_view s);

@@ -76,6 +76,48 @@ TEST(ArmIdTest, ParsesEveryShape) {
   }
 }
 
+// The view and the owning parse agree on every part, for every shape of id.
+TEST(ArmIdTest, ViewAgreesWithTheOwningParse) {
+  const std::string rg = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/RG";
+  const std::string vnet = rg + "/providers/Microsoft.Network/virtualNetworks/v";
+  for (const std::string& id :
+       {std::string("/subscriptions/11111111-2222-3333-4444-555555555555"), rg, rg + "/", vnet,
+        vnet + "/subnets/s", vnet + "/subnets/s/providers/Microsoft.Insights/diagnosticSettings/d",
+        vnet + "/providers/Microsoft.Authorization/roleAssignments/r",
+        std::string("/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/r"),
+        std::string("/providers/Microsoft.Authorization/roleDefinitions/x"),
+        rg + "/providers/Microsoft.Web/sites/providers"}) {
+    auto owned = ParseArmId(id);
+    auto view = ParseArmIdView(id);
+    ASSERT_TRUE(owned.ok()) << id;
+    ASSERT_TRUE(view.ok()) << id;
+    EXPECT_EQ(view->subscription_id, owned->subscription_id) << id;
+    EXPECT_EQ(view->resource_group, owned->resource_group) << id;
+    EXPECT_EQ(view->name, owned->name) << id;
+    EXPECT_EQ(view->parent_id, owned->parent_id) << id;
+    EXPECT_EQ(view->extension_scope, owned->extension_scope) << id;
+    EXPECT_EQ(view->is_child(), owned->is_child()) << id;
+    EXPECT_EQ(view->is_extension(), owned->is_extension()) << id;
+    EXPECT_EQ(view->is_subscription(), owned->is_subscription()) << id;
+    EXPECT_EQ(view->is_resource_group(), owned->is_resource_group()) << id;
+    // Views point into the id itself.
+    EXPECT_TRUE(view->parent_id.empty() || view->parent_id.data() == id.data()) << id;
+  }
+  std::string deep = rg + "/providers/A.B/t";
+  for (int i = 0; i < 40; ++i) deep += "/n/t";
+  EXPECT_FALSE(ParseArmIdView(deep + "/n").ok());
+  EXPECT_FALSE(ParseArmIdView("/subscriptions/s//x").ok());
+}
+
+TEST(ArmIdTest, SubscriptionOfPath) {
+  EXPECT_EQ(SubscriptionOfPath("/subscriptions/AbC/resourcegroups?api-version=1"), "AbC");
+  EXPECT_EQ(SubscriptionOfPath("/SUBSCRIPTIONS/s1"), "s1");
+  EXPECT_EQ(SubscriptionOfPath("/arm/subscriptions/s2/providers"), "s2");
+  EXPECT_EQ(SubscriptionOfPath("/subscriptions?api-version=1"), "");
+  EXPECT_EQ(SubscriptionOfPath("/providers/Microsoft.ResourceGraph/resources"), "");
+  EXPECT_EQ(SubscriptionOfPath(""), "");
+}
+
 TEST(ArmIdTest, NormalizesAndRecognisesGuids) {
   EXPECT_EQ(NormalizeArmId("/Subscriptions/ABC/resourceGroups/RG/"),
             "/subscriptions/abc/resourcegroups/rg");

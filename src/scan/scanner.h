@@ -35,6 +35,7 @@
 #include "common/status.h"
 #include "graph/graph_store.h"
 #include "scan/diagnostic_types.h"
+#include "scan/scan_phase.h"
 #include "scan/scan_summary.h"
 
 namespace atg::scan {
@@ -63,7 +64,7 @@ struct ScanOptions {
 
 // A point-in-time view of a running scan, for progress displays and job status.
 struct ScanProgress {
-  std::string phase;  // "subscriptions", "resources", "children", "directory", "commit", "done"
+  ScanPhase phase = ScanPhase::kSubscriptions;
   int64_t subscriptions = 0;
   int64_t resource_groups = 0;
   int64_t resources = 0;

@@ -20,17 +20,6 @@ std::vector<std::string> Strings(const json::object& o, std::string_view key) {
   return out;
 }
 
-// A rough completion estimate by phase: the scan does not know its total in advance.
-int PhasePercent(std::string_view phase) {
-  if (phase == "subscriptions") return 5;
-  if (phase == "resources") return 30;
-  if (phase == "children") return 60;
-  if (phase == "directory") return 80;
-  if (phase == "commit") return 95;
-  if (phase == "done") return 100;
-  return 0;
-}
-
 // Forwards scan progress to the job (the runner coalesces frequent updates).
 class ProgressForwarder : public scan::ProgressSink {
  public:
@@ -45,11 +34,12 @@ class ProgressForwarder : public scan::ProgressSink {
                           {"requests", p.requests},
                           {"throttled", p.throttled},
                           {"failed_scopes", p.failed_scopes}};
+    std::string phase(scan::ScanPhaseName(p.phase));
     out_.Publish(json::object{
-        {"phase", p.phase},
-        {"percent", PhasePercent(p.phase)},
+        {"phase", phase},
+        {"percent", scan::ScanPhasePercent(p.phase)},
         {"counters", std::move(counters)},
-        {"message", "scanning: " + p.phase + ", " + std::to_string(p.resources) + " resources"}});
+        {"message", "scanning: " + phase + ", " + std::to_string(p.resources) + " resources"}});
   }
 
  private:

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
 #include "common/time_format.h"
 #include "sim/catalog.h"
@@ -152,24 +153,13 @@ net::HttpResponse AuthorizationFailed(const CallerContext& caller, std::string_v
 
 net::HttpResponse ResourceNotFound(std::string_view id) {
   // Azure names type/name and resource group; the full id is added so a reader knows which.
-  auto segs = PathSegments(id);
   std::string what(id);
   std::string rg;
-  if (segs.size() >= 4 && EqualsIgnoreCase(segs[2], "resourceGroups")) rg = std::string(segs[3]);
-  size_t p = segs.size();
-  for (size_t i = segs.size(); i-- > 0;) {
-    if (EqualsIgnoreCase(segs[i], "providers")) {
-      p = i;
-      break;
+  if (auto parsed = ParseArmId(id); parsed.ok()) {
+    rg = parsed->resource_group;
+    if (!parsed->is_subscription() && !parsed->is_resource_group()) {
+      what = parsed->type + "/" + Join(parsed->names, "/");
     }
-  }
-  if (p + 3 <= segs.size()) {
-    std::string type(segs[p + 1]), name;
-    for (size_t i = p + 2; i < segs.size(); i += 2) {
-      type += "/" + std::string(segs[i]);
-      if (i + 1 < segs.size()) name += (name.empty() ? "" : "/") + std::string(segs[i + 1]);
-    }
-    what = type + "/" + name;
   }
   std::string msg = "The Resource '" + what + "'";
   if (!rg.empty()) msg += " under resource group '" + rg + "'";

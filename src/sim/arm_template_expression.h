@@ -3,12 +3,7 @@
 // is a literal string.
 //
 // Supported: string literals ('it''s'), integers, true/false/null, property access (.name) and
-// indexing ([0], ['key']) on results, and the functions
-//   parameters, variables, resourceId, subscriptionResourceId, tenantResourceId,
-//   extensionResourceId, concat, format, subscription, resourceGroup, deployment, tenant,
-//   toLower, toUpper, string, int, bool, empty, length, guid, uniqueString, createArray,
-//   createObject, json, union, if, equals, not, and, or, coalesce, last, first, split, replace,
-//   contains.
+// indexing ([0], ['key']) on results, and the functions of arm_template_functions.h (one table).
 // Anything else (reference(), list*(), newGuid(), ...) is an error naming the function, so a
 // template that would behave differently in Azure fails loudly instead of deploying something
 // else.

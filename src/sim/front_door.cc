@@ -1,5 +1,6 @@
 #include "sim/front_door.h"
 
+#include "common/arm_id.h"
 #include "common/strings.h"
 
 namespace atg::sim {
@@ -38,13 +39,6 @@ std::string_view AudienceOf(ApiSurface surface) {
     default:
       return kArmAudience;
   }
-}
-
-std::string_view SubscriptionOfPath(std::string_view path) {
-  constexpr std::string_view kPrefix = "/subscriptions/";
-  if (!StartsWithIgnoreCase(path, kPrefix)) return {};
-  std::string_view rest = path.substr(kPrefix.size());
-  return rest.substr(0, rest.find('/'));
 }
 
 FrontDoor::FrontDoor(const TokenService* tokens, Throttle* throttle, FaultInjector* faults,

@@ -47,9 +47,6 @@ ApiSurface SurfaceOfPath(std::string_view path);
 // The audience a token must carry for a request to `surface`.
 std::string_view AudienceOf(ApiSurface surface);
 
-// "/subscriptions/{id}/..." → "{id}"; empty for tenant-level paths.
-std::string_view SubscriptionOfPath(std::string_view path);
-
 class FrontDoor {
  public:
   FrontDoor(const TokenService* tokens, Throttle* throttle, FaultInjector* faults,

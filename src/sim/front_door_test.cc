@@ -86,9 +86,6 @@ TEST_F(FrontDoorTest, SurfacesAndAudiencesFollowThePath) {
   EXPECT_EQ(SurfaceOfPath("/subscriptions"), ApiSurface::kArm);
   EXPECT_EQ(AudienceOf(ApiSurface::kGraph), kGraphAudience);
   EXPECT_EQ(AudienceOf(ApiSurface::kResourceGraph), kArmAudience);
-  EXPECT_EQ(SubscriptionOfPath("/subscriptions/abc/resourceGroups"), "abc");
-  EXPECT_EQ(SubscriptionOfPath("/subscriptions/abc"), "abc");
-  EXPECT_EQ(SubscriptionOfPath("/subscriptions"), "");
 }
 
 TEST_F(FrontDoorTest, RequiresTokenOfTheRightAudience) {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
 #include "sim/api_common.h"
 
@@ -17,59 +18,6 @@ const std::vector<const IndexedResourceGroup*> kNoGroups;
 std::string StringOr(const json::object& o, std::string_view key, std::string_view dflt = "") {
   auto s = FindString(&o, key);
   return std::string(s ? *s : dflt);
-}
-
-// Where an id's parts are, found without allocating: offsets into the id.
-struct IdShape {
-  std::string_view subscription_id;
-  std::string_view resource_group;
-  size_t scope_end = std::string_view::npos;   // the id before its last "/providers/"
-  size_t parent_end = std::string_view::npos;  // children: the id without "/{type}/{name}"
-  bool looks_child = false;
-  bool looks_extension = false;
-};
-
-IdShape ParseId(std::string_view id) {
-  IdShape s;
-  // Segment starts and ends; ids have a few dozen segments at most.
-  constexpr size_t kMax = 64;
-  size_t begin[kMax], end[kMax];
-  size_t n = 0;
-  for (size_t i = 0; i < id.size() && n < kMax;) {
-    if (id[i] == '/') {
-      ++i;
-      continue;
-    }
-    size_t j = id.find('/', i);
-    if (j == std::string_view::npos) j = id.size();
-    begin[n] = i;
-    end[n] = j;
-    ++n;
-    i = j;
-  }
-  auto seg = [&](size_t k) { return id.substr(begin[k], end[k] - begin[k]); };
-  if (n >= 2 && EqualsIgnoreCase(seg(0), "subscriptions")) {
-    s.subscription_id = seg(1);
-    if (n >= 4 && EqualsIgnoreCase(seg(2), "resourceGroups")) s.resource_group = seg(3);
-  }
-  size_t p = n;
-  for (size_t k = n; k-- > 0;) {
-    if (EqualsIgnoreCase(seg(k), "providers")) {
-      p = k;
-      break;
-    }
-  }
-  if (p == n) return s;
-  s.scope_end = p == 0 ? 0 : end[p - 1];
-  size_t tail = n - p - 1;  // namespace, type, name[, type, name]...
-  if (tail > 3) {
-    s.looks_child = true;
-    s.parent_end = end[n - 3];
-  }
-  for (size_t k = 0; k < p; ++k) {
-    if (EqualsIgnoreCase(seg(k), "providers")) s.looks_extension = !s.looks_child;
-  }
-  return s;
 }
 
 std::string_view ViewOr(const json::object& o, std::string_view key) {
@@ -132,12 +80,12 @@ void TenantIndex::Build(const Tenant& tenant) {
     const auto& src = v.get_object();
     IndexedResourceGroup g;
     g.id = StringOr(src, "id");
-    IdShape shape = ParseId(g.id);
-    g.name = StringOr(src, "name", std::string(shape.resource_group));
-    if (g.id.empty() || shape.subscription_id.empty()) continue;
+    auto shape = ParseArmIdView(g.id);
+    if (!shape.ok() || shape->subscription_id.empty()) continue;
+    g.name = StringOr(src, "name", std::string(shape->resource_group));
     g.id_lower = ToLower(g.id);
-    g.subscription_id = std::string(shape.subscription_id);
-    g.subscription = ToLower(shape.subscription_id);
+    g.subscription_id = std::string(shape->subscription_id);
+    g.subscription = ToLower(shape->subscription_id);
     g.name_lower = ToLower(g.name);
     g.location = StringOr(src, "location");
     json::object& b = g.body;
@@ -197,7 +145,9 @@ void TenantIndex::IndexResources(const Tenant& tenant) {
     r.name = ViewOr(body, "name");
     r.type = ViewOr(body, "type");
     r.type_lower = InternLower(r.type);
-    IdShape shape = ParseId(id);
+    // Ids were checked when the tenant was loaded; one that does not parse stays top-level.
+    auto parsed = ParseArmIdView(id);
+    ArmIdView shape = parsed.ok() ? *parsed : ArmIdView{};
     r.subscription_id = shape.subscription_id;
     r.subscription = InternLower(shape.subscription_id);
     r.resource_group = shape.resource_group;
@@ -209,24 +159,19 @@ void TenantIndex::IndexResources(const Tenant& tenant) {
       r.kind = ResourceKind::kChild;
     } else if (r.info != nullptr) {
       r.kind = ResourceKind::kTopLevel;
-    } else if (shape.looks_child) {
+    } else if (shape.is_child()) {
       r.kind = ResourceKind::kChild;
-    } else if (shape.looks_extension || IsExtensionType(r.type_lower)) {
+    } else if (shape.is_extension() || IsExtensionType(r.type_lower)) {
       r.kind = ResourceKind::kExtension;
     }
-    if (r.kind == ResourceKind::kChild) {
-      if (shape.parent_end == std::string_view::npos) {
-        r.kind = ResourceKind::kTopLevel;
-      } else {
-        r.parent_lower = std::string_view(r.id_lower).substr(0, shape.parent_end);
-      }
+    // A child sits below its parent, an extension below its scope: both are the parsed parent,
+    // a prefix of the id.
+    if ((r.kind == ResourceKind::kChild && !shape.is_child()) ||
+        (r.kind != ResourceKind::kTopLevel && shape.depth == 0)) {
+      r.kind = ResourceKind::kTopLevel;
     }
-    if (r.kind == ResourceKind::kExtension) {
-      if (shape.scope_end == std::string_view::npos) {
-        r.kind = ResourceKind::kTopLevel;
-      } else {
-        r.parent_lower = std::string_view(r.id_lower).substr(0, shape.scope_end);
-      }
+    if (r.kind != ResourceKind::kTopLevel) {
+      r.parent_lower = std::string_view(r.id_lower).substr(0, shape.parent_id.size());
     }
   }
 

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "common/graph_cost.h"
 #include "common/json.h"
 #include "common/strings.h"
 
@@ -41,61 +42,6 @@ uint64_t Mix(uint64_t x) {  // splitmix64: a cheap, well-spread hash of a counte
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
-}
-
-// Graph's published base costs (identity and access service limits). Any request not listed
-// costs 1. "{id}" matches one path segment; a leading "me/" also matches "users/{id}/".
-struct GraphCostRow {
-  const char* method;
-  const char* path;
-  int cost;
-};
-
-constexpr GraphCostRow kGraphCosts[] = {
-    {"GET", "applications", 2},
-    {"GET", "applications/{id}/extensionProperties", 2},
-    {"GET", "contracts", 3},
-    {"POST", "directoryObjects/getByIds", 3},
-    {"GET", "domains/{id}/domainNameReferences", 4},
-    {"POST", "getObjectsById", 3},
-    {"GET", "groups/{id}/members", 3},
-    {"GET", "groups/{id}/transitiveMembers", 5},
-    {"POST", "isMemberOf", 4},
-    {"POST", "me/checkMemberGroups", 4},
-    {"POST", "me/checkMemberObjects", 4},
-    {"POST", "me/getMemberGroups", 2},
-    {"POST", "me/getMemberObjects", 2},
-    {"GET", "me/licenseDetails", 2},
-    {"GET", "me/memberOf", 2},
-    {"GET", "me/ownedObjects", 2},
-    {"GET", "me/transitiveMemberOf", 2},
-    {"GET", "oauth2PermissionGrants", 2},
-    {"GET", "oauth2PermissionGrants/{id}", 2},
-    {"GET", "servicePrincipals/{id}/appRoleAssignments", 2},
-    {"GET", "subscribedSkus", 3},
-    {"GET", "users", 2},
-};
-
-bool SegmentsMatch(const std::vector<std::string>& pattern, size_t p,
-                   const std::vector<std::string>& path, size_t q) {
-  if (pattern.size() - p != path.size() - q) return false;
-  for (; p < pattern.size(); ++p, ++q) {
-    if (pattern[p] == "{id}") continue;
-    if (!EqualsIgnoreCase(pattern[p], path[q])) return false;
-  }
-  return true;
-}
-
-bool GraphPathMatches(std::string_view pattern_text, const std::vector<std::string>& path) {
-  auto pattern = Split(pattern_text, '/', true);
-  if (SegmentsMatch(pattern, 0, path, 0)) return true;
-  // "me/x" also covers "users/{id}/x".
-  if (!pattern.empty() && pattern[0] == "me" && path.size() >= 2 &&
-      EqualsIgnoreCase(path[0], "users")) {
-    std::vector<std::string> rest(path.begin() + 2, path.end());
-    return SegmentsMatch(pattern, 1, rest, 0);
-  }
-  return false;
 }
 
 }  // namespace
@@ -327,25 +273,7 @@ int GraphRequestCost(const net::HttpRequest& request) {
     }
     return total;
   }
-  // Drop the version segment ("v1.0", "beta").
-  if (!segments.empty() &&
-      (EqualsIgnoreCase(segments[0], "v1.0") || EqualsIgnoreCase(segments[0], "beta"))) {
-    segments.erase(segments.begin());
-  }
-  int cost = 1;
-  for (const auto& row : kGraphCosts) {
-    if (request.method == row.method && GraphPathMatches(row.path, segments)) {
-      cost = row.cost;
-      break;
-    }
-  }
-  if (request.Query("$select")) cost -= 1;
-  if (request.Query("$expand")) cost += 1;
-  if (auto top = request.Query("$top")) {
-    int n = std::atoi(std::string(*top).c_str());
-    if (n > 0 && n < 20) cost -= 1;
-  }
-  return cost < 1 ? 1 : cost;
+  return ::atg::GraphRequestCost(request.method, request.target);
 }
 
 }  // namespace atg::sim

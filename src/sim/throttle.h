@@ -105,10 +105,8 @@ class Throttle {
   std::atomic<uint64_t> graph_throttled_{0};
 };
 
-// The resource-unit cost of a Microsoft Graph request (path relative to the version segment,
-// e.g. "/v1.0/groups/{id}/members?$select=id" costs 3 - 1 = 2). Graph's table: any request not
-// listed costs 1; $select lowers the cost by 1, $expand raises it by 1, $top below 20 lowers it
-// by 1; never below 1. A JSON batch (POST /v1.0/$batch) costs the sum of its requests.
+// The resource-unit cost of a Microsoft Graph request as common/graph_cost.h prices it (the
+// table the client uses too); a JSON batch (POST /v1.0/$batch) costs the sum of its requests.
 int GraphRequestCost(const net::HttpRequest& request);
 
 // "hh:mm:ss" for a duration (Resource Graph's x-ms-user-quota-resets-after).

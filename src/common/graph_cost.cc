@@ -1,16 +1,27 @@
-#include "azure/graph_cost.h"
+#include "common/graph_cost.h"
 
 #include <algorithm>
 #include <charconv>
 #include <string>
 #include <vector>
 
-#include "azure/endpoints.h"
 #include "common/strings.h"
 
-namespace atg::azure {
+namespace atg {
 
 namespace {
+
+// The path of an absolute URL, or `url` itself up to its query.
+std::string_view PathPart(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos) {
+    url = url.substr(scheme + 3);
+    size_t slash = url.find_first_of("/?#");
+    if (slash == std::string_view::npos || url[slash] != '/') return "/";
+    url = url.substr(slash);
+  }
+  return url.substr(0, url.find_first_of("?#"));
+}
 
 struct CostRule {
   std::string_view method;
@@ -57,8 +68,7 @@ bool Matches(const std::vector<std::string>& segments, std::string_view pattern)
 }  // namespace
 
 int GraphRequestCost(std::string_view method, std::string_view url) {
-  std::string_view path =
-      url.find("://") != std::string_view::npos ? PathOf(url) : url.substr(0, url.find('?'));
+  std::string_view path = PathPart(url);
   std::vector<std::string> segments = Split(path, '/', /*skip_empty=*/true);
   for (size_t i = 0; i < segments.size(); ++i) {
     if (segments[i] == "v1.0" || segments[i] == "beta") {
@@ -106,4 +116,4 @@ int GraphRequestCost(std::string_view method, std::string_view url) {
   return std::max(cost, 1);
 }
 
-}  // namespace atg::azure
+}  // namespace atg
