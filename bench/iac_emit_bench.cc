@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 100000;
   size_t groups = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 200;
   Plan plan = MakePlan(n, groups);
-  Time("arm", plan, atg::iac::EmitArm);
-  Time("bicep", plan, atg::iac::EmitBicep);
+  Time("arm", plan, [](const Plan& p) { return atg::iac::EmitArm(p); });
+  Time("bicep", plan, [](const Plan& p) { return atg::iac::EmitBicep(p); });
   return 0;
 }

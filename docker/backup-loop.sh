@@ -32,16 +32,18 @@ if [ -n "${BACKUP_BLOB_CONTAINER_URL:-}" ]; then
   esac
   base="${BACKUP_BLOB_CONTAINER_URL%/}"
   where="--blob-url"
+  prune_where="--blob-url"
 elif [ -n "${BACKUP_DIR:-}" ]; then
   [ -d "$BACKUP_DIR" ] || die "BACKUP_DIR=$BACKUP_DIR is not a directory: mount the backups volume there"
   base="${BACKUP_DIR%/}"
   where="--output"
+  prune_where="--dir"
 else
   die "set BACKUP_BLOB_CONTAINER_URL (a blob container) or BACKUP_DIR (a mounted directory)"
 fi
 
 backup_once() {
-  name="atg-$(date -u +%Y%m%dT%H%M%SZ).tar.gz"
+  name="atg-backup-$(date -u +%Y%m%dT%H%M%SZ).tar.zst"
   if atg backup "$where" "$base/$name" --include-jobs; then
     log info "backup written: $name"
   else
@@ -50,7 +52,7 @@ backup_once() {
   fi
   # Retention: the archives older than BACKUP_KEEP_DAYS go (in Azure the storage account's
   # lifecycle rule removes them as well, so a failed prune never keeps them for ever).
-  if ! atg backup prune --keep-days "$keep" "$where" "$base"; then
+  if ! atg backup prune --keep-days "$keep" "$prune_where" "$base"; then
     log warning "backup prune failed; older archives stay until the next run"
   fi
 }

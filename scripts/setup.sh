@@ -33,7 +33,7 @@ BUILD_PACKAGES=(
 APT_PACKAGES=(
   "${BUILD_PACKAGES[@]}"
   # tests and benchmarks
-  libbenchmark-dev wrk clang-format curl openssl python3 python3-venv procps
+  libbenchmark-dev wrk clang-format clang-tidy curl openssl python3 python3-venv procps
   xz-utils  # unpacks the pinned OpenTofu and provider archives (tests/tools/tofu.sh)
   prometheus  # promtool checks /metrics
   # real services the tests start

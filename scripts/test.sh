@@ -25,6 +25,12 @@ for dir in $builds; do
   ninja -C "$dir"
 done
 
+# The compiler as reviewer: clang-tidy's small check set (.clang-tidy) over the library sources.
+if [[ " $builds " == *" build "* ]]; then
+  echo "test: clang-tidy"
+  scripts/tidy.sh build
+fi
+
 export ATG_TOOLS_DIR="$PWD/build/tools"
 tests/tools/all.sh
 

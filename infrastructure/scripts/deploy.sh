@@ -64,8 +64,8 @@ check_tag "$image_tag"
 for ip in "${admin_ips[@]}"; do
   [[ "$ip" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}(/[0-9]{1,2})?$ ]] || die_usage "--admin-ip must be an IPv4 address or CIDR, not '$ip'"
 done
-if [[ -n "$restore_name" && ! "$restore_name" =~ ^atg-[0-9A-Za-z]+\.tar\.gz$ ]]; then
-  die_usage "--restore-backup NAME must be a backup name like atg-20260101T020000Z.tar.gz, not '$restore_name'"
+if [[ -n "$restore_name" && ! "$restore_name" =~ ^atg-backup-[0-9A-Za-z]+\.tar\.zst$ ]]; then
+  die_usage "--restore-backup NAME must be a backup name like atg-backup-20260101T020000Z.tar.zst, not '$restore_name'"
 fi
 [[ $DRY_RUN -eq 1 ]] || command -v az >/dev/null || die "the Azure CLI (az) is required"
 
@@ -137,7 +137,7 @@ if [[ -n "$restore" ]]; then
   if [[ -z "$restore_name" ]]; then
     restore_name="$(capture latest-backup az storage blob list --auth-mode login \
       --account-name "$account" --container-name backups \
-      --query "sort_by([?starts_with(name, 'atg-')], &properties.creationTime)[-1].name" --output tsv)"
+      --query "sort_by([?starts_with(name, 'atg-backup-')], &properties.creationTime)[-1].name" --output tsv)"
     [[ -n "$restore_name" ]] || die "the backups container of $account holds no backup to restore"
   fi
   restore_url="$container_url/$restore_name"

@@ -39,8 +39,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 check_environment "$ENVIRONMENT"
-if [[ "$backup" != latest && ! "$backup" =~ ^atg-[0-9A-Za-z]+\.tar\.gz$ ]]; then
-  die_usage "--backup must be latest or a backup name like atg-20260101T020000Z.tar.gz, not '$backup'"
+if [[ "$backup" != latest && ! "$backup" =~ ^atg-backup-[0-9A-Za-z]+\.tar\.zst$ ]]; then
+  die_usage "--backup must be latest or a backup name like atg-backup-20260101T020000Z.tar.zst, not '$backup'"
 fi
 [[ -n "$tenant" ]] || die_usage "the target tenant is required: --target-tenant-id ID or TARGET_TENANT_ID"
 [[ "$tenant" =~ ^[0-9a-fA-F-]{36}$ ]] || die_usage "--target-tenant-id must be a tenant GUID, not '$tenant'"
@@ -54,7 +54,7 @@ container_url="$(deployment_output "$live" backupsContainerUrl)"
 if [[ "$backup" == latest ]]; then
   backup="$(capture latest-backup az storage blob list --auth-mode login \
     --account-name "$account" --container-name backups \
-    --query "sort_by([?starts_with(name, 'atg-')], &properties.creationTime)[-1].name" --output tsv)"
+    --query "sort_by([?starts_with(name, 'atg-backup-')], &properties.creationTime)[-1].name" --output tsv)"
   [[ -n "$backup" ]] || die "the backups container of $account holds no backup"
 fi
 log "restoring $ENVIRONMENT from $backup (image $image)"

@@ -141,10 +141,11 @@ Result<std::unique_ptr<DefaultCredentialChain>> DefaultCredentialChain::FromSett
   }
 
   std::vector<ChainLink> links;
-  if (*use_mi) links.push_back(std::move(mi_link));
   links.push_back(std::move(secret_link));
   links.push_back(std::move(workload_link));
-  if (!*use_mi) links.push_back(std::move(mi_link));
+  // ATG_USE_MANAGED_IDENTITY puts the managed identity first; otherwise it follows the
+  // credentials configured by variables.
+  links.insert(*use_mi ? links.begin() : links.end(), std::move(mi_link));
   links.push_back(std::move(cli_link));
   return std::make_unique<DefaultCredentialChain>(std::move(links));
 }

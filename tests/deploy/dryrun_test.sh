@@ -52,8 +52,8 @@ for env in dev integration prod; do
   expect "deploy $env: smoke tests" "^\+ SERVICE_URL=.* python3 -m pytest .*tests/smoke" "$work/out"
 
   runs "deploy.sh --restore-backup --dry-run ($env)" 0 "$scripts/deploy.sh" --environment "$env" \
-    --target-tenant-id "$tenant" --restore-backup atg-20260101T020000Z.tar.gz --dry-run
-  expect "deploy $env: restore url" "restoreBackupUrl=.*backups.*/atg-20260101T020000Z\.tar\.gz" "$work/out"
+    --target-tenant-id "$tenant" --restore-backup atg-backup-20260101T020000Z.tar.zst --dry-run
+  expect "deploy $env: restore url" "restoreBackupUrl=.*backups.*/atg-backup-20260101T020000Z\.tar\.zst" "$work/out"
   expect "deploy $env: waits for the restore" "^\+ az container logs .*--container-name atg-backup" "$work/out"
 
   runs "rollback.sh --version previous --dry-run ($env)" 0 "$scripts/rollback.sh" \
