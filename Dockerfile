@@ -89,9 +89,12 @@ LABEL org.opencontainers.image.title="atg" \
 
 # The service listens on every interface inside the container; port 8000 serves HTTPS when
 # ATG_TLS_CERT_FILE and ATG_TLS_KEY_FILE name a mounted certificate and key.
+# The root filesystem is read-only: temporary files (SQLite's, backup staging) go to the data
+# volume too; atg creates TMPDIR when it is missing.
 ENV ATG_SERVER_HOST=0.0.0.0 \
     ATG_SERVER_PORT=8000 \
-    ATG_DATA_DIR=/var/lib/atg
+    ATG_DATA_DIR=/var/lib/atg \
+    TMPDIR=/var/lib/atg/tmp
 VOLUME ["/var/lib/atg"]
 WORKDIR /
 USER 1000:1000

@@ -1,10 +1,32 @@
 // atg: Azure Tenant Grapher.
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "cli/commands.h"
 #include "common/log.h"
 
+namespace {
+
+// SQLite (statement journals, large sorts) and `atg backup` (staging) write temporary files under
+// $TMPDIR. The image runs on a read-only root filesystem and points TMPDIR into the data volume,
+// which starts empty: create the directory, owner-only, before anything needs it. A TMPDIR that
+// cannot be created is reported by the first writer with its own context.
+void EnsureTempDir() {
+  const char* dir = std::getenv("TMPDIR");
+  if (dir == nullptr || *dir == '\0') return;
+  if (::mkdir(dir, 0700) != 0 && errno != EEXIST) {
+    std::fprintf(stderr, "atg: warning: cannot create TMPDIR: %s\n", std::strerror(errno));
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  EnsureTempDir();
   auto settings = atg::Settings::Load(".env");
   if (!settings.ok()) {
     std::fprintf(stderr, "atg: %s\n", settings.status().message().c_str());

@@ -114,6 +114,8 @@ constexpr std::array kCatalog = std::to_array<SettingSpec>({
     {"REDIS_PASSWORD", S::kServer, "", true, "", "Redis password when REDIS_URL holds none"},
     {"REDIS_URL", S::kServer, "", false, "",
      "use Redis as the job queue (a password in it is redacted)"},
+    {"TMPDIR", S::kGeneral, "/tmp", false, "",
+     "temporary files (SQLite, backup staging); created when missing"},
     {"XDG_DATA_HOME", S::kGeneral, "$HOME/.local/share", false, "",
      "base of the default ATG_DATA_DIR"},
 });

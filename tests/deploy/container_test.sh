@@ -156,6 +156,13 @@ scan_id="$(curl_api -X POST -H "Authorization: Bearer $key" -H 'Content-Type: ap
   -d '{}' "$base/api/v1/scan" | json_field '["job_id"]' || true)"
 scan_state="$(wait_job "$scan_id")"
 check "scan job $scan_id completed ($scan_state)" test "$scan_state" = completed
+# A failed job says why: its record (error type and message) and the service's last log lines.
+explain_job() {
+  curl_api -H "Authorization: Bearer $key" "$base/api/v1/jobs/$1" >&2 || true
+  echo >&2
+  podman_cmd logs "$run_id" 2>&1 | tail -n 20 >&2
+}
+[[ "$scan_state" == completed ]] || explain_job "$scan_id"
 resources="$(curl_api -H "Authorization: Bearer $key" "$base/api/v1/jobs/$scan_id/result" |
   json_field '["result"]["resources"]' || echo 0)"
 check "the scan found the simulated resources ($resources)" test "${resources:-0}" -ge 60
@@ -164,6 +171,7 @@ iac_id="$(curl_api -X POST -H "Authorization: Bearer $key" -H 'Content-Type: app
   -d '{"format":"bicep"}' "$base/api/v1/generate-iac" | json_field '["job_id"]' || true)"
 iac_state="$(wait_job "$iac_id")"
 check "generate-iac job $iac_id completed ($iac_state)" test "$iac_state" = completed
+[[ "$iac_state" == completed ]] || explain_job "$iac_id"
 curl_api -H "Authorization: Bearer $key" -D "$work/artifact.headers" -o "$work/artifact.tar.gz" \
   "$base/api/v1/jobs/$iac_id/artifacts" || true
 etag="$(sed -n 's/^[Ee][Tt][Aa][Gg]: *"\([0-9a-f]*\)".*/\1/p' "$work/artifact.headers" | tr -d '\r')"
