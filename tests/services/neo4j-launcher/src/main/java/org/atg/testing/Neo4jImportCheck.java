@@ -47,13 +47,16 @@ public final class Neo4jImportCheck {
     }
 
     DatabaseManagementService dbms =
-        new DatabaseManagementServiceBuilder(home).loadPropertiesFromFile(conf.resolve("neo4j.conf")).build();
+        new DatabaseManagementServiceBuilder(home)
+            .loadPropertiesFromFile(conf.resolve("neo4j.conf"))
+            .build();
     try {
       GraphDatabaseService db = dbms.database("neo4j");
       StringBuilder json = new StringBuilder("{");
       try (Transaction tx = db.beginTx()) {
         json.append("\"nodes\":").append(count(tx, "MATCH (n) RETURN count(n) AS c"));
-        json.append(",\"relationships\":").append(count(tx, "MATCH ()-[r]->() RETURN count(r) AS c"));
+        json.append(",\"relationships\":")
+            .append(count(tx, "MATCH ()-[r]->() RETURN count(r) AS c"));
         json.append(",\"labels\":")
             .append(counts(tx, "MATCH (n) UNWIND labels(n) AS k RETURN k, count(*) AS c"));
         json.append(",\"types\":")
