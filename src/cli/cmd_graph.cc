@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "graph/export.h"
+#include "graph/export_neo4j_csv.h"
 #include "graph/open_graph_store.h"
 
 namespace atg::cli {
@@ -75,9 +76,26 @@ int RunStats(const CliContext& ctx, const GraphOptions& opts) {
 int RunExport(const CliContext& ctx, const GraphOptions& opts) {
   auto format = graph::ParseExportFormat(opts.format);
   if (!format.ok()) return Fail(format.status());
+  const bool to_stdout = opts.output.empty() || opts.output == "-";
+  if (!graph::IsStreamFormat(*format) && to_stdout) {
+    return Fail(Status::InvalidArgument(
+        "--format " + opts.format +
+        " writes a directory of CSV files; give it with --output DIR (a new or empty directory)"));
+  }
   auto store = OpenExisting(ctx, opts);
   if (!store.ok()) return Fail(store.status());
-  if (opts.output.empty() || opts.output == "-") {
+  if (*format == graph::ExportFormat::kNeo4jCsv) {
+    auto done = graph::ExportNeo4jCsv(**store, opts.output);
+    if (!done.ok()) return Fail(done.status());
+    std::fprintf(stderr,
+                 "exported %lld nodes and %lld edges of tenant %s to %s\n"
+                 "import them into a new, stopped database with:\n  %s\n",
+                 static_cast<long long>(done->counts.nodes),
+                 static_cast<long long>(done->counts.edges), (*store)->tenant_id().c_str(),
+                 opts.output.c_str(), done->import_command.c_str());
+    return 0;
+  }
+  if (to_stdout) {
     auto counts = graph::ExportGraph(**store, *format, std::cout);
     if (!counts.ok()) return Fail(counts.status());
     return 0;
@@ -120,9 +138,14 @@ void AddGraphCommand(CLI::App& app, CliContext& ctx) {
   stats->add_flag("--json", opts->json, "Print one JSON object on stdout");
   stats->callback([&ctx, opts] { ctx.exit_code = RunStats(ctx, *opts); });
 
-  auto* exp = cmd->add_subcommand("export", "Write the whole graph as json, ndjson or graphml");
-  exp->add_option("--format", opts->format, "json|ndjson|graphml")->required();
-  exp->add_option("--output", opts->output, "File to write (default: stdout)");
+  auto* exp = cmd->add_subcommand(
+      "export", "Write the whole graph as json, ndjson, graphml, dot or neo4j-csv");
+  exp->add_option("--format", opts->format,
+                  "json|ndjson|graphml (Gephi, yEd, networkx)|dot (Graphviz)|neo4j-csv "
+                  "(neo4j-admin database import; a directory)")
+      ->required();
+  exp->add_option("--output", opts->output,
+                  "File to write (default: stdout); a new or empty directory for neo4j-csv");
   exp->add_option("--tenant-id", opts->tenant_id, "Tenant (env: AZURE_TENANT_ID)");
   exp->callback([&ctx, opts] { ctx.exit_code = RunExport(ctx, *opts); });
 

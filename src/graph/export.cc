@@ -95,8 +95,10 @@ Result<ExportFormat> ParseExportFormat(std::string_view name) {
   if (n == "json") return ExportFormat::kJson;
   if (n == "ndjson") return ExportFormat::kNdjson;
   if (n == "graphml") return ExportFormat::kGraphml;
+  if (n == "dot") return ExportFormat::kDot;
+  if (n == "neo4j-csv") return ExportFormat::kNeo4jCsv;
   return Status::InvalidArgument("unknown export format '" + std::string(name) +
-                                 "'; use json, ndjson or graphml");
+                                 "'; use json, ndjson, graphml, dot or neo4j-csv");
 }
 
 json::object NodeToJson(const Node& n) {
@@ -122,96 +124,186 @@ json::object EdgeToJson(const Edge& e) {
   return o;
 }
 
+namespace {
+
+Status ExportJson(GraphStore& store, std::ostream& out, ExportCounts& counts) {
+  out << "{\"tenant_id\":" << json::serialize(json::value(store.tenant_id())) << ",\n\"nodes\":[";
+  ATG_RETURN_IF_ERROR(store.ForEachNode({}, [&](Node&& n) {
+    out << (counts.nodes++ == 0 ? "\n" : ",\n");
+    WriteNode(out, n, false);
+    return out ? Status::Ok() : StreamError();
+  }));
+  out << "\n],\n\"edges\":[";
+  ATG_RETURN_IF_ERROR(store.ForEachEdge({}, [&](Edge&& e) {
+    out << (counts.edges++ == 0 ? "\n" : ",\n");
+    WriteEdge(out, e, false);
+    return out ? Status::Ok() : StreamError();
+  }));
+  out << "\n]}\n";
+  return Status::Ok();
+}
+
+Status ExportNdjson(GraphStore& store, std::ostream& out, ExportCounts& counts) {
+  ATG_RETURN_IF_ERROR(store.ForEachNode({}, [&](Node&& n) {
+    WriteNode(out, n, true);
+    out << '\n';
+    ++counts.nodes;
+    return out ? Status::Ok() : StreamError();
+  }));
+  return store.ForEachEdge({}, [&](Edge&& e) {
+    WriteEdge(out, e, true);
+    out << '\n';
+    ++counts.edges;
+    return out ? Status::Ok() : StreamError();
+  });
+}
+
+// Gephi and yEd show a node's `label` attribute; the kind (our node label) and the ARM type
+// get attributes of their own so that they can colour and filter by them.
+Status ExportGraphml(GraphStore& store, std::ostream& out, ExportCounts& counts) {
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
+         "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+         "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
+         "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n";
+  for (const char* k : {"label", "kind", "type", "name", "original_id", "subscription_id",
+                        "resource_group", "location", "properties"}) {
+    out << "  <key id=\"n_" << k << "\" for=\"node\" attr.name=\"" << k
+        << "\" attr.type=\"string\"/>\n";
+  }
+  for (const char* k : {"label", "type", "properties"}) {
+    out << "  <key id=\"e_" << k << "\" for=\"edge\" attr.name=\"" << k
+        << "\" attr.type=\"string\"/>\n";
+  }
+  out << "  <graph id=\"";
+  XmlEscape(out, store.tenant_id());
+  out << "\" edgedefault=\"directed\">\n";
+  ATG_RETURN_IF_ERROR(store.ForEachNode({}, [&](Node&& n) {
+    out << "    <node id=\"";
+    XmlEscape(out, n.key);
+    out << "\">\n";
+    GraphmlData(out, "n_label", DisplayName(n));
+    GraphmlData(out, "n_kind", n.label);
+    GraphmlData(out, "n_type", n.type);
+    GraphmlData(out, "n_name", n.name);
+    GraphmlData(out, "n_original_id", n.original_id);
+    GraphmlData(out, "n_subscription_id", n.subscription_id);
+    GraphmlData(out, "n_resource_group", n.resource_group);
+    GraphmlData(out, "n_location", n.location);
+    GraphmlData(out, "n_properties", n.properties);
+    out << "    </node>\n";
+    ++counts.nodes;
+    return out ? Status::Ok() : StreamError();
+  }));
+  ATG_RETURN_IF_ERROR(store.ForEachEdge({}, [&](Edge&& e) {
+    out << "    <edge id=\"e" << counts.edges++ << "\" source=\"";
+    XmlEscape(out, e.from);
+    out << "\" target=\"";
+    XmlEscape(out, e.to);
+    out << "\">\n";
+    GraphmlData(out, "e_label", e.type);
+    GraphmlData(out, "e_type", e.type);
+    GraphmlData(out, "e_properties", e.properties);
+    out << "    </edge>\n";
+    return out ? Status::Ok() : StreamError();
+  }));
+  out << "  </graph>\n</graphml>\n";
+  return Status::Ok();
+}
+
+// A DOT double-quoted string. Only \" is an escape in DOT itself, but Graphviz reads \\ and
+// \n in labels, so backslashes are doubled and line breaks become \n.
+void DotQuoted(std::ostream& out, std::string_view s) {
+  out << '"';
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out << "\\\"";
+        break;
+      case '\\':
+        out << "\\\\";
+        break;
+      case '\n':
+        out << "\\n";
+        break;
+      case '\r':
+        break;
+      default:
+        out << c;
+    }
+  }
+  out << '"';
+}
+
+void DotAttribute(std::ostream& out, bool& first, std::string_view name, std::string_view value) {
+  if (value.empty()) return;
+  out << (first ? " [" : ", ") << name << '=';
+  DotQuoted(out, value);
+  first = false;
+}
+
+Status ExportDot(GraphStore& store, std::ostream& out, ExportCounts& counts) {
+  out << "digraph ";
+  DotQuoted(out, store.tenant_id());
+  out << " {\n  node [shape=box];\n";
+  ATG_RETURN_IF_ERROR(store.ForEachNode({}, [&](Node&& n) {
+    out << "  ";
+    DotQuoted(out, n.key);
+    bool first = true;
+    DotAttribute(out, first, "label", DisplayName(n));
+    DotAttribute(out, first, "kind", n.label);
+    DotAttribute(out, first, "type", n.type);
+    DotAttribute(out, first, "subscription_id", n.subscription_id);
+    DotAttribute(out, first, "resource_group", n.resource_group);
+    DotAttribute(out, first, "location", n.location);
+    out << (first ? ";\n" : "];\n");
+    ++counts.nodes;
+    return out ? Status::Ok() : StreamError();
+  }));
+  ATG_RETURN_IF_ERROR(store.ForEachEdge({}, [&](Edge&& e) {
+    out << "  ";
+    DotQuoted(out, e.from);
+    out << " -> ";
+    DotQuoted(out, e.to);
+    bool first = true;
+    DotAttribute(out, first, "label", e.type);
+    out << (first ? ";\n" : "];\n");
+    ++counts.edges;
+    return out ? Status::Ok() : StreamError();
+  }));
+  out << "}\n";
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsStreamFormat(ExportFormat format) { return format != ExportFormat::kNeo4jCsv; }
+
+std::string_view DisplayName(const Node& node) {
+  return node.name.empty() ? std::string_view(node.key) : std::string_view(node.name);
+}
+
 Result<ExportCounts> ExportGraph(GraphStore& store, ExportFormat format, std::ostream& out) {
   ExportCounts counts;
   Status s;
   switch (format) {
-    case ExportFormat::kJson: {
-      out << "{\"tenant_id\":" << json::serialize(json::value(store.tenant_id()))
-          << ",\n\"nodes\":[";
-      s = store.ForEachNode({}, [&](Node&& n) {
-        out << (counts.nodes++ == 0 ? "\n" : ",\n");
-        WriteNode(out, n, false);
-        return out ? Status::Ok() : StreamError();
-      });
-      if (!s.ok()) return s;
-      out << "\n],\n\"edges\":[";
-      s = store.ForEachEdge({}, [&](Edge&& e) {
-        out << (counts.edges++ == 0 ? "\n" : ",\n");
-        WriteEdge(out, e, false);
-        return out ? Status::Ok() : StreamError();
-      });
-      if (!s.ok()) return s;
-      out << "\n]}\n";
+    case ExportFormat::kJson:
+      s = ExportJson(store, out, counts);
       break;
-    }
-    case ExportFormat::kNdjson: {
-      s = store.ForEachNode({}, [&](Node&& n) {
-        WriteNode(out, n, true);
-        out << '\n';
-        ++counts.nodes;
-        return out ? Status::Ok() : StreamError();
-      });
-      if (!s.ok()) return s;
-      s = store.ForEachEdge({}, [&](Edge&& e) {
-        WriteEdge(out, e, true);
-        out << '\n';
-        ++counts.edges;
-        return out ? Status::Ok() : StreamError();
-      });
-      if (!s.ok()) return s;
+    case ExportFormat::kNdjson:
+      s = ExportNdjson(store, out, counts);
       break;
-    }
-    case ExportFormat::kGraphml: {
-      out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-             "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
-             "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-             "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
-             "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n";
-      for (const char* k : {"label", "type", "name", "original_id", "subscription_id",
-                            "resource_group", "location", "properties"}) {
-        out << "  <key id=\"n_" << k << "\" for=\"node\" attr.name=\"" << k
-            << "\" attr.type=\"string\"/>\n";
-      }
-      out << "  <key id=\"e_type\" for=\"edge\" attr.name=\"type\" attr.type=\"string\"/>\n"
-             "  <key id=\"e_properties\" for=\"edge\" attr.name=\"properties\" "
-             "attr.type=\"string\"/>\n"
-             "  <graph id=\"";
-      XmlEscape(out, store.tenant_id());
-      out << "\" edgedefault=\"directed\">\n";
-      s = store.ForEachNode({}, [&](Node&& n) {
-        out << "    <node id=\"";
-        XmlEscape(out, n.key);
-        out << "\">\n";
-        GraphmlData(out, "n_label", n.label);
-        GraphmlData(out, "n_type", n.type);
-        GraphmlData(out, "n_name", n.name);
-        GraphmlData(out, "n_original_id", n.original_id);
-        GraphmlData(out, "n_subscription_id", n.subscription_id);
-        GraphmlData(out, "n_resource_group", n.resource_group);
-        GraphmlData(out, "n_location", n.location);
-        GraphmlData(out, "n_properties", n.properties);
-        out << "    </node>\n";
-        ++counts.nodes;
-        return out ? Status::Ok() : StreamError();
-      });
-      if (!s.ok()) return s;
-      s = store.ForEachEdge({}, [&](Edge&& e) {
-        out << "    <edge id=\"e" << counts.edges++ << "\" source=\"";
-        XmlEscape(out, e.from);
-        out << "\" target=\"";
-        XmlEscape(out, e.to);
-        out << "\">\n";
-        GraphmlData(out, "e_type", e.type);
-        GraphmlData(out, "e_properties", e.properties);
-        out << "    </edge>\n";
-        return out ? Status::Ok() : StreamError();
-      });
-      if (!s.ok()) return s;
-      out << "  </graph>\n</graphml>\n";
+    case ExportFormat::kGraphml:
+      s = ExportGraphml(store, out, counts);
       break;
-    }
+    case ExportFormat::kDot:
+      s = ExportDot(store, out, counts);
+      break;
+    case ExportFormat::kNeo4jCsv:
+      return Status::InvalidArgument(
+          "the neo4j-csv export is a directory of files; give it with --output DIR");
   }
+  if (!s.ok()) return s;
   out.flush();
   if (!out) return StreamError();
   return counts;

@@ -4,7 +4,9 @@
 
 #include <boost/property_tree/ptree.hpp>
 #include <boost/property_tree/xml_parser.hpp>
+#include <map>
 #include <sstream>
+#include <vector>
 
 #include "graph/rules/rules.h"
 #include "graph/sqlite_graph_store.h"
@@ -109,7 +111,7 @@ TEST_F(ExportTest, GraphmlIsWellFormedWithEscapedData) {
   const auto& graphml = tree.get_child("graphml");
   int keys = 0;
   for (const auto& [name, child] : graphml) keys += name == "key" ? 1 : 0;
-  EXPECT_EQ(keys, 10);
+  EXPECT_EQ(keys, 12);
   const auto& graph = graphml.get_child("graph");
   EXPECT_EQ(graph.get<std::string>("<xmlattr>.edgedefault"), "directed");
   int64_t nodes = 0, edges = 0;
@@ -118,6 +120,17 @@ TEST_F(ExportTest, GraphmlIsWellFormedWithEscapedData) {
     if (name == "node") {
       ++nodes;
       ids.insert(child.get<std::string>("<xmlattr>.id"));
+      std::map<std::string, std::string> data_of;
+      for (const auto& [dname, data] : child) {
+        if (dname == "data") data_of[data.get<std::string>("<xmlattr>.key")] = data.data();
+      }
+      // Gephi and yEd show `label`: the display name, with the kind as an attribute of its own.
+      EXPECT_FALSE(data_of["n_label"].empty());
+      EXPECT_FALSE(data_of["n_kind"].empty());
+      if (data_of["n_type"] == "microsoft.compute/virtualmachines") {
+        EXPECT_EQ(data_of["n_label"], vm_.at("name").as_string());
+        EXPECT_EQ(data_of["n_kind"], "Resource");
+      }
       for (const auto& [dname, data] : child) {
         if (dname == "data" && data.get<std::string>("<xmlattr>.key") == "n_properties" &&
             data.data().find("Standard_E2s_v3") != std::string::npos) {
@@ -137,12 +150,48 @@ TEST_F(ExportTest, GraphmlIsWellFormedWithEscapedData) {
   EXPECT_EQ(edges, stats_.edges);
 }
 
+TEST_F(ExportTest, DotHasOneStatementPerNodeAndEdge) {
+  std::istringstream in(Export(ExportFormat::kDot));
+  std::string line;
+  std::vector<std::string> lines;
+  while (std::getline(in, line)) lines.push_back(line);
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines.front(), std::string("digraph \"") + kTenant + "\" {");
+  EXPECT_EQ(lines.back(), "}");
+  int64_t nodes = 0, edges = 0;
+  for (size_t i = 2; i + 1 < lines.size(); ++i) {
+    EXPECT_EQ(lines[i].back(), ';') << lines[i];
+    if (lines[i].find("\" -> \"") != std::string::npos) {
+      ++edges;
+    } else {
+      ++nodes;
+    }
+  }
+  EXPECT_EQ(nodes, stats_.nodes);
+  EXPECT_EQ(edges, stats_.edges);
+  const std::string vm_line = std::string("label=\"") + vm_.at("name").as_string().c_str() +
+                              "\", kind=\"Resource\", type=\"microsoft.compute/virtualmachines\"";
+  EXPECT_NE(in.str().find(vm_line), std::string::npos);
+}
+
 TEST(ExportFormatTest, Parse) {
   EXPECT_EQ(*ParseExportFormat("GraphML"), ExportFormat::kGraphml);
   EXPECT_EQ(*ParseExportFormat("ndjson"), ExportFormat::kNdjson);
+  EXPECT_EQ(*ParseExportFormat("dot"), ExportFormat::kDot);
+  EXPECT_EQ(*ParseExportFormat("Neo4j-CSV"), ExportFormat::kNeo4jCsv);
+  EXPECT_FALSE(IsStreamFormat(ExportFormat::kNeo4jCsv));
+  EXPECT_TRUE(IsStreamFormat(ExportFormat::kDot));
   auto bad = ParseExportFormat("csv");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("graphml"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("neo4j-csv"), std::string::npos);
+}
+
+TEST(DisplayNameTest, NameOrKey) {
+  Node n;
+  n.key = "/subscriptions/s";
+  EXPECT_EQ(DisplayName(n), "/subscriptions/s");
+  n.name = "Production";
+  EXPECT_EQ(DisplayName(n), "Production");
 }
 
 }  // namespace

@@ -122,7 +122,7 @@ TEST_F(GraphCliTest, ClearErrors) {
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(ReadFile(err).find("AZURE_TENANT_ID"), std::string::npos);
   WriteGraph();
-  AtgRun format = Atg(dir_, std::string("graph export --format csv --tenant-id ") + kTenant, err);
+  AtgRun format = Atg(dir_, std::string("graph export --format xml --tenant-id ") + kTenant, err);
   EXPECT_EQ(format.exit_code, 2);
 }
 

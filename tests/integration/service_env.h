@@ -66,4 +66,15 @@ inline bool ParseServiceUrl(std::string_view url, std::string* host, int* port,
     FAIL() << ::atg::testing::MissingServiceMessage(name);                      \
   }
 
+// Declares `const std::string var` holding the path of a third-party tool that
+// tests/tools/all.sh installed (a variable of build/tools/tools.env); when it is unset, fails the
+// current test with instructions (or skips it when services are optional).
+#define ATG_REQUIRE_TOOL_ENV(var, name)                                                      \
+  const std::string var = ::atg::testing::ServiceEnv(name);                                  \
+  if (var.empty()) {                                                                         \
+    if (::atg::testing::ServicesOptional()) GTEST_SKIP() << name << " not set";              \
+    FAIL() << name << " is not set: run `ATG_TOOLS_DIR=build/tools tests/tools/all.sh` and " \
+           << "export the variables of build/tools/tools.env";                               \
+  }
+
 #endif  // ATG_TESTS_INTEGRATION_SERVICE_ENV_H_

@@ -58,7 +58,7 @@ case "${1:-}" in
     echo "$pid" >"$ATG_SERVICES_DIR/$NAME.pid"
     svc_wait "$NAME" "$MARKER" "${ATG_NEO4J_START_TIMEOUT:-180}" ready
     svc_write_env "$NAME" "ATG_TEST_NEO4J_URI=bolt://127.0.0.1:$port" "ATG_TEST_NEO4J_USER=neo4j" \
-      "ATG_TEST_NEO4J_PASSWORD=$password"
+      "ATG_TEST_NEO4J_PASSWORD=$password" "ATG_TEST_NEO4J_LAUNCHER_JAR=$JAR"
     echo "$NAME: bolt://127.0.0.1:$port user neo4j (password in \$ATG_TEST_NEO4J_PASSWORD), pid $pid"
     ;;
   stop)
