@@ -6,10 +6,10 @@
 #include <boost/property_tree/xml_parser.hpp>
 #include <sstream>
 
+#include "common/temp_dir.h"
 #include "graph/rules/rules.h"
 #include "graph/sqlite_graph_store.h"
 #include "graph/testing/fixtures.h"
-#include "graph/testing/temp_dir.h"
 
 namespace atg::graph {
 namespace {
@@ -50,7 +50,7 @@ class ExportTest : public ::testing::Test {
     return out.str();
   }
 
-  testing::TempDir dir_;
+  TempDir dir_;
   std::unique_ptr<GraphStore> store_;
   json::object vm_;
   GraphStats stats_;
