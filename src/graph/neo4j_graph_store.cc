@@ -124,7 +124,7 @@ Node ReadNode(const std::vector<Value>& r) {
 
 // A digest of everything a reader sees of a node, stored as `h`: the history compares versions
 // of a node across generations by it instead of reading every body of every generation.
-std::string NodeDigest(const Node& n) {
+Result<std::string> NodeDigest(const Node& n) {
   Sha256Hasher h;
   for (const std::string* f : {&n.key, &n.label, &n.type, &n.name, &n.original_id,
                                &n.subscription_id, &n.resource_group, &n.location}) {
@@ -132,12 +132,16 @@ std::string NodeDigest(const Node& n) {
     h.Update(std::string_view("\0", 1));
   }
   h.Update(n.properties.empty() ? std::string_view("{}") : std::string_view(n.properties));
-  return HexEncode(h.Finish().substr(0, 16));
+  auto digest = h.Finish();
+  if (!digest.ok()) return digest.status();
+  return HexEncode(digest->substr(0, 16));
 }
 
-Value NodeRow(const Node& n) {
+Result<Value> NodeRow(const Node& n) {
+  auto digest = NodeDigest(n);
+  if (!digest.ok()) return digest.status();
   return Value::Map({{"key", Str(n.key)},
-                     {"h", Str(NodeDigest(n))},
+                     {"h", Str(*digest)},
                      {"label", Str(n.label)},
                      {"type", Str(n.type)},
                      {"name", Str(n.name)},
@@ -699,7 +703,9 @@ class Neo4jScanSession : public ScanSession {
       if (n.label == label::kTag || n.label == label::kRegion) {
         if (!derived_seen_.insert(n.key).second) continue;  // written once per scan is enough
       }
-      node_rows.push_back(NodeRow(n));
+      auto row = NodeRow(n);
+      if (!row.ok()) return row.status();
+      node_rows.push_back(std::move(row.value()));
     }
     std::map<std::string, std::vector<Value>> edge_rows;
     for (const Edge& e : edges) {
@@ -802,7 +808,9 @@ class Neo4jScanSession : public ScanSession {
       ATG_RETURN_IF_ERROR(ValidateVersion(scans, "node " + v.node.key, v.since, v.until));
       for (size_t j = 0; j < k; ++j) {
         if (!InScan(v.since, v.until, scans[j].gen)) continue;
-        nodes[j].push_back(NodeRow(v.node));
+        auto row = NodeRow(v.node);
+        if (!row.ok()) return row.status();
+        nodes[j].push_back(std::move(row.value()));
         if (nodes[j].size() >= nb) ATG_RETURN_IF_ERROR(flush_nodes(j));
       }
       return Status::Ok();
@@ -830,7 +838,9 @@ class Neo4jScanSession : public ScanSession {
           h.Update(std::string_view("\0", 1));
           h.Update(*f);
         }
-        if (!seen_edges.insert(h.Finish().substr(0, 16)).second) {
+        auto digest = h.Finish();
+        if (!digest.ok()) return digest.status();
+        if (!seen_edges.insert(digest->substr(0, 16)).second) {
           return Status::InvalidArgument("the snapshot holds edge " + e.from + " -" + e.type +
                                          "-> " + e.to + " of scan " + std::to_string(scans[j].gen) +
                                          " more than once");
@@ -1618,7 +1628,9 @@ class Neo4jGraphStore : public GraphStore {
             if (digest.empty()) {  // written before digests were stored
               std::vector<Value> fields;
               for (const Value& v : At(r, 2).items()) fields.push_back(v);
-              digest = NodeDigest(ReadNode(fields));
+              auto d = NodeDigest(ReadNode(fields));
+              if (!d.ok()) return d.status();
+              digest = std::move(d.value());
             }
             seen[Text(At(r, 0))].emplace_back(i, std::move(digest));
             ++counts[i];

@@ -702,7 +702,7 @@ TEST_P(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
   const auto file = dir / "a.tar.gz";
   std::ofstream(file) << content;
   // sha256("0123456789abcdefghij")
-  const std::string sha = server::HexEncode(server::Sha256(content));
+  const std::string sha = server::HexEncode(server::Sha256(content).value());
   // The artifact goes through the same filesystem ArtifactStore the service opens.
   auto store = jobs::OpenFilesystemArtifactStore((dir / "artifacts").string());
   ASSERT_TRUE(store.ok()) << store.status().message();
