@@ -18,6 +18,7 @@
 
 #include "backup/backup.h"
 #include "common/log.h"
+#include "common/temp_dir.h"
 #include "graph/open_graph_store.h"
 #include "graph/sqlite_graph_store.h"
 #include "synthetic_tenant.h"
@@ -67,9 +68,12 @@ int main(int argc, char** argv) {
   const int resources = argc > 1 ? std::atoi(argv[1]) : 100000;
   const int edges_per = argc > 2 ? std::atoi(argv[2]) : 4;
   const bool neo4j = argc > 3 && std::strcmp(argv[3], "neo4j") == 0;
-  std::string tmpl = (fs::temp_directory_path() / "atg-backup-bench-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) return 1;
-  const std::string root = tmpl;
+  atg::TempDir temp("atg-backup-bench-");
+  if (!temp.ok()) {
+    std::fprintf(stderr, "%s\n", temp.status().ToString().c_str());
+    return 1;
+  }
+  const std::string root = temp.path();
   const std::string data = root + "/data", fresh = root + "/fresh", out = root + "/out";
   fs::create_directories(out);
 
@@ -157,7 +161,5 @@ int main(int argc, char** argv) {
       if (session.ok()) (void)(*session)->Commit();
     }
   }
-  std::error_code ec;
-  fs::remove_all(root, ec);
   return 0;
 }

@@ -11,11 +11,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common/log.h"
+#include "common/temp_dir.h"
 #include "graph/arm_id.h"
 #include "graph/export.h"
 #include "graph/sqlite_graph_store.h"
@@ -99,12 +101,15 @@ int main(int argc, char** argv) {
   const int edges_per = argc > 2 ? std::atoi(argv[2]) : 4;
   const int producers = argc > 3 ? std::atoi(argv[3]) : 4;
   std::string dir = argc > 4 ? argv[4] : "";
-  bool remove_dir = false;
+  std::optional<atg::TempDir> temp;  // when no directory is given; removed at the end
   if (dir.empty()) {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "atg-bench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) return 1;
-    dir = tmpl;
-    remove_dir = true;
+    auto made = atg::TempDir::Create("atg-bench-");
+    if (!made.ok()) {
+      std::fprintf(stderr, "%s\n", made.status().ToString().c_str());
+      return 1;
+    }
+    temp = std::move(made.value());
+    dir = temp->path();
   }
   atg::graph::SqliteGraphStoreOptions options;
   if (const char* mb = std::getenv("ATG_BENCH_CACHE_MB")) {
@@ -210,6 +215,5 @@ int main(int argc, char** argv) {
               std::filesystem::file_size(*atg::graph::SqliteGraphPath(dir, kTenant), ec) / 1e6,
               PeakRssMb());
   store->reset();
-  if (remove_dir) std::filesystem::remove_all(dir, ec);
   return 0;
 }

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/temp_dir.h"
 #include "jobs/job.h"
 #include "jobs/job_runner.h"
 #include "jobs/redis_job_store.h"
@@ -186,11 +187,13 @@ int main(int argc, char** argv) {
   InitLogging(LogFormat::kText, LogLevel::kError);
 
   if (o.backend == "all" || o.backend == "sqlite") {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "atg-jobbench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) return 1;
+    TempDir dir("atg-jobbench-");
+    if (!dir.ok()) {
+      std::fprintf(stderr, "sqlite: %s\n", dir.status().ToString().c_str());
+      return 1;
+    }
     for (const char* mode : {"store", "runner"}) {
-      std::filesystem::remove(tmpl + "/jobs.db");
-      auto store = OpenSqliteJobStore(tmpl + "/" + mode + ".db");
+      auto store = OpenSqliteJobStore(dir.File(std::string(mode) + ".db"));
       if (!store.ok()) {
         std::fprintf(stderr, "sqlite: %s\n", store.status().ToString().c_str());
         return 1;
@@ -200,7 +203,6 @@ int main(int argc, char** argv) {
       else
         RunnerRun(store->get(), o, "sqlite");
     }
-    std::filesystem::remove_all(tmpl);
   }
 
   if (o.backend == "all" || o.backend == "redis") {

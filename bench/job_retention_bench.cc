@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/temp_dir.h"
 #include "jobs/job.h"
 #include "jobs/job_retention.h"
 #include "jobs/redis_job_store.h"
@@ -106,17 +107,17 @@ int main(int argc, char** argv) {
   InitLogging(LogFormat::kText, LogLevel::kError);
 
   if (o.backend == "all" || o.backend == "sqlite") {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "atg-retbench-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) return 1;
-    {
-      auto store = OpenSqliteJobStore(tmpl + "/jobs.db");
-      if (!store.ok()) {
-        std::fprintf(stderr, "sqlite: %s\n", store.status().ToString().c_str());
-        return 1;
-      }
-      Run(store->get(), o, "sqlite");
+    TempDir dir("atg-retbench-");
+    if (!dir.ok()) {
+      std::fprintf(stderr, "sqlite: %s\n", dir.status().ToString().c_str());
+      return 1;
     }
-    std::filesystem::remove_all(tmpl);
+    auto store = OpenSqliteJobStore(dir.File("jobs.db"));
+    if (!store.ok()) {
+      std::fprintf(stderr, "sqlite: %s\n", store.status().ToString().c_str());
+      return 1;
+    }
+    Run(store->get(), o, "sqlite");
   }
 
   if (o.backend == "all" || o.backend == "redis") {

@@ -28,8 +28,8 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "common/temp_dir.h"
 #include "graph/sqlite_graph_store.h"
-#include "graph/testing/temp_dir.h"
 #include "scan/scan_client.h"
 #include "scan/scanner.h"
 #include "sim/simulator.h"
@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
   config.client_id = truth.at("client_id").as_string();
   config.client_secret = truth.at("client_secret").as_string();
   auto client = scan::MakeScanClient(config);
-  graph::testing::TempDir dir;
+  TempDir dir;
   auto store = graph::OpenSqliteGraphStore(dir.path(), config.tenant_id);
   if (!client.ok() || !store.ok()) {
     std::fprintf(stderr, "scan_bench: setting up the scan failed\n");

@@ -111,7 +111,9 @@ Result<std::string> SharedKeySignature(std::string_view account_key,
     return Status::InvalidArgument(
         "the storage account key is empty; set it from the storage account's access keys");
   }
-  return Base64Encode(HmacSha256(*key, string_to_sign));
+  auto mac = HmacSha256(*key, string_to_sign);
+  if (!mac.ok()) return mac.status().WithContext("signing the storage request");
+  return Base64Encode(*mac);
 }
 
 Result<std::string> SharedKeyAuthorization(std::string_view account, std::string_view account_key,

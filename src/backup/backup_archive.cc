@@ -108,8 +108,10 @@ Status ArchiveWriter::Part::Close() {
   std::fclose(out_);
   out_ = nullptr;
   if (!ok) return IoFailed("writing the staged part", file_);
-  info_.sha256 = HexEncode(hasher_->Finish());
+  auto digest = hasher_->Finish();
   hasher_.reset();
+  if (!digest.ok()) return digest.status().WithContext("computing the digest of " + file_);
+  info_.sha256 = HexEncode(*digest);
   return Status::Ok();
 }
 
@@ -203,6 +205,8 @@ Result<ArchiveFile> ArchiveWriter::Finish(Manifest manifest, const std::string& 
     s = Status::IoError("finishing " + tmp + " failed: " + ArchiveError(a.get()));
   }
   if (!s.ok()) return fail(s);
+  auto digest = sink.sha.Finish();
+  if (!digest.ok()) return fail(digest.status().WithContext("computing the digest of " + tmp));
   // On disk before it takes the final name: a backup that is not durable is not a backup.
   if (std::fflush(sink.file) != 0 || ::fsync(::fileno(sink.file)) != 0) {
     return fail(IoFailed("flushing", tmp));
@@ -215,7 +219,7 @@ Result<ArchiveFile> ArchiveWriter::Finish(Manifest manifest, const std::string& 
     fs::remove(tmp, ec);
     return Status::IoError("cannot rename " + tmp + " to " + out_path + ": " + ec.message());
   }
-  return ArchiveFile{out_path, sink.size, HexEncode(sink.sha.Finish())};
+  return ArchiveFile{out_path, sink.size, HexEncode(*digest)};
 }
 
 // ---- reader ----
@@ -376,7 +380,9 @@ Status ArchiveReader::ForEachLine(const std::function<Status(std::string_view li
     return Damaged(part.path + " has " + std::to_string(bytes) + " bytes, its manifest says " +
                    std::to_string(part.bytes));
   }
-  if (HexEncode(sha.Finish()) != part.sha256) {
+  auto digest = sha.Finish();
+  if (!digest.ok()) return digest.status().WithContext("checking " + part.path);
+  if (HexEncode(*digest) != part.sha256) {
     return Damaged(part.path + " does not match its SHA-256 in the manifest");
   }
   if (records != part.records) {

@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "backup/backup_format.h"
-#include "graph/testing/temp_dir.h"
+#include "common/temp_dir.h"
 #include "jobs/archive.h"
 
 namespace atg::backup {
@@ -49,7 +49,7 @@ class BackupArchiveTest : public ::testing::Test {
     return path;
   }
 
-  graph::testing::TempDir dir_;
+  TempDir dir_;
 };
 
 TEST_F(BackupArchiveTest, RoundTripsPartsInOrderWithTheirChecksums) {

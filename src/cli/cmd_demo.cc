@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -13,6 +14,7 @@
 #include "cli/scan_report.h"
 #include "cli/tenant_truth.h"
 #include "common/log.h"
+#include "common/temp_dir.h"
 #include "graph/sqlite_graph_store.h"
 #include "iac/generate.h"
 #include "iac/plan.h"
@@ -34,16 +36,6 @@ struct DemoFlags {
   std::string diagnostic_settings = "common";
   std::string output = "atg-demo-iac";
   bool no_iac = false;
-};
-
-// A temporary directory removed when this goes out of scope.
-struct TempDir {
-  std::string path;
-  ~TempDir() {
-    if (path.empty()) return;
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
 };
 
 // The three IaC formats of the scanned graph, one directory each under `output`.
@@ -83,16 +75,16 @@ int RunDemo(CliContext& ctx, DemoFlags& f) {
   auto diag = scan::ParseDiagnosticSettingsScope(f.diagnostic_settings);
   if (!diag.ok()) return usage(diag.status().message());
 
-  TempDir temp;
+  std::optional<TempDir> temp;  // the data directory when none is configured; removed at the end
   std::string data_dir = ctx.settings.GetString("ATG_DATA_DIR", "");
   if (data_dir.empty()) {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "atg-demo-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) {
-      std::fprintf(stderr, "atg demo: cannot create a temporary directory under %s\n",
-                   std::filesystem::temp_directory_path().c_str());
+    auto made = TempDir::Create("atg-demo-");
+    if (!made.ok()) {
+      std::fprintf(stderr, "atg demo: %s\n", made.status().message().c_str());
       return 1;
     }
-    temp.path = data_dir = tmpl;
+    temp = std::move(made.value());
+    data_dir = temp->path();
   }
 
   sim::SimulatorOptions so;

@@ -432,7 +432,9 @@ Result<ArtifactDownload> RemoteClient::DownloadArtifact(std::string_view id,
       out.bytes += f.gcount();
     }
   }
-  std::string digest = hasher.Finish();
+  auto finished = hasher.Finish();
+  if (!finished.ok()) return finished.status().WithContext("verifying the download in " + part);
+  const std::string& digest = *finished;
   out.sha256 = HexEncode(digest);
   auto announced = AnnouncedSha256(r->headers);
   if (!announced)

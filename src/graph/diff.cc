@@ -19,7 +19,7 @@ struct Seen {
   bool matched = false;
 };
 
-std::string Digest(const Node& n) {
+Result<std::string> Digest(const Node& n) {
   Sha256Hasher h;
   for (const std::string* f : {&n.label, &n.type, &n.name, &n.original_id, &n.subscription_id,
                                &n.resource_group, &n.location, &n.properties}) {
@@ -197,7 +197,10 @@ Result<GraphDiff> DiffScans(GraphStore& store, int64_t from, int64_t to,
   // what changed, for the paths.
   std::unordered_map<std::string, Seen> old_nodes;
   ATG_RETURN_IF_ERROR(store.ForEachNodeAt(from, [&](Node&& n) {
-    if (Counts(n.label)) old_nodes[n.key] = Seen{RefOf(n), Digest(n)};
+    if (!Counts(n.label)) return Status::Ok();
+    auto digest = Digest(n);
+    if (!digest.ok()) return digest.status();
+    old_nodes[n.key] = Seen{RefOf(n), std::move(digest.value())};
     return Status::Ok();
   }));
   std::map<std::string, Node> changed_new;
@@ -209,7 +212,9 @@ Result<GraphDiff> DiffScans(GraphStore& store, int64_t from, int64_t to,
       return Status::Ok();
     }
     it->second.matched = true;
-    if (it->second.digest != Digest(n)) changed_new.emplace(n.key, std::move(n));
+    auto digest = Digest(n);
+    if (!digest.ok()) return digest.status();
+    if (it->second.digest != *digest) changed_new.emplace(n.key, std::move(n));
     return Status::Ok();
   }));
   for (auto& [key, seen] : old_nodes) {

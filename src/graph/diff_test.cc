@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/temp_dir.h"
 #include "graph/sqlite_graph_store.h"
 #include "graph/testing/snapshot_testing.h"
-#include "graph/testing/temp_dir.h"
 
 namespace atg::graph {
 namespace {
@@ -40,7 +40,7 @@ TEST(DiffJsonTest, PathsOfChangedAddedAndRemovedMembers) {
 }
 
 TEST(DiffScansTest, ResourcesPropertiesEdgesAndTheDirectory) {
-  testing::TempDir dir;
+  TempDir dir;
   const std::string t = "difftenant";
   auto store = OpenSqliteGraphStore(dir.path(), t);
   ASSERT_TRUE(store.ok());

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/random.h"
+#include "common/temp_dir.h"
 
 namespace atg::graph {
 namespace {
@@ -90,23 +90,21 @@ Result<Neo4jCsvExport> ExportNeo4jCsv(GraphStore& store, const std::string& dir)
   }
   fs::path parent = target.parent_path();
   if (parent.empty()) parent = ".";
-  const fs::path staging = parent / (".atg-export-" + RandomHex(8));
-  if (!fs::create_directory(staging, ec)) {
+  auto staging = TempDir::CreateAt((parent / ".atg-export-").string());
+  if (!staging.ok()) {
     return Status::IoError("cannot create a directory in " + parent.string() +
                            "; check that it exists and is writable");
   }
   Neo4jCsvExport result;
-  Status s = WriteNodes(store, staging / "nodes.csv", result.counts.nodes);
-  if (s.ok()) s = WriteRelationships(store, staging / "relationships.csv", result.counts.edges);
-  if (s.ok()) {
-    // Over an empty directory or onto a new name, both atomic.
-    fs::rename(staging, target, ec);
-    if (ec) s = Status::IoError("cannot move the export into " + dir + ": " + ec.message());
-  }
-  if (!s.ok()) {
-    fs::remove_all(staging, ec);
-    return s;
-  }
+  const fs::path dir_path = staging->path();
+  ATG_RETURN_IF_ERROR(WriteNodes(store, dir_path / "nodes.csv", result.counts.nodes));
+  ATG_RETURN_IF_ERROR(
+      WriteRelationships(store, dir_path / "relationships.csv", result.counts.edges));
+  // Over an empty directory or onto a new name, both atomic. The staging directory is removed
+  // by its TempDir on every path that does not move it into place.
+  fs::rename(dir_path, target, ec);
+  if (ec) return Status::IoError("cannot move the export into " + dir + ": " + ec.message());
+  staging->Release();
   const std::string d = target.string();
   result.import_command = "neo4j-admin database import full --nodes=" + d +
                           "/nodes.csv --relationships=" + d +

@@ -7,10 +7,10 @@
 #include <set>
 #include <sstream>
 
+#include "common/temp_dir.h"
 #include "graph/rules/rules.h"
 #include "graph/sqlite_graph_store.h"
 #include "graph/testing/fixtures.h"
-#include "graph/testing/temp_dir.h"
 
 namespace atg::graph {
 namespace {
@@ -78,7 +78,7 @@ class Neo4jCsvTest : public ::testing::Test {
     stats_ = *stats;
   }
 
-  testing::TempDir dir_;
+  TempDir dir_;
   std::unique_ptr<GraphStore> store_;
   json::object vm_;
   GraphStats stats_;

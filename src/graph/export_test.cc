@@ -8,10 +8,10 @@
 #include <sstream>
 #include <vector>
 
+#include "common/temp_dir.h"
 #include "graph/rules/rules.h"
 #include "graph/sqlite_graph_store.h"
 #include "graph/testing/fixtures.h"
-#include "graph/testing/temp_dir.h"
 
 namespace atg::graph {
 namespace {
@@ -52,7 +52,7 @@ class ExportTest : public ::testing::Test {
     return out.str();
   }
 
-  testing::TempDir dir_;
+  TempDir dir_;
   std::unique_ptr<GraphStore> store_;
   json::object vm_;
   GraphStats stats_;

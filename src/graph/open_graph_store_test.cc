@@ -5,13 +5,13 @@
 #include <filesystem>
 
 #include "common/data_dir.h"
-#include "graph/testing/temp_dir.h"
+#include "common/temp_dir.h"
 
 namespace atg::graph {
 namespace {
 
 TEST(OpenGraphStoreTest, UsesAtgDataDir) {
-  testing::TempDir dir;
+  TempDir dir;
   Settings settings = Settings::FromMaps({{"ATG_DATA_DIR", dir.path()}}, {});
   OpenGraphStoreOptions readers;
   readers.create_if_missing = false;
@@ -26,7 +26,7 @@ TEST(OpenGraphStoreTest, UsesAtgDataDir) {
 }
 
 TEST(OpenGraphStoreTest, Neo4jUriSelectsNeo4j) {
-  testing::TempDir dir;
+  TempDir dir;
   // Nothing listens on port 1 of loopback: the error says which database and what to check.
   Settings down = Settings::FromMaps({{"ATG_DATA_DIR", dir.path()},
                                       {"NEO4J_URI", "bolt://127.0.0.1:1"},

@@ -13,7 +13,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "common/time_format.h"
-#include "graph/batch_writer.h"
+#include "graph/batched_scan_session.h"
 #include "graph/edge_settling.h"
 #include "graph/sqlite_db.h"
 #include "graph/sqlite_history.h"
@@ -218,24 +218,18 @@ void InScopeFn(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_int(ctx, scope->Covers(text(0), text(1), text(2), text(3)) ? 1 : 0);
 }
 
-class SqliteScanSession : public ScanSession {
+// The scan lock is SQLite's write lock, held by one transaction from BeginScan to Commit.
+class SqliteScanSession : public BatchedScanSession {
  public:
   SqliteScanSession(std::unique_ptr<SqliteDb> db, ScanScope scope,
                     const SqliteGraphStoreOptions& options)
-      : db_(std::move(db)),
-        scope_(std::move(scope)),
-        options_(options),
-        writer_({.max_queued_bytes = options.max_queued_bytes},
-                [this](std::vector<Node> nodes, std::vector<Edge> edges) {
-                  Status s = WriteNodes(nodes);
-                  return s.ok() ? WriteEdges(edges) : s;
-                }) {}
+      : BatchedScanSession(std::move(scope), {.max_queued_bytes = options.max_queued_bytes}),
+        db_(std::move(db)),
+        options_(options) {}
 
   ~SqliteScanSession() override { Abort(); }
 
   Status Start() {
-    start_ = std::chrono::steady_clock::now();
-    started_at_ = NowUtc();
     ATG_RETURN_IF_ERROR(db_->Exec("PRAGMA synchronous=NORMAL"));
     ATG_RETURN_IF_ERROR(db_->Exec("PRAGMA journal_size_limit=67108864"));
     ATG_RETURN_IF_ERROR(
@@ -243,7 +237,7 @@ class SqliteScanSession : public ScanSession {
     sqlite3_busy_timeout(db_->handle(), options_.busy_timeout_ms);
     if (!db_->Exec("BEGIN IMMEDIATE").ok()) {
       return Status::FailedPrecondition(
-          "another scan of tenant " + scope_.tenant_id + " is writing " + db_->path() +
+          "another scan of tenant " + scope().tenant_id + " is writing " + db_->path() +
           "; wait for it to finish (or stop it) and run the scan again");
     }
     in_txn_ = true;
@@ -281,68 +275,34 @@ class SqliteScanSession : public ScanSession {
         "THEN edges.since ELSE excluded.gen END");
     if (!edge.ok()) return edge.status();
     upsert_edge_ = std::move(edge.value());
-    ATG_RETURN_IF_ERROR(WriteNodes({TenantNode(scope_.tenant_id)}));
-    writer_.Start();
-    return Status::Ok();
-  }
-
-  Status UpsertNodes(std::vector<Node> nodes) override {
-    return writer_.AddNodes(std::move(nodes));
-  }
-
-  Status AddEdges(std::vector<Edge> edges) override { return writer_.AddEdges(std::move(edges)); }
-
-  Result<CommitSummary> Commit() override {
-    Status error = writer_.Stop(/*discard=*/false);
-    {
-      std::lock_guard lk(mu_);
-      if (finished_) {
-        return Status::FailedPrecondition("this scan session was already committed or aborted");
-      }
-      finished_ = true;
-    }
-    if (!error.ok()) {
-      Rollback();
-      return error;
-    }
-    auto summary = Settle();
-    if (!summary.ok()) {
-      Rollback();
-      return summary.status();
-    }
-    Status c = db_->Exec("DELETE FROM writing");
-    if (c.ok()) c = db_->Exec("COMMIT");
-    if (!c.ok()) {
-      Rollback();
-      return c;
-    }
-    in_txn_ = false;
-    summary->seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    return summary;
-  }
-
-  void SetReport(json::object report) override {
-    std::lock_guard lk(mu_);
-    report_ = std::move(report);
-  }
-
-  void Abort() override {
-    (void)writer_.Stop(/*discard=*/true);
-    {
-      std::lock_guard lk(mu_);
-      finished_ = true;
-    }
-    Rollback();
+    return StartWriting();
   }
 
  private:
+  Status WriteBatch(std::vector<Node> nodes, std::vector<Edge> edges) override {
+    ATG_RETURN_IF_ERROR(WriteNodes(nodes));
+    return WriteEdges(edges);
+  }
+
+  Result<CommitSummary> Finish() override {
+    auto summary = Settle();
+    if (!summary.ok()) return summary.status();
+    ATG_RETURN_IF_ERROR(db_->Exec("DELETE FROM writing"));
+    ATG_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+    in_txn_ = false;
+    return summary;
+  }
+
+  // Rolls the scan's transaction back, which also releases SQLite's write lock.
+  void Discard() override {
+    if (in_txn_) {
+      (void)db_->Exec("ROLLBACK");
+      in_txn_ = false;
+    }
+  }
+
   Status WriteNodes(const std::vector<Node>& nodes) {
     for (const Node& n : nodes) {
-      if (n.label == label::kTag || n.label == label::kRegion) {
-        if (!derived_seen_.insert(n.key).second) continue;  // written once per scan is enough
-      }
-      if (n.key.empty()) return Status::InvalidArgument("a graph node has an empty key");
       SqliteStmt& s = upsert_node_;
       s.BindText(1, n.key);
       s.BindText(2, n.label);
@@ -357,20 +317,16 @@ class SqliteScanSession : public ScanSession {
       Status st = s.Run();
       s.Reset();
       if (!st.ok()) return st.WithContext("writing graph node " + n.key);
-      ++summary_.nodes_written;
+      ++summary().nodes_written;
     }
     return Status::Ok();
   }
 
   Status WriteEdges(const std::vector<Edge>& edges) {
     for (const Edge& e : edges) {
-      if (e.from.empty() || e.to.empty() || e.type.empty()) {
-        return Status::InvalidArgument("a graph edge has an empty endpoint or type (" + e.from +
-                                       " -" + e.type + "-> " + e.to + ")");
-      }
       Status st = UpsertEdge(e.from, e.type, e.to, e.properties);
       if (!st.ok()) return st.WithContext("writing graph edge " + e.from + " -> " + e.to);
-      ++summary_.edges_written;
+      ++summary().edges_written;
     }
     return Status::Ok();
   }
@@ -390,13 +346,6 @@ class SqliteScanSession : public ScanSession {
     Status st = s.Run();
     s.Reset();
     return st;
-  }
-
-  void Rollback() {
-    if (in_txn_) {
-      (void)db_->Exec("ROLLBACK");
-      in_txn_ = false;
-    }
   }
 
   Result<int64_t> Exec(std::string_view sql) {
@@ -431,10 +380,10 @@ class SqliteScanSession : public ScanSession {
     };
     if (sqlite3_create_function_v2(
             db_->handle(), "atg_in_scope", 4, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-            const_cast<ScanScope*>(&scope_), InScopeFn, nullptr, nullptr, nullptr) != SQLITE_OK) {
+            const_cast<ScanScope*>(&scope()), InScopeFn, nullptr, nullptr, nullptr) != SQLITE_OK) {
       return db_->Error("registering atg_in_scope");
     }
-    CommitSummary& sum = summary_;
+    CommitSummary& sum = summary();
     // 1. Edges leaving in-scope nodes that this scan did not write again.
     auto removed = Exec(
         "DELETE FROM edges WHERE gen < ?1 AND EXISTS (SELECT 1 FROM nodes n WHERE "
@@ -515,23 +464,12 @@ class SqliteScanSession : public ScanSession {
         "INSERT INTO scans(gen, scope, started_at, finished_at, summary) VALUES(?1, ?2, ?3, ?4, "
         "?5)");
     if (!rec.ok()) return rec.status();
-    json::object s;
-    s["nodes_written"] = sum.nodes_written;
-    s["edges_written"] = sum.edges_written;
-    s["nodes_removed"] = sum.nodes_removed;
-    s["edges_removed"] = sum.edges_removed;
-    s["edges_retargeted"] = sum.edges_retargeted;
-    s["dangling_edges_dropped"] = sum.dangling_edges_dropped;
-    {
-      std::lock_guard lk(mu_);
-      s["report"] = report_;
-    }
-    std::string scope_text = json::serialize(scope_.ToJson());
-    std::string summary_text = json::serialize(s);
+    std::string scope_text = json::serialize(scope().ToJson());
+    std::string summary_text = json::serialize(ScanRecordSummary(sum));
     std::string finished = NowUtc();
     rec->BindInt(1, gen_);
     rec->BindText(2, scope_text);
-    rec->BindText(3, started_at_);
+    rec->BindText(3, started_at());
     rec->BindText(4, finished);
     rec->BindText(5, summary_text);
     ATG_RETURN_IF_ERROR(rec->Run());
@@ -546,20 +484,10 @@ class SqliteScanSession : public ScanSession {
   }
 
   std::unique_ptr<SqliteDb> db_;
-  const ScanScope scope_;
   const SqliteGraphStoreOptions options_;
-  std::chrono::steady_clock::time_point start_;
-  std::string started_at_;
   int64_t gen_ = 0;
   bool in_txn_ = false;
   SqliteStmt upsert_node_, upsert_edge_, node_exists_;
-  std::unordered_set<std::string> derived_seen_;  // writer thread only
-  CommitSummary summary_;                         // writer thread, then Commit
-
-  std::mutex mu_;
-  bool finished_ = false;
-  json::object report_;
-  BatchWriter writer_;  // last: its thread uses the members above until Stop
 };
 
 class SqliteGraphStore : public GraphStore {

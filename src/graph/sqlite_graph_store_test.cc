@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "common/strings.h"
+#include "common/temp_dir.h"
 #include "graph/testing/graph_store_contract.h"
-#include "graph/testing/temp_dir.h"
 
 namespace atg::graph {
 namespace {
@@ -32,7 +32,7 @@ class GraphStoreTest : public ::testing::Test {
 
   static ScanScope FullScope() { return ScanScope{kTenant, {}, {}, {}, true, true}; }
 
-  testing::TempDir dir_;
+  TempDir dir_;
 };
 
 TEST_F(GraphStoreTest, EachTenantHasItsOwnFile) {
@@ -148,7 +148,7 @@ class SqliteBackend : public testing::GraphStoreBackend {
   }
 
  private:
-  testing::TempDir dir_;
+  TempDir dir_;
 };
 
 }  // namespace

@@ -1,14 +1,14 @@
 #include "iac/output_writer.h"
 
-#include <stdlib.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "common/strings.h"
+#include "common/temp_dir.h"
 
 namespace atg::iac {
 namespace fs = std::filesystem;
@@ -50,12 +50,6 @@ Status WriteFile(const fs::path& p, std::string_view content) {
   return Status::Ok();
 }
 
-std::string MakeSibling(const fs::path& dir, std::string_view tag) {
-  std::string tmpl = dir.string() + std::string(tag) + "XXXXXX";
-  if (mkdtemp(tmpl.data()) == nullptr) return "";
-  return tmpl;
-}
-
 }  // namespace
 
 Status WriteOutput(const std::string& dir_arg, const std::vector<OutputFile>& files,
@@ -89,60 +83,41 @@ Status WriteOutput(const std::string& dir_arg, const std::vector<OutputFile>& fi
   }
   fs::create_directories(dir.parent_path(), ec);
   if (ec) return IoError("cannot create", dir.parent_path(), ec);
-  std::string tmp = MakeSibling(dir, ".atg-tmp-");
-  if (tmp.empty()) {
-    return Status::Internal("cannot create a temporary directory next to " + dir.string() + ": " +
-                            std::strerror(errno) + "; check the permissions of its parent");
-  }
-  auto cleanup = [&] {
-    std::error_code ignored;
-    fs::remove_all(tmp, ignored);
-  };
+  // Staged beside `dir`, so that the renames below stay on one file system; removed with
+  // whatever is in it on every early return.
+  auto tmp = TempDir::CreateAt(dir.string() + ".atg-tmp-");
+  if (!tmp.ok()) return tmp.status();
   for (const auto& f : files) {
-    fs::path p = fs::path(tmp) / f.path;
+    fs::path p = fs::path(tmp->path()) / f.path;
     fs::create_directories(p.parent_path(), ec);
-    if (ec) {
-      cleanup();
-      return IoError("cannot create", p.parent_path(), ec);
-    }
-    Status s = WriteFile(p, f.content);
-    if (!s.ok()) {
-      cleanup();
-      return s;
-    }
+    if (ec) return IoError("cannot create", p.parent_path(), ec);
+    ATG_RETURN_IF_ERROR(WriteFile(p, f.content));
   }
-  Status s = WriteFile(fs::path(tmp) / kOutputMarker,
-                       "This directory was written by `atg generate-iac`; the next run replaces "
-                       "it.\n");
-  if (!s.ok()) {
-    cleanup();
-    return s;
-  }
+  ATG_RETURN_IF_ERROR(WriteFile(fs::path(tmp->path()) / kOutputMarker,
+                                "This directory was written by `atg generate-iac`; the next run "
+                                "replaces it.\n"));
   // Swap: the old directory moves aside, the new one into place, then the old one goes.
-  std::string old;
+  std::optional<TempDir> old;
   if (exists) {
     // A fresh empty sibling: renaming a directory onto an empty one replaces it atomically.
-    old = MakeSibling(dir, ".atg-old-");
-    if (old.empty()) {
-      cleanup();
-      return Status::Internal("cannot create a temporary directory next to " + dir.string() +
-                              "; check the permissions of its parent");
-    }
-    fs::rename(dir, old, ec);
-    if (ec) {
-      cleanup();
-      return IoError("cannot move aside", dir, ec);
-    }
+    auto aside = TempDir::CreateAt(dir.string() + ".atg-old-");
+    if (!aside.ok()) return aside.status();
+    old = std::move(aside.value());
+    fs::rename(dir, old->path(), ec);
+    if (ec) return IoError("cannot move aside", dir, ec);
   }
-  fs::rename(tmp, dir, ec);
+  fs::rename(tmp->path(), dir, ec);
   if (ec) {
     Status err = IoError("cannot move the new output into", dir, ec);
-    if (!old.empty()) fs::rename(old, dir, ec);  // put the previous content back
-    cleanup();
+    if (old) {
+      // Put the previous content back; kept where it is if even that fails.
+      fs::rename(old->path(), dir, ec);
+      old->Release();
+    }
     return err;
   }
-  if (!old.empty()) fs::remove_all(old, ec);
-  return Status::Ok();
+  tmp->Release();       // it is `dir` now
+  return Status::Ok();  // `old` goes with the previous content
 }
 
 }  // namespace atg::iac

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "graph/testing/temp_dir.h"
+#include "common/temp_dir.h"
 
 namespace atg::iac {
 namespace {
@@ -25,7 +25,7 @@ TEST(OutputWriterTest, RejectsUnsafePaths) {
     EXPECT_EQ(ValidateOutputPath(p).code(), StatusCode::kInvalidArgument) << p;
   }
   EXPECT_TRUE(ValidateOutputPath("modules/rg1.bicep").ok());
-  graph::testing::TempDir tmp;
+  TempDir tmp;
   std::string out = tmp.path() + "/out";
   Status s = WriteOutput(out, {{"ok.tf", "x\n"}, {"../escape.tf", "y\n"}});
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
@@ -36,7 +36,7 @@ TEST(OutputWriterTest, RejectsUnsafePaths) {
 }
 
 TEST(OutputWriterTest, WritesReplacesAndRefusesForeignDirectories) {
-  graph::testing::TempDir tmp;
+  TempDir tmp;
   std::string out = tmp.path() + "/nested/out";
   ASSERT_TRUE(WriteOutput(out, {{"main.tf", "a\n"}, {"modules/rg.tf", "b\n"}}).ok());
   EXPECT_EQ(Read(out + "/main.tf"), "a\n");

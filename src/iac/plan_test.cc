@@ -9,9 +9,9 @@
 #include <set>
 
 #include "common/strings.h"
+#include "common/temp_dir.h"
 #include "graph/arm_id.h"
 #include "graph/sqlite_graph_store.h"
-#include "graph/testing/temp_dir.h"
 #include "scan/testing/sim_scan.h"
 #include "sim/throttle.h"
 
@@ -423,7 +423,7 @@ TEST_F(PlanTest, TwoSubscriptionsIntoOneTargetCollideOnlyWhenIdsClash) {
 }
 
 TEST(PlanEmptyTest, NoScanSaysRunScanFirst) {
-  graph::testing::TempDir dir;
+  TempDir dir;
   auto store = graph::OpenSqliteGraphStore(dir.path(), "00000000-0000-0000-0000-0000000000aa");
   ASSERT_TRUE(store.ok());
   auto p = BuildPlan(**store, {});
@@ -435,7 +435,7 @@ TEST(PlanEmptyTest, NoScanSaysRunScanFirst) {
 // Two route tables that name each other, plus a third depending on one of them: one edge of the
 // cycle is dropped and reported, the reference stays a literal, the order is total.
 TEST(PlanCycleTest, BreaksAndReportsACycle) {
-  graph::testing::TempDir dir;
+  TempDir dir;
   const std::string tenant = "00000000-0000-0000-0000-0000000000bb";
   auto store = graph::OpenSqliteGraphStore(dir.path(), tenant);
   ASSERT_TRUE(store.ok());

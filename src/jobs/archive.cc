@@ -175,7 +175,9 @@ Result<ArchiveInfo> WriteArchive(const fs::path& root, const std::string& out_pa
                            (sink.failed ? std::string(strerror(errno)) : ArchiveError(a.get())));
   }
   info.size = sink.size;
-  info.sha256 = sink.sha.HexFinal();
+  auto digest = sink.sha.HexFinal();
+  if (!digest.ok()) return digest.status().WithContext("computing the digest of " + out_path);
+  info.sha256 = std::move(digest.value());
   return info;
 }
 

@@ -141,7 +141,12 @@ class FilesystemArtifactStore : public ArtifactStore {
       fs::remove(tmp, ec);
       return failure;
     }
-    a.sha256 = sha.HexFinal();
+    auto digest = sha.HexFinal();
+    if (!digest.ok()) {
+      fs::remove(tmp, ec);
+      return digest.status();
+    }
+    a.sha256 = std::move(digest.value());
     a.etag = "\"" + a.sha256 + "\"";
     a.created_at_ms = now_ms_();
     // Data first, metadata last: an artifact exists once its metadata does.

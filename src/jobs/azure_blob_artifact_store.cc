@@ -139,7 +139,9 @@ class BlobStore : public ArtifactStore {
     if (read_failed) return Status::IoError("reading " + path + " failed");
     if (!failure.ok()) return failure;
     block_list += "</BlockList>";
-    a.sha256 = sha.HexFinal();
+    auto digest = sha.HexFinal();
+    if (!digest.ok()) return digest.status();
+    a.sha256 = std::move(digest.value());
     a.etag = "\"" + a.sha256 + "\"";
     a.created_at_ms = o_.now_ms();
     auto r = Send("PUT", blob, {{"comp", "blocklist"}},

@@ -22,16 +22,18 @@ void Sha256::Update(const void* data, size_t size) {
   if (size) impl_->hasher.Update(std::string_view(static_cast<const char*>(data), size));
 }
 
-std::array<uint8_t, 32> Sha256::Final() {
-  std::string digest = impl_->hasher.Finish();
+Result<std::array<uint8_t, 32>> Sha256::Final() {
+  auto digest = impl_->hasher.Finish();
+  if (!digest.ok()) return digest.status();
   std::array<uint8_t, 32> out{};
-  std::memcpy(out.data(), digest.data(), std::min(digest.size(), out.size()));
+  std::memcpy(out.data(), digest->data(), std::min(digest->size(), out.size()));
   return out;
 }
 
-std::string Sha256::HexFinal() {
+Result<std::string> Sha256::HexFinal() {
   auto d = Final();
-  return ToHex(d.data(), d.size());
+  if (!d.ok()) return d.status();
+  return ToHex(d->data(), d->size());
 }
 
 std::string ToHex(const uint8_t* bytes, size_t size) {

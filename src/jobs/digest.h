@@ -23,9 +23,10 @@ class Sha256 {
 
   void Update(const void* data, size_t size);
   void Update(std::string_view data) { Update(data.data(), data.size()); }
-  // The digest of everything added; the object must not be used afterwards.
-  std::array<uint8_t, 32> Final();
-  std::string HexFinal();  // 64 lower-case hex digits
+  // The digest of everything added; the object must not be used afterwards. kInternal when
+  // OpenSSL failed (common/sha256.h).
+  Result<std::array<uint8_t, 32>> Final();
+  Result<std::string> HexFinal();  // 64 lower-case hex digits
 
  private:
   struct Impl;

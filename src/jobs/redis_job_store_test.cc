@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "common/config.h"
+#include "common/temp_dir.h"
 
 namespace atg::jobs {
 namespace {
@@ -105,14 +106,13 @@ TEST(RedisJobStoreTest, SilentServerTimesOut) {
 }
 
 TEST(OpenJobStoreTest, DefaultsToSqliteInTheDataDir) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "atg-jobs-XXXXXX").string();
-  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-  auto s = OpenJobStore(Settings::FromMaps({{"ATG_DATA_DIR", tmpl + "/data"}}, {}));
+  TempDir dir("atg-jobs-");
+  ASSERT_TRUE(dir.ok()) << dir.status().ToString();
+  auto s = OpenJobStore(Settings::FromMaps({{"ATG_DATA_DIR", dir.File("data")}}, {}));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ((*s)->backend(), "sqlite");
-  EXPECT_TRUE(std::filesystem::exists(tmpl + "/data/jobs.db"));
+  EXPECT_TRUE(std::filesystem::exists(dir.File("data/jobs.db")));
   s->reset();
-  std::filesystem::remove_all(tmpl);
 }
 
 }  // namespace

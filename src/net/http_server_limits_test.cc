@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "common/strings.h"
+#include "common/temp_dir.h"
 #include "net/http_server.h"
 
 namespace atg::net {
@@ -320,8 +322,7 @@ TEST(HttpServerLimitsTest, OneAddressCannotHoldMoreThanItsShare) {
   std::string r = fourth.ReadResponse();
   EXPECT_EQ(StatusOf(r), 503) << r;
   EXPECT_TRUE(HasHeader(r, "retry-after: 1")) << r;
-  EXPECT_NE(r.find("this client address holds too many open connections"), std::string::npos)
-      << r;
+  EXPECT_NE(r.find("this client address holds too many open connections"), std::string::npos) << r;
   // Another machine is not affected.
   Sock other(server.port(), "127.0.0.2");
   ASSERT_TRUE(other.Send("GET /other HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -427,17 +428,26 @@ TEST(HttpServerDeferTest, ADeferredResponseHoldsNoThread) {
   o.io_threads = 1;
   std::vector<std::thread> completers;
   std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;  // the deferred answers wait for the test, not for a timer
+  int completed = 0;
   HttpServer server(o, [&](HttpRequest& req) {
     if (req.path != "/slow") return HttpResponse::Text(200, "fast");
     HttpResponse r;
     r.defer = [&](std::function<void(HttpResponse)> complete) {
       std::lock_guard<std::mutex> lock(mu);
-      completers.emplace_back([complete] {
-        std::this_thread::sleep_for(milliseconds(400));
+      completers.emplace_back([complete, &mu, &cv, &release, &completed] {
+        {
+          std::unique_lock<std::mutex> lk(mu);
+          cv.wait(lk, [&] { return release; });
+        }
         HttpResponse done = HttpResponse::Text(202, "slow");
         done.SetHeader("X-Late", "1");
         complete(std::move(done));
         complete(HttpResponse::Text(500, "twice"));  // ignored
+        std::lock_guard<std::mutex> lk(mu);
+        ++completed;
+        cv.notify_all();
       });
     };
     return r;
@@ -445,24 +455,36 @@ TEST(HttpServerDeferTest, ADeferredResponseHoldsNoThread) {
   ASSERT_TRUE(server.Start().ok());
   Sock slow(server.port());
   ASSERT_TRUE(slow.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
-  // The one I/O thread still serves others meanwhile.
-  const auto start = Clock::now();
+  // The one I/O thread still serves others while the deferred answer is outstanding: the fast
+  // request is answered before the slow one is released at all.
   Sock fast(server.port());
   ASSERT_TRUE(fast.Send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n"));
   EXPECT_EQ(StatusOf(fast.ReadResponse()), 200);
-  EXPECT_LT(Clock::now() - start, milliseconds(300));
+  {
+    std::lock_guard<std::mutex> lk(mu);
+    release = true;
+    cv.notify_all();
+  }
   std::string r = slow.ReadResponse();
   EXPECT_EQ(StatusOf(r), 202) << r;
   EXPECT_TRUE(HasHeader(r, "x-late: 1"));
   // The connection stays usable.
   ASSERT_TRUE(slow.Send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n"));
   EXPECT_EQ(StatusOf(slow.ReadResponse()), 200);
-  // A client that leaves before the answer costs nothing.
+  // A client that leaves before the answer costs nothing: its answer completes after it left.
   {
     Sock gone(server.port());
     ASSERT_TRUE(gone.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
+    ASSERT_TRUE(WaitFor([&] { return server.Stats().total_requests >= 4; }));
+    std::lock_guard<std::mutex> lk(mu);
+    release = false;
   }
-  std::this_thread::sleep_for(milliseconds(600));
+  {
+    std::unique_lock<std::mutex> lk(mu);
+    release = true;
+    cv.notify_all();
+    ASSERT_TRUE(cv.wait_for(lk, std::chrono::seconds(30), [&] { return completed == 2; }));
+  }
   server.Stop(milliseconds(500));
   std::lock_guard<std::mutex> lock(mu);
   for (auto& t : completers) t.join();
@@ -476,17 +498,16 @@ class TlsPolicyTest : public ::testing::Test {
     if (std::system("command -v openssl >/dev/null 2>&1") != 0) {
       GTEST_FAIL() << "openssl is missing; install it with `apt-get install openssl`";
     }
-    std::string tmpl = (std::filesystem::temp_directory_path() / "atg-tls-XXXXXX").string();
-    dir_ = ::mkdtemp(tmpl.data());
+    ASSERT_TRUE(dir_.ok()) << dir_.status().ToString();
     // An RSA certificate: the suites without forward secrecy (AES128-SHA ...) need one.
     std::string cmd =
         "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost"
         " -addext subjectAltName=IP:127.0.0.1 -keyout '" +
-        dir_ + "/key.pem' -out '" + dir_ + "/cert.pem' >/dev/null 2>&1";
+        dir_.File("key.pem") + "' -out '" + dir_.File("cert.pem") + "' >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl could not make a test certificate";
     ServerOptions o = FastOptions();
-    o.tls_cert_file = dir_ + "/cert.pem";
-    o.tls_key_file = dir_ + "/key.pem";
+    o.tls_cert_file = dir_.File("cert.pem");
+    o.tls_key_file = dir_.File("key.pem");
     server_ =
         std::make_unique<HttpServer>(o, [](HttpRequest&) { return HttpResponse::Text(200, "ok"); });
     Status s = server_->Start();
@@ -494,7 +515,6 @@ class TlsPolicyTest : public ::testing::Test {
   }
   void TearDown() override {
     if (server_) server_->Stop(milliseconds(500));
-    std::filesystem::remove_all(dir_);
   }
 
   // Runs `openssl s_client` with `flags`; returns its output (stdout and stderr).
@@ -522,7 +542,7 @@ class TlsPolicyTest : public ::testing::Test {
     return "";
   }
 
-  std::string dir_;
+  TempDir dir_{"atg-tls-"};
   std::unique_ptr<HttpServer> server_;
 };
 

@@ -132,7 +132,9 @@ Result<ApiKeySet> ApiKeySet::FromKeys(
     if (Status s = CheckApiKeyStrength(key); !s.ok()) {
       return Status(StatusCode::kInvalidArgument, "API key from " + source + " " + s.message());
     }
-    std::string digest = Sha256(key);
+    auto hashed = Sha256(key);
+    if (!hashed.ok()) return hashed.status().WithContext("hashing the API key from " + source);
+    std::string digest = std::move(hashed.value());
     if (!seen.insert(digest).second) continue;
     set.keys_.push_back({ApiKeyId(digest), std::move(digest)});
     set.lengths_.insert(key.size());
@@ -146,7 +148,9 @@ Result<ApiKeySet> ApiKeySet::FromKeys(
 
 std::optional<std::string> ApiKeySet::Authenticate(std::string_view presented) const {
   if (presented.empty()) return std::nullopt;
-  const std::string digest = Sha256(presented);
+  auto hashed = Sha256(presented);
+  if (!hashed.ok()) return std::nullopt;  // fails closed: no digest, no key
+  const std::string& digest = hashed.value();
   const ApiKeyRecord* found = nullptr;
   for (const ApiKeyRecord& k : keys_) {
     if (ConstantTimeEquals(k.digest, digest) && found == nullptr) found = &k;

@@ -13,7 +13,7 @@ const std::string kB = "kb-9a8b7c6d5e4f30a1b2c3d4e5f6a7b8c9";
 
 TEST(ApiKeysTest, IdIsStable) {
   // SHA-256("abc") begins ba7816bf8f01 (the digest itself is tested in common/sha256_test.cc).
-  EXPECT_EQ(ApiKeyId(Sha256("abc")), "k_ba7816bf8f01");
+  EXPECT_EQ(ApiKeyId(Sha256("abc").value()), "k_ba7816bf8f01");
 }
 
 TEST(ApiKeysTest, StrengthCheck) {
@@ -33,7 +33,7 @@ TEST(ApiKeysTest, SetAuthenticatesSeveralKeysAndKeepsNoPlaintext) {
   auto b = set->Authenticate(kB);
   ASSERT_TRUE(a && b);
   EXPECT_NE(*a, *b);
-  EXPECT_EQ(*a, ApiKeyId(Sha256(kA)));
+  EXPECT_EQ(*a, ApiKeyId(Sha256(kA).value()));
   EXPECT_FALSE(set->Authenticate(kA + "x"));
   EXPECT_FALSE(set->Authenticate(""));
   for (const auto& k : set->keys()) {

@@ -66,7 +66,7 @@ class FrontDoorTest : public ::testing::Test {
   }
 
   std::string Token(std::string_view audience) {
-    return tokens_.Issue(audience, kAppOid, Options().client_id);
+    return tokens_.Issue(audience, kAppOid, Options().client_id).value();
   }
 
   TokenService tokens_;

@@ -19,12 +19,14 @@ Result<json::object> ParsePart(std::string_view part, std::string_view what) {
 
 }  // namespace
 
-std::string SignJwt(const json::object& payload, std::string_view key, std::string_view kid) {
+Result<std::string> SignJwt(const json::object& payload, std::string_view key,
+                            std::string_view kid) {
   json::object header{{"alg", "HS256"}, {"typ", "JWT"}, {"kid", kid}};
   std::string signing_input =
       Base64UrlEncode(json::serialize(header)) + "." + Base64UrlEncode(json::serialize(payload));
-  std::string sig = Base64UrlEncode(HmacSha256(key, signing_input));
-  return signing_input + "." + sig;
+  auto mac = HmacSha256(key, signing_input);
+  if (!mac.ok()) return mac.status().WithContext("signing a token");
+  return signing_input + "." + Base64UrlEncode(*mac);
 }
 
 Result<json::object> DecodeJwtPayloadUnverified(std::string_view token) {
@@ -49,7 +51,9 @@ Result<json::object> VerifyJwt(std::string_view token, std::string_view key) {
   if (!sig) return Status::InvalidArgument("the JWT signature is not base64url");
   // Compare the encoded form: the last base64url character carries unused bits, and a decoder
   // that ignores them would accept a signature whose text differs from the one issued.
-  std::string expected = Base64UrlEncode(HmacSha256(key, token.substr(0, b)));
+  auto mac = HmacSha256(key, token.substr(0, b));
+  if (!mac.ok()) return mac.status().WithContext("checking a token's signature");
+  std::string expected = Base64UrlEncode(*mac);
   if (!ConstantTimeEquals(token.substr(b + 1), expected))
     return Status::Unauthenticated("the JWT signature does not verify");
   return ParsePart(token.substr(a + 1, b - a - 1), "the JWT payload");

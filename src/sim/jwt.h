@@ -14,12 +14,15 @@
 
 namespace atg::sim {
 
-// "header.payload.signature" with header {"alg":"HS256","typ":"JWT","kid":kid}.
-std::string SignJwt(const json::object& payload, std::string_view key, std::string_view kid);
+// "header.payload.signature" with header {"alg":"HS256","typ":"JWT","kid":kid}; kInternal when
+// the HMAC cannot be computed (common/sha256.h).
+Result<std::string> SignJwt(const json::object& payload, std::string_view key,
+                            std::string_view kid);
 
 // The payload of `token` when it is three base64url parts, its header names HS256 and its
 // signature verifies under `key` (compared in constant time). Otherwise InvalidArgument for a
-// token that is not a JWT at all, Unauthenticated for a bad signature.
+// token that is not a JWT at all, Unauthenticated for a bad signature, kInternal when the HMAC
+// cannot be computed.
 Result<json::object> VerifyJwt(std::string_view token, std::string_view key);
 
 // The payload of a JWT without checking anything (to tell a malformed token from a bad one).

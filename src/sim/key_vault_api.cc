@@ -85,8 +85,12 @@ net::HttpResponse KeyVaultApi::Handle(const net::HttpRequest& request) const {
   }
   auto it = secrets_.find(ToLower(parts[1]));
   // The version is a stable function of the secret, so every read names the same version.
-  std::string version =
-      it == secrets_.end() ? "" : HexEncode(Sha256(it->first + "\n" + it->second)).substr(0, 32);
+  std::string version;
+  if (it != secrets_.end()) {
+    auto digest = Sha256(it->first + "\n" + it->second);
+    if (!digest.ok()) return KeyVaultError(500, "InternalError", digest.status().message());
+    version = HexEncode(*digest).substr(0, 32);
+  }
   if (it == secrets_.end() || (parts.size() == 3 && !EqualsIgnoreCase(parts[2], version))) {
     return KeyVaultError(404, "SecretNotFound",
                          "A secret with (name/id) " + parts[1] +

@@ -23,17 +23,35 @@ namespace atg::sim {
 
 namespace {
 
-std::string DerivedSecret(uint64_t seed, std::string_view tenant) {
+Result<std::string> DerivedSecret(uint64_t seed, std::string_view tenant) {
   // Shaped like an Entra ID client secret value: 40 characters with "8Q~" after the first three.
-  std::string enc = Base64UrlEncode(
-      HmacSha256("atg-simulator-client-secret", std::string(tenant) + "|" + std::to_string(seed)));
+  auto mac =
+      HmacSha256("atg-simulator-client-secret", std::string(tenant) + "|" + std::to_string(seed));
+  if (!mac.ok()) return mac.status();
+  std::string enc = Base64UrlEncode(*mac);
   return enc.substr(0, 3) + "8Q~" + enc.substr(3, 34);
 }
 
+// Collects the first error of a series of derivations, so that they read as assignments.
+class FirstError {
+ public:
+  std::string operator()(Result<std::string> r) {
+    if (r.ok()) return std::move(r.value());
+    if (status_.ok()) status_ = r.status();
+    return "";
+  }
+  const Status& status() const { return status_; }
+
+ private:
+  Status status_;
+};
+
 }  // namespace
 
-std::string DerivedUuid(uint64_t seed, std::string_view label) {
-  std::string h = HexEncode(Sha256(std::to_string(seed) + "|" + std::string(label)));
+Result<std::string> DerivedUuid(uint64_t seed, std::string_view label) {
+  auto digest = Sha256(std::to_string(seed) + "|" + std::string(label));
+  if (!digest.ok()) return digest.status();
+  std::string h = HexEncode(*digest);
   // Version 4 layout so the value passes any GUID check.
   h[12] = '4';
   static constexpr char kVariant[] = "89ab";
@@ -139,13 +157,16 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options) {
   const Tenant& tenant = *impl->initial_tenant;
 
   SimulatorCredentials& c = impl->credentials;
+  FirstError derived;
   c.tenant_id = tenant.tenant_id;
-  c.client_id = options.client_id.empty() ? DerivedUuid(options.seed, tenant.tenant_id + "|client")
-                                          : options.client_id;
-  c.client_secret = options.client_secret.empty() ? DerivedSecret(options.seed, tenant.tenant_id)
-                                                  : options.client_secret;
+  c.client_id = options.client_id.empty()
+                    ? derived(DerivedUuid(options.seed, tenant.tenant_id + "|client"))
+                    : options.client_id;
+  c.client_secret = options.client_secret.empty()
+                        ? derived(DerivedSecret(options.seed, tenant.tenant_id))
+                        : options.client_secret;
   RegisterSecret(c.client_secret);
-  c.app_object_id = DerivedUuid(options.seed, tenant.tenant_id + "|app-object");
+  c.app_object_id = derived(DerivedUuid(options.seed, tenant.tenant_id + "|app-object"));
   for (const auto& sp : tenant.service_principals) {
     const json::object* o = sp.if_object();
     if (o && EqualsIgnoreCase(FindString(o, "appId").value_or(""), c.client_id)) {
@@ -154,8 +175,10 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options) {
     }
   }
   // The managed identity: the tenant's first user-assigned identity when it has one.
-  c.managed_identity_client_id = DerivedUuid(options.seed, tenant.tenant_id + "|mi-client");
-  c.managed_identity_object_id = DerivedUuid(options.seed, tenant.tenant_id + "|mi-object");
+  c.managed_identity_client_id =
+      derived(DerivedUuid(options.seed, tenant.tenant_id + "|mi-client"));
+  c.managed_identity_object_id =
+      derived(DerivedUuid(options.seed, tenant.tenant_id + "|mi-object"));
   std::string first_sub;
   if (!tenant.subscriptions.empty() && tenant.subscriptions[0].is_object())
     first_sub = std::string(
@@ -178,9 +201,12 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options) {
       break;
     }
   }
-  c.identity_header = options.identity_header.empty()
-                          ? HexEncode(Sha256("identity-header|" + c.client_secret)).substr(0, 32)
-                          : options.identity_header;
+  if (options.identity_header.empty()) {
+    std::string digest = derived(Sha256("identity-header|" + c.client_secret));
+    c.identity_header = HexEncode(digest).substr(0, 32);
+  } else {
+    c.identity_header = options.identity_header;
+  }
   RegisterSecret(c.identity_header);
 
   // The federated token a workload would find in AZURE_FEDERATED_TOKEN_FILE, signed with a key
@@ -188,14 +214,18 @@ Result<std::unique_ptr<Simulator>> Simulator::Create(SimulatorOptions options) {
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
+  std::string federation_key = derived(HmacSha256(c.client_secret, "federation"));
   c.federated_token =
-      SignJwt(json::object{{"iss", "https://oidc.atg-simulator.local/" + c.tenant_id + "/"},
-                           {"sub", "system:serviceaccount:atg:atg-scanner"},
-                           {"aud", json::array{"api://AzureADTokenExchange"}},
-                           {"iat", now},
-                           {"nbf", now},
-                           {"exp", now + 24 * 3600}},
-              HmacSha256(c.client_secret, "federation"), "atg-simulator-oidc");
+      derived(SignJwt(json::object{{"iss", "https://oidc.atg-simulator.local/" + c.tenant_id + "/"},
+                                   {"sub", "system:serviceaccount:atg:atg-scanner"},
+                                   {"aud", json::array{"api://AzureADTokenExchange"}},
+                                   {"iat", now},
+                                   {"nbf", now},
+                                   {"exp", now + 24 * 3600}},
+                      federation_key, "atg-simulator-oidc"));
+  if (!derived.status().ok()) {
+    return derived.status().WithContext("deriving the simulator's credentials");
+  }
 
   TokenServiceOptions t;
   t.tenant_id = c.tenant_id;

@@ -111,8 +111,9 @@ class Simulator {
   std::unique_ptr<Impl> impl_;
 };
 
-// A UUID derived from (seed, label): stable across runs, distinct per label.
-std::string DerivedUuid(uint64_t seed, std::string_view label);
+// A UUID derived from (seed, label): stable across runs, distinct per label. kInternal when
+// SHA-256 fails (common/sha256.h).
+Result<std::string> DerivedUuid(uint64_t seed, std::string_view label);
 
 }  // namespace atg::sim
 

@@ -111,8 +111,8 @@ std::optional<std::string> TokenService::AudienceForResource(std::string_view sc
   return std::nullopt;
 }
 
-std::string TokenService::Issue(std::string_view audience, std::string_view oid,
-                                std::string_view appid) const {
+Result<std::string> TokenService::Issue(std::string_view audience, std::string_view oid,
+                                        std::string_view appid) const {
   int64_t now = Now();
   json::object payload{{"aud", audience},
                        {"iss", "https://sts.windows.net/" + options_.tenant_id + "/"},
@@ -247,7 +247,9 @@ net::HttpResponse TokenService::HandleTokenEndpoint(const net::HttpRequest& requ
                     "or 'client_secret'.");
   }
 
-  std::string token = Issue(*audience, options_.app_object_id, options_.client_id);
+  auto issued = Issue(*audience, options_.app_object_id, options_.client_id);
+  if (!issued.ok()) return AadError(500, "server_error", 0, issued.status().message());
+  std::string token = std::move(issued.value());
   json::object body{{"token_type", "Bearer"}, {"expires_in", kLifetimeSeconds - 1}};
   body["ext_expires_in"] = kLifetimeSeconds - 1;
   if (!v2) {
@@ -295,9 +297,11 @@ net::HttpResponse TokenService::HandleImds(const net::HttpRequest& request) cons
       mismatch(request.Query("mi_res_id"), options_.managed_identity_resource_id)) {
     return ImdsError(400, "invalid_request", "Identity not found");
   }
+  auto issued =
+      Issue(*audience, options_.managed_identity_object_id, options_.managed_identity_client_id);
+  if (!issued.ok()) return ImdsError(500, "server_error", issued.status().message());
   int64_t now = Now();
-  json::object body{{"access_token", Issue(*audience, options_.managed_identity_object_id,
-                                           options_.managed_identity_client_id)},
+  json::object body{{"access_token", std::move(issued.value())},
                     {"client_id", options_.managed_identity_client_id},
                     {"expires_in", std::to_string(kLifetimeSeconds - 1)},
                     {"expires_on", std::to_string(now + kLifetimeSeconds - 1)},
@@ -347,9 +351,14 @@ net::HttpResponse TokenService::HandleAppService(const net::HttpRequest& request
         400, json::object{{"statusCode", 400},
                           {"message", "No managed identity matches the requested identity."}});
   }
+  auto issued =
+      Issue(*audience, options_.managed_identity_object_id, options_.managed_identity_client_id);
+  if (!issued.ok()) {
+    return net::HttpResponse::Json(
+        500, json::object{{"statusCode", 500}, {"message", issued.status().message()}});
+  }
   int64_t now = Now();
-  json::object body{{"access_token", Issue(*audience, options_.managed_identity_object_id,
-                                           options_.managed_identity_client_id)},
+  json::object body{{"access_token", std::move(issued.value())},
                     {"expires_on", std::to_string(now + kLifetimeSeconds - 1)},
                     {"resource", *resource},
                     {"token_type", "Bearer"},

@@ -91,8 +91,9 @@ class TokenService {
   // Serves an identity endpoint (Claims(request.path) must hold).
   net::HttpResponse Handle(const net::HttpRequest& request) const;
 
-  // Issues a token directly (tests, benchmarks). `audience` is used as given.
-  std::string Issue(std::string_view audience, std::string_view oid, std::string_view appid) const;
+  // Issues a token directly (tests, benchmarks). `audience` is used as given. Errors as SignJwt.
+  Result<std::string> Issue(std::string_view audience, std::string_view oid,
+                            std::string_view appid) const;
 
   // Checks an `Authorization` header value for a request to a service whose audience is
   // `audience` (trailing slashes and case are ignored; ARM accepts its legacy audience too).

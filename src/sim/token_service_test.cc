@@ -33,8 +33,9 @@ class TokenServiceTest : public ::testing::Test {
         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/"
         "userAssignedIdentities/scanner";
     o.identity_header = "identity-header-value-123";
-    o.federated_token = SignJwt(json::object{{"sub", "system:serviceaccount:atg:scanner"}},
-                                "federation-key", "fed");
+    o.federated_token =
+        SignJwt(json::object{{"sub", "system:serviceaccount:atg:scanner"}}, "federation-key", "fed")
+            .value();
     o.signing_key = "test-signing-key";
     o.now = [this] { return now_; };
     return std::make_unique<TokenService>(o);
@@ -204,7 +205,8 @@ TEST_F(TokenServiceTest, FederatedAssertionMustMatchTheFederatedToken) {
 
   // A well-formed JWT that is not the federated token.
   std::string other =
-      SignJwt(json::object{{"sub", "system:serviceaccount:evil:x"}}, "federation-key", "fed");
+      SignJwt(json::object{{"sub", "system:serviceaccount:evil:x"}}, "federation-key", "fed")
+          .value();
   auto bad = Post(path, form(other));
   EXPECT_EQ(bad.status, 401);
   EXPECT_EQ(Body(bad).at("error_codes").as_array().at(0).as_int64(), 700213);
@@ -280,7 +282,7 @@ TEST_F(TokenServiceTest, ValidateReportsEachErrorKind) {
 
   // Same key, other tenant: a token from tenant B presented to tenant A.
   auto other = Make("22222222-2222-2222-2222-222222222222");
-  std::string foreign = other->Issue(kArmAudience, "someone", kClient);
+  std::string foreign = other->Issue(kArmAudience, "someone", kClient).value();
   EXPECT_EQ(service_->Validate("Bearer " + foreign, kArmAudience).error, TokenError::kWrongTenant);
 }
 
@@ -316,7 +318,7 @@ TEST_F(TokenServiceTest, TamperedTokensAreInvalid) {
             TokenError::kInvalid);
 
   // Signed with another key.
-  std::string other_key = SignJwt(payload, "another-key", "x");
+  std::string other_key = SignJwt(payload, "another-key", "x").value();
   EXPECT_EQ(service_->Validate("Bearer " + other_key, kArmAudience).error, TokenError::kInvalid);
   EXPECT_EQ(service_->Validate("Bearer a.b", kArmAudience).error, TokenError::kInvalid);
 }
@@ -342,13 +344,14 @@ TEST_F(TokenServiceTest, UnauthorizedResponsesHaveEachServiceShape) {
   EXPECT_EQ(ErrCode(bad), "InvalidAuthenticationToken");
 
   now_ += 4000;
-  std::string expired_arm = service_->Issue(kArmAudience, "x", kClient);
+  std::string expired_arm = service_->Issue(kArmAudience, "x", kClient).value();
   now_ += 4000;
   auto expired = service_->Unauthorized(service_->Validate("Bearer " + expired_arm, kArmAudience),
                                         ApiSurface::kArm, kArmAudience, "http://h");
   EXPECT_EQ(ErrCode(expired), "ExpiredAuthenticationToken");
 
-  auto foreign = Make("22222222-2222-2222-2222-222222222222")->Issue(kArmAudience, "x", kClient);
+  auto foreign =
+      Make("22222222-2222-2222-2222-222222222222")->Issue(kArmAudience, "x", kClient).value();
   auto tenant = service_->Unauthorized(service_->Validate("Bearer " + foreign, kArmAudience),
                                        ApiSurface::kArm, kArmAudience, "http://h");
   EXPECT_EQ(ErrCode(tenant), "InvalidAuthenticationTokenTenant");

@@ -17,11 +17,11 @@
 #include "backup/backup_archive.h"
 #include "common/config.h"
 #include "common/json.h"
+#include "common/temp_dir.h"
 #include "common/time_format.h"
 #include "graph/rules/rules.h"
 #include "graph/sqlite_graph_store.h"
 #include "graph/testing/snapshot_testing.h"
-#include "graph/testing/temp_dir.h"
 #include "jobs/artifact_store.h"
 #include "jobs/job.h"
 #include "jobs/sqlite_job_store.h"
@@ -118,7 +118,7 @@ class BackupCliTest : public ::testing::Test {
     return found;
   }
 
-  graph::testing::TempDir dir_;
+  TempDir dir_;
   std::string tenant_;
   std::string data_;
 };

@@ -10,7 +10,7 @@
 #include <random>
 
 #include "common/config.h"
-#include "graph/testing/temp_dir.h"
+#include "common/temp_dir.h"
 #include "service_env.h"
 
 namespace atg {
@@ -33,7 +33,7 @@ TEST(BlobClientTest, BlocksListMetadataDeleteAgainstAzurite) {
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   EXPECT_EQ((*client)->auth(), "shared_key");
   // Before the container exists, the error says what to do.
-  graph::testing::TempDir dir;
+  TempDir dir;
   const std::string src = dir.path() + "/src.bin";
   std::string content(1 << 20, '\0');
   std::mt19937 rng(7);

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/json.h"
+#include "common/temp_dir.h"
 #include "graph/rules/rules.h"
 #include "graph/sqlite_graph_store.h"
 #include "sim/generator.h"
@@ -34,13 +35,8 @@ std::string ReadFile(const std::string& path) {
 class GenerateIacCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "atg-iac-cli-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    ASSERT_TRUE(temp_.ok()) << temp_.status().ToString();
+    dir_ = temp_.path();
   }
 
   AtgRun Atg(const std::string& args) {
@@ -103,6 +99,7 @@ class GenerateIacCliTest : public ::testing::Test {
     ASSERT_TRUE((*session)->Commit().ok());
   }
 
+  TempDir temp_{"atg-iac-cli-"};
   std::string dir_;
   std::string tenant_;
 };

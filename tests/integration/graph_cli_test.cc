@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/json.h"
+#include "common/temp_dir.h"
 #include "graph/rules/rules.h"
 #include "graph/sqlite_graph_store.h"
 
@@ -47,13 +48,8 @@ std::string ReadFile(const std::string& path) {
 class GraphCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "atg-cli-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    ASSERT_TRUE(temp_.ok()) << temp_.status().ToString();
+    dir_ = temp_.path();
   }
 
   void WriteGraph() {
@@ -71,6 +67,7 @@ class GraphCliTest : public ::testing::Test {
     ASSERT_TRUE((*session)->Commit().ok());
   }
 
+  TempDir temp_{"atg-cli-"};
   std::string dir_;
 };
 

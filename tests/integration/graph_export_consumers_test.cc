@@ -12,7 +12,7 @@
 #include <string>
 
 #include "common/json.h"
-#include "graph/testing/temp_dir.h"
+#include "common/temp_dir.h"
 #include "service_env.h"
 #include "sim/simulator.h"
 
@@ -51,7 +51,7 @@ struct Reference {
 class GraphExportConsumersTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new graph::testing::TempDir();
+    dir_ = new TempDir();
     sim::SimulatorOptions o;
     o.generator.seed = 4111;
     o.generator.resources = 250;
@@ -128,12 +128,12 @@ class GraphExportConsumersTest : public ::testing::Test {
     }
   }
 
-  static graph::testing::TempDir* dir_;
+  static TempDir* dir_;
   static std::string env_;
   static Reference* ref_;
 };
 
-graph::testing::TempDir* GraphExportConsumersTest::dir_ = nullptr;
+TempDir* GraphExportConsumersTest::dir_ = nullptr;
 std::string GraphExportConsumersTest::env_;
 Reference* GraphExportConsumersTest::ref_ = nullptr;
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "common/json.h"
-#include "graph/testing/temp_dir.h"
+#include "common/temp_dir.h"
 #include "service_env.h"
 #include "sim/simulator.h"
 
@@ -40,7 +40,7 @@ class GraphHistoryCliTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(GraphHistoryCliTest, NarrowerScanIsAnnouncedKeptInHistoryAndDiffed) {
   const std::string backend = GetParam();
-  graph::testing::TempDir dir;
+  TempDir dir;
   std::string env =
       "-u ATG_TARGET_SUBSCRIPTION_ID -u ATG_TARGET_TENANT_ID -u NEO4J_PORT "
       "ATG_DATA_DIR='" +

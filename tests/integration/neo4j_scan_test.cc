@@ -10,7 +10,7 @@
 #include <string>
 
 #include "common/json.h"
-#include "graph/testing/temp_dir.h"
+#include "common/temp_dir.h"
 #include "service_env.h"
 #include "sim/simulator.h"
 
@@ -65,7 +65,7 @@ TEST(Neo4jScanTest, ScanAndGenerateIacMatchSqlite) {
   auto sim = sim::Simulator::Create(std::move(o));
   ASSERT_TRUE(sim.ok()) << sim.status().ToString();
   ASSERT_TRUE((*sim)->Start().ok());
-  graph::testing::TempDir dir;
+  TempDir dir;
   // The child inherits these; secrets never appear on a command line.
   const std::string base = (*sim)->base_url();
   setenv("ATG_ARM_ENDPOINT", base.c_str(), 1);

@@ -11,6 +11,7 @@
 
 #include "common/json.h"
 #include "common/strings.h"
+#include "common/temp_dir.h"
 #include "scan/testing/sim_scan.h"
 #include "sim/generator.h"
 
@@ -116,7 +117,7 @@ AtgRun RunAtg(const std::string& args) {
 }
 
 TEST(ScanIntegrationTest, DemoMatchesGroundTruth) {
-  graph::testing::TempDir dir;
+  TempDir dir;
   setenv("ATG_DATA_DIR", dir.path().c_str(), 1);
   const std::string iac = dir.path() + "/iac";
   AtgRun r = RunAtg("demo --resources 400 --users 80 --groups 10 --json --output '" + iac + "'");

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -129,8 +132,14 @@ TEST_P(ServeApiTest, SubmitListShowAndFilters) {
   EXPECT_EQ(FindString(FindObject(&o, "links"), "self").value_or(""), "/api/v1/jobs/" + id);
   EXPECT_EQ(r.Header("Location").value_or(""), "/api/v1/jobs/" + id);
 
-  // Jobs are ordered by creation time in milliseconds: keep the two apart.
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Jobs are ordered by creation time in milliseconds: keep the two apart by waiting for the
+  // clock to pass the millisecond the first one was created in (at most its answer's).
+  const auto created_by =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  while (std::chrono::time_point_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now()) <= created_by) {
+    std::this_thread::yield();
+  }
   Reply g =
       Request(port_, "POST", "/api/v1/generate-iac", kKeyA,
               R"({"format":"bicep","target_subscription":"aaaaaaaa-0000-0000-0000-000000000001",)"
@@ -534,7 +543,11 @@ TEST_P(ServeApiTest, ShutdownHandsTheRunningJobToTheNextServer) {
   jobs::JobExecutor executor = [](const jobs::Job& job,
                                   jobs::JobContext& ctx) -> Result<jobs::JobOutcome> {
     if (job.attempts > 1) return jobs::JobOutcome{json::object{{"attempt", job.attempts}}, ""};
-    while (!ctx.stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // Woken by the stop request itself, not by polling for it.
+    std::mutex mu;
+    std::condition_variable_any stopped;
+    std::unique_lock lk(mu);
+    stopped.wait(lk, ctx.stop_token(), [] { return false; });
     return Status::Cancelled("stopped");
   };
   Start({{"ATG_MAX_CONCURRENT_JOBS", "1"}}, executor);
@@ -702,7 +715,7 @@ TEST_P(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
   const auto file = dir / "a.tar.gz";
   std::ofstream(file) << content;
   // sha256("0123456789abcdefghij")
-  const std::string sha = server::HexEncode(server::Sha256(content));
+  const std::string sha = server::HexEncode(server::Sha256(content).value());
   // The artifact goes through the same filesystem ArtifactStore the service opens.
   auto store = jobs::OpenFilesystemArtifactStore((dir / "artifacts").string());
   ASSERT_TRUE(store.ok()) << store.status().message();
@@ -720,11 +733,9 @@ TEST_P(ServeArtifactTest, DownloadWithRangeEtagAndDigest) {
   auto created = r.Json();
   const std::string id(FindString(&created, "job_id").value_or(""));
   const std::string url = "/api/v1/jobs/" + id + "/artifacts";
-  for (int i = 0; i < 200; ++i) {
-    r = Request(port, "GET", url, kKeyA);
-    if (r.status == 200) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  // The artifact is there once the job has completed, not after some time.
+  ASSERT_EQ(WaitForState(id, kKeyA, "completed"), "completed");
+  r = Request(port, "GET", url, kKeyA);
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.body, content);
   EXPECT_EQ(r.Header("Content-Length").value_or(""), "20");

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "common/config.h"
+#include "common/temp_dir.h"
 #include "redis_testing.h"
 #include "serve_testing.h"
 #include "server/service.h"
@@ -73,11 +74,8 @@ class ServeTestBase : public ::testing::TestWithParam<Backend> {
     for (char& ch : test) {
       if (ch == '/') ch = '_';
     }
-    dir_ = std::filesystem::temp_directory_path() /
-           ("atg_serve_api_" + std::to_string(::getpid()) + "_" + test);
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
+    ASSERT_TRUE(temp_.ok()) << temp_.status().ToString();
+    dir_ = temp_.path();
     if (GetParam() == Backend::kRedis) {
       ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
       redis_url_ = url;
@@ -87,7 +85,7 @@ class ServeTestBase : public ::testing::TestWithParam<Backend> {
   void TearDown() override {
     if (service_) service_->Shutdown(std::chrono::milliseconds(2000));
     service_.reset();
-    std::filesystem::remove_all(dir_);
+    (void)temp_.Remove();
     if (!redis_prefix_.empty()) {
       auto deleted = testing::DeleteRedisKeysWithPrefix(redis_url_, redis_prefix_);
       EXPECT_TRUE(deleted.ok()) << deleted.status().ToString();
@@ -136,18 +134,22 @@ class ServeTestBase : public ::testing::TestWithParam<Backend> {
     return std::string(FindString(&(const json::object&)r.Json(), "job_id").value_or(""));
   }
 
+  // Polls the job until it is in state `want` and returns that, or returns the last state seen
+  // once a deadline no healthy run comes near (60 s, sanitizers included) has passed.
   std::string WaitForState(const std::string& id, const std::string& key, const std::string& want) {
     std::string state;
-    for (int i = 0; i < 500; ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (true) {
       Reply r = Request(port_, "GET", "/api/v1/jobs/" + id, key);
       auto o = r.Json();
       state = std::string(FindString(&o, "status").value_or(""));
-      if (state == want) break;
+      if (state == want || std::chrono::steady_clock::now() >= deadline) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return state;
   }
 
+  TempDir temp_{"atg-serve-api-"};  // owner-only, removed in TearDown
   std::filesystem::path dir_;
   std::string redis_url_;
   std::string redis_prefix_;  // "" on SQLite

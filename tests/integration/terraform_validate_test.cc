@@ -22,6 +22,7 @@
 #include "common/json.h"
 #include "common/strings.h"
 #include "common/subprocess.h"
+#include "common/temp_dir.h"
 #include "graph/arm_id.h"
 #include "iac/emit.h"
 #include "iac/plan.h"
@@ -394,19 +395,6 @@ void CollectArguments(const json::object& block, std::set<std::string>* out) {
     }
   }
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "atg-tf-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 TEST(TerraformValidate, SimulatedTenantParsesAndEveryReferenceResolves) {
   ATG_REQUIRE_TOOL(hcl2json, "ATG_TOOL_HCL2JSON");

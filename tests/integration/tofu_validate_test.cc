@@ -20,6 +20,7 @@
 #include "common/json.h"
 #include "common/strings.h"
 #include "common/subprocess.h"
+#include "common/temp_dir.h"
 #include "fixture_tenant.h"
 #include "iac/generate.h"
 #include "iac/plan.h"
@@ -112,7 +113,7 @@ struct Config {
 class TofuValidateTest : public ::testing::Test {
  protected:
   static fs::path Work() {
-    static graph::testing::TempDir dir;
+    static TempDir dir;
     return dir.path();
   }
 

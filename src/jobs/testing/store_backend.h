@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "common/temp_dir.h"
 #include "jobs/job_store.h"
 #include "jobs/sqlite_job_store.h"
 
@@ -37,8 +38,9 @@ inline StoreBackend SqliteBackend() {
   b.name = "sqlite";
   b.require = [] {};
   b.new_namespace = [] {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "atg-jobs-XXXXXX").string();
-    return mkdtemp(tmpl.data()) != nullptr ? tmpl : std::string();
+    // Owned by the test from here on: `cleanup` removes it.
+    auto dir = TempDir::Create("atg-jobs-");
+    return dir.ok() ? dir->Release() : std::string();
   };
   b.open = [](const std::string& ns) { return OpenSqliteJobStore(ns + "/jobs.db"); };
   b.cleanup = [](const std::string& ns) {

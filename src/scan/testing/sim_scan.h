@@ -12,8 +12,8 @@
 
 #include "azure/endpoints.h"
 #include "common/strings.h"
+#include "common/temp_dir.h"
 #include "graph/sqlite_graph_store.h"
-#include "graph/testing/temp_dir.h"
 #include "scan/scan_client.h"
 #include "scan/scanner.h"
 #include "sim/simulator.h"
@@ -23,7 +23,7 @@ namespace atg::scan::testing {
 struct SimScan {
   std::unique_ptr<sim::Simulator> simulator;
   std::unique_ptr<azure::AzureHttpClient> client;
-  graph::testing::TempDir dir;
+  TempDir dir;
   std::unique_ptr<graph::GraphStore> store;
 
   // Starts the simulator (throttling off unless the options say otherwise) and opens the store.
