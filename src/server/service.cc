@@ -160,7 +160,7 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   if (overrides.retention_interval.count() > 0) {
     impl->retention.interval = overrides.retention_interval;
   }
-  impl->retention.now_ms = std::move(overrides.retention_now_ms);
+  impl->retention.clock = overrides.clock;
 
   auto rate = RateLimitOptions::FromSettings(settings);
   if (!rate.ok()) return rate.status();
