@@ -198,6 +198,7 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   auto health = HealthOptionsFromSettings(settings, impl->store.get());
   if (!health.ok()) return health.status();
   health->version = overrides.version;
+  health->clock = overrides.clock;
   impl->health = std::make_unique<HealthChecker>(*health);
   deps.health = [raw](std::function<void(int, json::object)> done) {
     raw->health->GetAsync(
