@@ -91,4 +91,8 @@ void FakeClock::SetSleepHook(std::function<void(Duration)> hook) {
 
 double ToSeconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
+int64_t ToUnixMs(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
 }  // namespace atg

@@ -10,6 +10,7 @@
 #define ATG_COMMON_CLOCK_H_
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <stop_token>
@@ -70,6 +71,9 @@ class FakeClock : public Clock {
 
 // Seconds as a double, for reports and metrics.
 double ToSeconds(Duration d);
+
+// Milliseconds since the Unix epoch, the unit job and artifact times are stored in.
+int64_t ToUnixMs(WallTime t);
 
 }  // namespace atg
 

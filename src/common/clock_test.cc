@@ -36,6 +36,11 @@ TEST(FakeClockTest, StartsAtTheGivenWallTimeAndHonoursStop) {
   EXPECT_EQ(clock.WallNow(), start);  // a stopped sleep does not move time
 }
 
+TEST(ClockTest, UnixMilliseconds) {
+  EXPECT_EQ(ToUnixMs(FakeClock::DefaultWallStart()), 1767225600000);
+  EXPECT_EQ(ToUnixMs(WallTime(std::chrono::milliseconds(1'700'000'000'123))), 1'700'000'000'123);
+}
+
 TEST(RealClockTest, AStopEndsASleepEarly) {
   Clock* clock = Clock::Real();
   std::stop_source stop;

@@ -85,8 +85,7 @@ class FileReader : public ArtifactReader {
 
 class FilesystemArtifactStore : public ArtifactStore {
  public:
-  FilesystemArtifactStore(fs::path dir, std::function<int64_t()> now_ms)
-      : dir_(std::move(dir)), now_ms_(std::move(now_ms)) {}
+  FilesystemArtifactStore(fs::path dir, Clock* clock) : dir_(std::move(dir)), clock_(clock) {}
 
   std::string_view backend() const override { return "filesystem"; }
 
@@ -143,7 +142,7 @@ class FilesystemArtifactStore : public ArtifactStore {
     }
     a.sha256 = sha.HexFinal();
     a.etag = "\"" + a.sha256 + "\"";
-    a.created_at_ms = now_ms_();
+    a.created_at_ms = ToUnixMs(clock_->WallNow());
     // Data first, metadata last: an artifact exists once its metadata does.
     fs::rename(tmp, DataPath(a.id), ec);
     if (!ec) {
@@ -208,7 +207,7 @@ class FilesystemArtifactStore : public ArtifactStore {
 
   Result<int> SweepExpired(std::chrono::milliseconds ttl) override {
     if (ttl.count() <= 0) return 0;
-    const int64_t now = now_ms_();
+    const int64_t now = ToUnixMs(clock_->WallNow());
     const int64_t cutoff = now - ttl.count();
     int removed = 0;
     std::error_code ec;
@@ -262,7 +261,7 @@ class FilesystemArtifactStore : public ArtifactStore {
   }
 
   const fs::path dir_;
-  const std::function<int64_t()> now_ms_;
+  Clock* const clock_;
 };
 
 }  // namespace
@@ -277,16 +276,15 @@ bool IsValidArtifactId(std::string_view id) {
   return true;
 }
 
-Result<std::unique_ptr<ArtifactStore>> OpenFilesystemArtifactStore(
-    const std::string& dir, std::function<int64_t()> now_ms) {
+Result<std::unique_ptr<ArtifactStore>> OpenFilesystemArtifactStore(const std::string& dir,
+                                                                   Clock* clock) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
     return Status::IoError("cannot create the artifact directory " + dir + ": " + ec.message() +
                            "; check ATG_DATA_DIR");
   }
-  if (!now_ms) now_ms = NowMs;
-  return std::unique_ptr<ArtifactStore>(new FilesystemArtifactStore(dir, std::move(now_ms)));
+  return std::unique_ptr<ArtifactStore>(new FilesystemArtifactStore(dir, clock));
 }
 
 Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const Settings& settings) {

@@ -58,9 +58,7 @@ JobPurger::~JobPurger() {
 void JobPurger::Loop(std::stop_token stop) {
   const int64_t retention_ms = options_.retention.count();
   while (!stop.stop_requested()) {
-    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            options_.clock->WallNow().time_since_epoch())
-                            .count();
+    const int64_t now = ToUnixMs(options_.clock->WallNow());
     const int64_t cutoff = now - retention_ms;
     auto purged = PurgeFinishedJobs(store_, artifacts_, cutoff, options_.batch_size, stop);
     if (purged.ok()) {
