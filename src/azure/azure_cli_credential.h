@@ -15,9 +15,9 @@
 #include <optional>
 #include <string>
 
-#include "azure/clock.h"
 #include "azure/credential.h"
 #include "azure/token_cache.h"
+#include "common/clock.h"
 
 namespace atg::azure {
 

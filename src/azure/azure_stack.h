@@ -11,12 +11,12 @@
 
 #include <memory>
 
-#include "azure/clock.h"
 #include "azure/credential.h"
 #include "azure/credential_chain.h"
 #include "azure/endpoints.h"
 #include "azure/http_client.h"
 #include "azure/http_transport.h"
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/status.h"
 

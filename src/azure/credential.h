@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "azure/clock.h"
+#include "common/clock.h"
 #include "common/status.h"
 
 namespace atg::azure {

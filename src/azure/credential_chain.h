@@ -30,10 +30,10 @@
 #include <string_view>
 #include <vector>
 
-#include "azure/clock.h"
 #include "azure/credential.h"
 #include "azure/http_transport.h"
 #include "azure/retry_policy.h"
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/status.h"
 

@@ -29,13 +29,13 @@
 #include <string>
 
 #include "azure/api_kind.h"
-#include "azure/clock.h"
 #include "azure/credential.h"
 #include "azure/endpoints.h"
 #include "azure/http_metrics.h"
 #include "azure/http_transport.h"
 #include "azure/rate_limiter.h"
 #include "azure/retry_policy.h"
+#include "common/clock.h"
 #include "common/json.h"
 #include "common/status.h"
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "azure/api_kind.h"
-#include "azure/clock.h"
+#include "common/clock.h"
 
 namespace atg::azure {
 

@@ -25,11 +25,11 @@
 #include <optional>
 #include <string>
 
-#include "azure/clock.h"
 #include "azure/credential.h"
 #include "azure/http_client.h"
 #include "azure/http_transport.h"
 #include "azure/token_cache.h"
+#include "common/clock.h"
 
 namespace atg::azure {
 

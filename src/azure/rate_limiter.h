@@ -33,8 +33,8 @@
 #include <string>
 
 #include "azure/api_kind.h"
-#include "azure/clock.h"
 #include "azure/http_transport.h"
+#include "common/clock.h"
 #include "common/status.h"
 
 namespace atg::azure {

@@ -2,8 +2,8 @@
 // hold anyone back.
 #include <gtest/gtest.h>
 
-#include "azure/clock.h"
 #include "azure/rate_limiter.h"
+#include "common/clock.h"
 
 namespace atg::azure {
 namespace {

@@ -20,8 +20,8 @@
 #include <optional>
 #include <random>
 
-#include "azure/clock.h"
 #include "azure/http_transport.h"
+#include "common/clock.h"
 #include "common/status.h"
 
 namespace atg::azure {

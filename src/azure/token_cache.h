@@ -16,8 +16,8 @@
 #include <mutex>
 #include <string>
 
-#include "azure/clock.h"
 #include "azure/credential.h"
+#include "common/clock.h"
 #include "common/status.h"
 
 namespace atg::azure {

@@ -17,9 +17,9 @@
 #include <string>
 #include <string_view>
 
-#include "azure/clock.h"
 #include "azure/credential.h"
 #include "azure/http_client.h"
+#include "common/clock.h"
 #include "common/status.h"
 
 namespace atg::azure {

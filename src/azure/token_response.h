@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include "azure/clock.h"
 #include "azure/credential.h"
 #include "azure/http_client.h"
+#include "common/clock.h"
 #include "common/json.h"
 #include "common/status.h"
 

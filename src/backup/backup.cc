@@ -20,6 +20,7 @@
 #include "graph/open_graph_store.h"
 #include "jobs/digest.h"
 #include "jobs/job.h"
+#include "jobs/redis_config.h"
 
 namespace atg::backup {
 namespace {
@@ -86,7 +87,9 @@ Result<JobsInfo> WriteJobs(const Settings& settings, ArchiveWriter& writer,
   auto artifacts_part = writer.AddPart(std::string(kArtifactsPart));
   if (!artifacts_part.ok()) return artifacts_part.status();
   // An embedded job store that was never created has no jobs; opening it would create it.
-  if (auto url = settings.Get("REDIS_URL"); !url || url->empty()) {
+  auto redis = jobs::RedisConfigFromSettings(settings);
+  if (!redis.ok()) return redis.status();
+  if (!redis->has_value()) {
     auto dir = DataDir(settings);
     if (!dir.ok()) return dir.status();
     std::error_code ec;

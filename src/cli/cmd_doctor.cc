@@ -32,7 +32,7 @@ struct DoctorFlags {
   int timeout_seconds = 5;
 };
 
-std::string IsoUtc(azure::WallTime t) { return FormatRfc3339(t); }
+std::string IsoUtc(WallTime t) { return FormatRfc3339(t); }
 
 class Report {
  public:
@@ -85,8 +85,7 @@ void CheckCredentials(const Settings& s, const azure::AzureEndpoints& endpoints,
 
   azure::RetryOptions retry;
   retry.max_attempts = 2;
-  auto chain =
-      azure::DefaultCredentialChain::FromSettings(s, transport, azure::Clock::Real(), retry);
+  auto chain = azure::DefaultCredentialChain::FromSettings(s, transport, Clock::Real(), retry);
   json::object creds;
   r.Section("Credentials (tried in order; the first that gets a token wins)");
   if (!chain.ok()) {

@@ -1,5 +1,8 @@
 // The store checks of `atg doctor`: the data directory, Redis and Neo4j. Each says whether the
 // store is configured, whether it answers, and how fast, without ever showing a password.
+// Settings are read and probed by the stores' own functions (DataDir and ProbeDataDir,
+// RedisConfigFromSettings and PingRedis, Neo4jOptionsFromSettings and PingNeo4j), the ones
+// `atg serve` and its /health use: a setting doctor calls fine is one serve accepts.
 //
 // Thread-safety: reentrant functions.
 #ifndef ATG_CLI_DOCTOR_CHECKS_H_
@@ -31,26 +34,10 @@ struct CheckResult {
   json::object details;  // for --json; never a secret
 };
 
-// `url` with the password of its user information replaced by "****"
-// ("redis://:s3cret@host:6379/0" → "redis://:****@host:6379/0").
-std::string MaskUrlPassword(std::string_view url);
-
-struct RedisUrl {
-  std::string host;
-  int port = 6379;
-  std::string user;
-  std::string password;  // a secret
-  int db = 0;
-  bool tls = false;  // rediss://
-};
-
-// Parses redis://[[user]:password@]host[:port][/db] and rediss://. kInvalidArgument names
-// REDIS_URL and shows the URL with the password masked.
-Result<RedisUrl> ParseRedisUrl(std::string_view url);
-
 // ATG_DATA_DIR (or its default): exists and writable, or can be created.
 CheckResult CheckDataDir(const Settings& settings);
-// REDIS_URL (REDIS_PASSWORD when the URL has none): connect, AUTH, SELECT, PING; latency.
+// REDIS_URL (REDIS_PASSWORD when the URL has none), ATG_REDIS_KEY_PREFIX: connect, AUTH,
+// SELECT, PING; latency.
 CheckResult CheckRedis(const Settings& settings, std::chrono::milliseconds timeout);
 // NEO4J_URI, NEO4J_PORT, NEO4J_USER, NEO4J_PASSWORD: Bolt handshake, login, RETURN 1; latency.
 CheckResult CheckNeo4j(const Settings& settings, std::chrono::milliseconds timeout);

@@ -6,41 +6,15 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+
+#include "graph/open_graph_store.h"
+#include "jobs/redis_config.h"
 
 namespace atg::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-TEST(MaskUrlPasswordTest, HidesOnlyThePassword) {
-  EXPECT_EQ(MaskUrlPassword("redis://:s3cret-pw@host:6379/0"), "redis://:****@host:6379/0");
-  EXPECT_EQ(MaskUrlPassword("redis://user:s3cret-pw@host"), "redis://user:****@host");
-  EXPECT_EQ(MaskUrlPassword("redis://s3cret-pw@host"), "redis://****@host");
-  EXPECT_EQ(MaskUrlPassword("redis://host:6379"), "redis://host:6379");
-  EXPECT_EQ(MaskUrlPassword("http://u:p@proxy:3128"), "http://u:****@proxy:3128");
-  EXPECT_EQ(MaskUrlPassword("not a url"), "not a url");
-}
-
-TEST(ParseRedisUrlTest, Forms) {
-  auto a = ParseRedisUrl("redis://:p%40ss@10.0.0.5:6380/3");
-  ASSERT_TRUE(a.ok()) << a.status().ToString();
-  EXPECT_EQ(a->host, "10.0.0.5");
-  EXPECT_EQ(a->port, 6380);
-  EXPECT_EQ(a->password, "p@ss");
-  EXPECT_EQ(a->db, 3);
-  EXPECT_FALSE(a->tls);
-  auto b = ParseRedisUrl("rediss://default:pw@cache.example");
-  ASSERT_TRUE(b.ok());
-  EXPECT_TRUE(b->tls);
-  EXPECT_EQ(b->user, "default");
-  EXPECT_EQ(b->port, 6379);
-  auto bad = ParseRedisUrl("redis://:hidden-password-1@host:port");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("REDIS_URL"), std::string::npos);
-  EXPECT_EQ(bad.status().message().find("hidden-password-1"), std::string::npos);
-  EXPECT_FALSE(ParseRedisUrl("http://host").ok());
-  EXPECT_FALSE(ParseRedisUrl("redis://host/x").ok());
-}
 
 TEST(CheckDataDirTest, ExistingMissingAndUnwritable) {
   fs::path dir = fs::temp_directory_path() / ("atg-doctor-" + std::to_string(::getpid()));
@@ -73,6 +47,53 @@ TEST(CheckStoresTest, NotConfiguredIsNotAFailure) {
   auto bad =
       CheckNeo4j(Settings::FromMaps({{"NEO4J_URI", "neo4j+s://x"}}, {}), std::chrono::seconds(1));
   EXPECT_EQ(bad.state, CheckState::kInvalid);
+}
+
+// Doctor reads the settings with the stores' own readers: what the Redis job store and the Neo4j
+// graph store refuse (and so `atg serve` refuses at startup), doctor calls invalid, never fine.
+TEST(CheckStoresTest, InvalidExactlyWhereTheStoresRefuse) {
+  struct Case {
+    std::map<std::string, std::string> vars;
+    bool redis_invalid, neo4j_invalid;
+  } cases[] = {
+      {{{"REDIS_URL", "rediss://:tls-secret-31@cache.example:6380"}}, true, false},
+      {{{"REDIS_URL", "unix:///run/redis.sock"}}, true, false},
+      {{{"REDIS_URL", "redis://:pw-77@host:notaport"}}, true, false},
+      {{{"REDIS_URL", "redis://host"}, {"ATG_REDIS_KEY_PREFIX", ""}}, true, false},
+      {{{"NEO4J_URI", "bolt+s://db.example"}}, false, true},
+      {{{"NEO4J_URI", "http://db.example"}}, false, true},
+      {{{"NEO4J_URI", "bolt://db.example"}, {"NEO4J_PORT", "x"}}, false, true},
+  };
+  for (const auto& c : cases) {
+    Settings s = Settings::FromMaps(c.vars, {});
+    auto redis = CheckRedis(s, std::chrono::milliseconds(200));
+    auto neo4j = CheckNeo4j(s, std::chrono::milliseconds(200));
+    std::string what = c.vars.begin()->second;
+    EXPECT_EQ(redis.state == CheckState::kInvalid, c.redis_invalid)
+        << what << ": " << redis.summary;
+    EXPECT_EQ(neo4j.state == CheckState::kInvalid, c.neo4j_invalid)
+        << what << ": " << neo4j.summary;
+    // The same settings, as the stores read them, are refused exactly then.
+    EXPECT_EQ(!jobs::RedisConfigFromSettings(s).ok(), c.redis_invalid) << what;
+    EXPECT_EQ(!graph::Neo4jOptionsFromSettings(s).ok(), c.neo4j_invalid) << what;
+    for (const char* secret : {"tls-secret-31", "pw-77"}) {
+      EXPECT_EQ(redis.summary.find(secret), std::string::npos) << redis.summary;
+      EXPECT_EQ(json::serialize(redis.details).find(secret), std::string::npos);
+    }
+  }
+}
+
+TEST(CheckStoresTest, RedisPasswordIsUsedWhenTheUrlHasNone) {
+  // Nothing listens on port 9: the probe fails to connect, but the configuration is valid and
+  // the password REDIS_PASSWORD gives is the store's (and never shown).
+  Settings s = Settings::FromMaps(
+      {{"REDIS_URL", "redis://127.0.0.1:9/0"}, {"REDIS_PASSWORD", "from-env-pw-5150"}}, {});
+  auto r = CheckRedis(s, std::chrono::milliseconds(500));
+  EXPECT_EQ(r.state, CheckState::kFailed) << r.summary;
+  EXPECT_EQ(r.summary.find("from-env-pw-5150"), std::string::npos);
+  auto config = jobs::RedisConfigFromSettings(s);
+  ASSERT_TRUE(config.ok() && config->has_value());
+  EXPECT_EQ((*config)->target.password, "from-env-pw-5150");
 }
 
 }  // namespace

@@ -94,6 +94,24 @@ std::string UrlEncode(std::string_view s) {
   return out;
 }
 
+std::string MaskUrlPassword(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  size_t start = scheme + 3;
+  size_t end = url.find_first_of("/?#", start);
+  std::string_view authority =
+      url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+  size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  std::string_view userinfo = authority.substr(0, at);
+  size_t colon = userinfo.find(':');
+  std::string masked = colon == std::string_view::npos
+                           ? "****"  // a lone user info may be a password (redis://secret@host)
+                           : std::string(userinfo.substr(0, colon)) + ":****";
+  return std::string(url.substr(0, start)) + masked + std::string(authority.substr(at)) +
+         (end == std::string_view::npos ? "" : std::string(url.substr(end)));
+}
+
 std::string ValidUtf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -22,6 +22,10 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 std::string UrlDecode(std::string_view s);
 // Percent-encoding of everything but RFC 3986 unreserved characters.
 std::string UrlEncode(std::string_view s);
+// `url` with the password of its user information replaced by "****", for messages and reports
+// ("redis://:s3cret@host:6379/0" → "redis://:****@host:6379/0"; a lone user information,
+// "redis://s3cret@host", is taken for a password). Text that is not a URL comes back unchanged.
+std::string MaskUrlPassword(std::string_view url);
 
 // `s` with every byte sequence that is not well-formed UTF-8 (stray continuation bytes,
 // truncated or overlong sequences, surrogates, code points above U+10FFFF) replaced by U+FFFD,

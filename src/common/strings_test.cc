@@ -5,6 +5,15 @@
 namespace atg {
 namespace {
 
+TEST(MaskUrlPasswordTest, HidesOnlyThePassword) {
+  EXPECT_EQ(MaskUrlPassword("redis://:s3cret-pw@host:6379/0"), "redis://:****@host:6379/0");
+  EXPECT_EQ(MaskUrlPassword("redis://user:s3cret-pw@host"), "redis://user:****@host");
+  EXPECT_EQ(MaskUrlPassword("redis://s3cret-pw@host"), "redis://****@host");
+  EXPECT_EQ(MaskUrlPassword("redis://host:6379"), "redis://host:6379");
+  EXPECT_EQ(MaskUrlPassword("http://u:p@proxy:3128"), "http://u:****@proxy:3128");
+  EXPECT_EQ(MaskUrlPassword("not a url"), "not a url");
+}
+
 TEST(ValidUtf8Test, KeepsValidText) {
   EXPECT_EQ(ValidUtf8(""), "");
   EXPECT_EQ(ValidUtf8("plain /api/v1"), "plain /api/v1");

@@ -1,6 +1,9 @@
 #include "graph/open_graph_store.h"
 
 #include "common/data_dir.h"
+#include "common/log.h"
+#include "common/strings.h"
+#include "graph/bolt_connection.h"
 #include "graph/neo4j_graph_store.h"
 #include "graph/sqlite_graph_store.h"
 
@@ -8,12 +11,21 @@ namespace atg::graph {
 
 Result<Neo4jGraphStoreOptions> Neo4jOptionsFromSettings(const Settings& settings) {
   Neo4jGraphStoreOptions o;
-  o.uri = settings.GetString("NEO4J_URI", "");
+  o.uri = std::string(Trim(settings.GetString("NEO4J_URI", "")));
   auto port = settings.GetInt("NEO4J_PORT", 7687, 1, 65535);
   if (!port.ok()) return port.status();
   o.default_port = static_cast<int>(*port);
   o.user = settings.GetString("NEO4J_USER", "neo4j");
   o.password = settings.GetString("NEO4J_PASSWORD", "");
+  RegisterSecret(o.password);
+  if (!o.uri.empty()) {
+    // Checked here, so that a URI the store would refuse is refused by every reader of the
+    // settings alike (atg serve at startup, atg doctor), not first by a job.
+    auto address = ParseBoltUri(MaskUrlPassword(o.uri), o.default_port);
+    if (!address.ok()) {
+      return Status::InvalidArgument("NEO4J_URI is not valid: " + address.status().message());
+    }
+  }
   return o;
 }
 
@@ -27,7 +39,7 @@ Result<std::unique_ptr<GraphStore>> OpenGraphStore(const Settings& settings,
                                                    std::string_view tenant_id,
                                                    const OpenGraphStoreOptions& options) {
   ATG_RETURN_IF_ERROR(ValidateTenantId(tenant_id));
-  if (auto uri = settings.Get("NEO4J_URI"); uri && !uri->empty()) {
+  if (GraphBackendName(settings) == "neo4j") {
     auto neo4j = Neo4jOptionsFromSettings(settings);
     if (!neo4j.ok()) return neo4j.status();
     neo4j->create_if_missing = options.create_if_missing;
@@ -56,7 +68,7 @@ Result<std::unique_ptr<GraphStore>> OpenGraphStore(const Settings& settings,
 
 std::string GraphBackendName(const Settings& settings) {
   auto uri = settings.Get("NEO4J_URI");
-  return uri && !uri->empty() ? "neo4j" : "sqlite";
+  return uri && !Trim(*uri).empty() ? "neo4j" : "sqlite";
 }
 
 Result<std::vector<std::string>> ListGraphTenants(const Settings& settings) {

@@ -16,7 +16,11 @@
 
 namespace atg::graph {
 
-// The Neo4j options that NEO4J_URI, NEO4J_PORT, NEO4J_USER and NEO4J_PASSWORD give.
+// The Neo4j options that NEO4J_URI (trimmed; "" = not configured), NEO4J_PORT, NEO4J_USER
+// (default "neo4j") and NEO4J_PASSWORD give: the one reading of these settings, used by the
+// store, `atg serve`'s /health and `atg doctor`. kInvalidArgument naming the variable for a bad
+// NEO4J_PORT or a URI the Bolt client cannot use (not bolt:// or neo4j://, TLS, bad host or
+// port); the message never shows the password. The password is registered for log redaction.
 Result<Neo4jGraphStoreOptions> Neo4jOptionsFromSettings(const Settings& settings);
 
 struct OpenGraphStoreOptions {

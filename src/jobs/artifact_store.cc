@@ -85,8 +85,7 @@ class FileReader : public ArtifactReader {
 
 class FilesystemArtifactStore : public ArtifactStore {
  public:
-  FilesystemArtifactStore(fs::path dir, std::function<int64_t()> now_ms)
-      : dir_(std::move(dir)), now_ms_(std::move(now_ms)) {}
+  FilesystemArtifactStore(fs::path dir, Clock* clock) : dir_(std::move(dir)), clock_(clock) {}
 
   std::string_view backend() const override { return "filesystem"; }
 
@@ -148,7 +147,7 @@ class FilesystemArtifactStore : public ArtifactStore {
     }
     a.sha256 = std::move(digest.value());
     a.etag = "\"" + a.sha256 + "\"";
-    a.created_at_ms = now_ms_();
+    a.created_at_ms = ToUnixMs(clock_->WallNow());
     // Data first, metadata last: an artifact exists once its metadata does.
     fs::rename(tmp, DataPath(a.id), ec);
     if (!ec) {
@@ -213,7 +212,7 @@ class FilesystemArtifactStore : public ArtifactStore {
 
   Result<int> SweepExpired(std::chrono::milliseconds ttl) override {
     if (ttl.count() <= 0) return 0;
-    const int64_t now = now_ms_();
+    const int64_t now = ToUnixMs(clock_->WallNow());
     const int64_t cutoff = now - ttl.count();
     int removed = 0;
     std::error_code ec;
@@ -267,7 +266,7 @@ class FilesystemArtifactStore : public ArtifactStore {
   }
 
   const fs::path dir_;
-  const std::function<int64_t()> now_ms_;
+  Clock* const clock_;
 };
 
 }  // namespace
@@ -282,16 +281,15 @@ bool IsValidArtifactId(std::string_view id) {
   return true;
 }
 
-Result<std::unique_ptr<ArtifactStore>> OpenFilesystemArtifactStore(
-    const std::string& dir, std::function<int64_t()> now_ms) {
+Result<std::unique_ptr<ArtifactStore>> OpenFilesystemArtifactStore(const std::string& dir,
+                                                                   Clock* clock) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
     return Status::IoError("cannot create the artifact directory " + dir + ": " + ec.message() +
                            "; check ATG_DATA_DIR");
   }
-  if (!now_ms) now_ms = NowMs;
-  return std::unique_ptr<ArtifactStore>(new FilesystemArtifactStore(dir, std::move(now_ms)));
+  return std::unique_ptr<ArtifactStore>(new FilesystemArtifactStore(dir, clock));
 }
 
 Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(const Settings& settings) {

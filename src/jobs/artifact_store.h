@@ -22,6 +22,7 @@
 #include <string_view>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/status.h"
 
@@ -78,10 +79,10 @@ class ArtifactStore {
   virtual Result<int> SweepExpired(std::chrono::milliseconds ttl) = 0;
 };
 
-// The filesystem backend rooted at `dir` (created if missing). `now_ms` is the clock (Unix
-// ms) for created_at and expiry; tests pass their own.
-Result<std::unique_ptr<ArtifactStore>> OpenFilesystemArtifactStore(
-    const std::string& dir, std::function<int64_t()> now_ms = nullptr);
+// The filesystem backend rooted at `dir` (created if missing). `clock` (not owned; must outlive
+// the store) gives created_at and decides expiry; tests pass a FakeClock.
+Result<std::unique_ptr<ArtifactStore>> OpenFilesystemArtifactStore(const std::string& dir,
+                                                                   Clock* clock = Clock::Real());
 
 // The store the settings select: Azure Blob Storage when ATG_ARTIFACT_BLOB_ENDPOINT is set
 // (with ATG_ARTIFACT_BLOB_ACCOUNT, ATG_ARTIFACT_BLOB_KEY and ATG_ARTIFACT_BLOB_CONTAINER, default

@@ -23,8 +23,7 @@ class ArtifactStoreTest : public ::testing::Test {
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_);
-    auto s =
-        OpenFilesystemArtifactStore((root_ / "artifacts").string(), [this] { return now_.load(); });
+    auto s = OpenFilesystemArtifactStore((root_ / "artifacts").string(), &clock_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s.value());
   }
@@ -37,7 +36,7 @@ class ArtifactStoreTest : public ::testing::Test {
   }
 
   fs::path root_;
-  std::atomic<int64_t> now_{1'700'000'000'000};
+  FakeClock clock_{WallTime(std::chrono::milliseconds(1'700'000'000'000))};
   int n_ = 0;
   std::unique_ptr<ArtifactStore> store_;
 };
@@ -53,7 +52,7 @@ TEST_F(ArtifactStoreTest, PutStatOpenReadRanges) {
   EXPECT_EQ(a->size, content.size());
   EXPECT_EQ(a->sha256, Sha256FileHex(src).value());
   EXPECT_EQ(a->etag, "\"" + a->sha256 + "\"");
-  EXPECT_EQ(a->created_at_ms, now_.load());
+  EXPECT_EQ(a->created_at_ms, ToUnixMs(clock_.WallNow()));
 
   auto st = store_->Stat(a->id);
   ASSERT_TRUE(st.ok());
@@ -96,7 +95,7 @@ TEST_F(ArtifactStoreTest, IdsAreValidatedBeforeAnyLookup) {
 
 TEST_F(ArtifactStoreTest, SweepRemovesOnlyExpiredArtifacts) {
   auto old = store_->Put("j1", Source("old"));
-  now_ += 5LL * 24 * 3600 * 1000;  // five days later
+  clock_.Advance(std::chrono::hours(5 * 24));  // five days later
   auto fresh = store_->Put("j2", Source("fresh"));
   ASSERT_TRUE(old.ok() && fresh.ok());
   // A leftover of an interrupted Put, an hour and more old.
@@ -116,7 +115,7 @@ TEST_F(ArtifactStoreTest, SweepRemovesOnlyExpiredArtifacts) {
 
 TEST_F(ArtifactStoreTest, SweeperRunsPeriodically) {
   auto a = store_->Put("j1", Source("x"));
-  now_ += 10LL * 24 * 3600 * 1000;
+  clock_.Advance(std::chrono::hours(10 * 24));
   {
     ArtifactSweeper sweeper(store_.get(), std::chrono::hours(24), std::chrono::milliseconds(20));
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

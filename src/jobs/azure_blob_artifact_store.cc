@@ -143,7 +143,7 @@ class BlobStore : public ArtifactStore {
     if (!digest.ok()) return digest.status();
     a.sha256 = std::move(digest.value());
     a.etag = "\"" + a.sha256 + "\"";
-    a.created_at_ms = o_.now_ms();
+    a.created_at_ms = ToUnixMs(o_.clock->WallNow());
     auto r = Send("PUT", blob, {{"comp", "blocklist"}},
                   {{"x-ms-blob-content-type", "application/gzip"},
                    {"x-ms-meta-job_id", a.job_id},
@@ -213,7 +213,7 @@ class BlobStore : public ArtifactStore {
 
   Result<int> SweepExpired(std::chrono::milliseconds ttl) override {
     if (ttl.count() <= 0) return 0;
-    const int64_t cutoff = o_.now_ms() - ttl.count();
+    const int64_t cutoff = ToUnixMs(o_.clock->WallNow()) - ttl.count();
     int removed = 0;
     std::string marker;
     do {
@@ -276,7 +276,7 @@ Result<std::unique_ptr<ArtifactStore>> OpenAzureBlobArtifactStore(
                                    "' is not valid: 3-63 lower-case letters, digits, '-'");
   }
   if (!options.transport) options.transport = std::make_shared<azure::CurlTransport>();
-  if (!options.now_ms) options.now_ms = NowMs;
+  if (options.clock == nullptr) options.clock = Clock::Real();
   auto store = std::make_unique<BlobStore>(std::move(options), origin, base);
   ATG_RETURN_IF_ERROR(store->EnsureContainer());
   return std::unique_ptr<ArtifactStore>(std::move(store));

@@ -24,8 +24,8 @@ struct AzureBlobArtifactOptions {
   std::string account_key;              // base64; a secret (never logged or put in an error)
   std::string container = "artifacts";  // created when missing
   std::shared_ptr<azure::HttpTransport> transport;  // null: a CurlTransport
-  std::function<int64_t()> now_ms;                  // null: the system clock
-  size_t block_size = 4 << 20;  // upload block size (Put Block + Put Block List)
+  Clock* clock = Clock::Real();  // created_at and expiry (not owned; tests pass a FakeClock)
+  size_t block_size = 4 << 20;   // upload block size (Put Block + Put Block List)
 };
 
 // Opens the store and creates the container when it does not exist. Errors: kInvalidArgument

@@ -58,7 +58,7 @@ JobPurger::~JobPurger() {
 void JobPurger::Loop(std::stop_token stop) {
   const int64_t retention_ms = options_.retention.count();
   while (!stop.stop_requested()) {
-    const int64_t now = options_.now_ms ? options_.now_ms() : NowMs();
+    const int64_t now = ToUnixMs(options_.clock->WallNow());
     const int64_t cutoff = now - retention_ms;
     auto purged = PurgeFinishedJobs(store_, artifacts_, cutoff, options_.batch_size, stop);
     if (purged.ok()) {

@@ -16,6 +16,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/status.h"
 #include "jobs/artifact_store.h"
@@ -46,8 +47,9 @@ struct JobPurgerOptions {
   std::chrono::milliseconds retention{0};  // must be > 0
   std::chrono::milliseconds interval = std::chrono::hours(1);
   int64_t batch_size = kPurgeBatchSize;
-  // The clock (Unix ms) the cutoff is computed from; null = the system clock. Tests move it.
-  std::function<int64_t()> now_ms;
+  // The wall clock the cutoff is computed from (not owned; must outlive the purger). Tests pass
+  // a FakeClock and move it forward instead of waiting days. The wait between runs is real time.
+  Clock* clock = Clock::Real();
   // Called after each run with the number of jobs it removed (e.g. to count them in metrics).
   // Runs on the purger's thread; must be quick and thread-safe.
   std::function<void(int64_t purged)> on_purged;

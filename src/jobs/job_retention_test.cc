@@ -121,13 +121,13 @@ TEST_F(JobRetentionTest, CutoffKeepsRecentJobsAndStopEndsARunBetweenBatches) {
 TEST_F(JobRetentionTest, PurgerRunsAtOnceUsesItsClockAndStopsPromptly) {
   const std::string old_job = AddJob(true, PutArtifact());
   const std::string pending = AddJob(false);
-  std::atomic<int64_t> offset{0};
+  FakeClock clock(std::chrono::system_clock::now());
   std::atomic<int64_t> reported{0};
   std::atomic<int> calls{0};
   JobPurgerOptions o;
   o.retention = milliseconds(30 * kDayMs);
   o.interval = milliseconds(20);
-  o.now_ms = [&] { return NowMs() + offset.load(); };
+  o.clock = &clock;
   o.on_purged = [&](int64_t n) {
     reported += n;
     ++calls;
@@ -139,7 +139,7 @@ TEST_F(JobRetentionTest, PurgerRunsAtOnceUsesItsClockAndStopsPromptly) {
     ASSERT_GE(purger.runs(), 2);
     EXPECT_TRUE(Exists(old_job));
     // 31 days later by the purger's clock, the finished job goes; the pending one stays.
-    offset = 31 * kDayMs;
+    clock.Advance(milliseconds(31 * kDayMs));
     for (int i = 0; i < 500 && Exists(old_job); ++i) std::this_thread::sleep_for(milliseconds(5));
     EXPECT_FALSE(Exists(old_job));
     EXPECT_TRUE(Exists(pending));

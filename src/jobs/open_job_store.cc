@@ -1,15 +1,19 @@
 #include "common/data_dir.h"
 #include "jobs/job_store.h"
+#include "jobs/redis_config.h"
 #include "jobs/redis_job_store.h"
 #include "jobs/sqlite_job_store.h"
 
 namespace atg::jobs {
 
 Result<std::unique_ptr<JobStore>> OpenJobStore(const Settings& settings) {
-  if (auto url = settings.Get("REDIS_URL"); url && !url->empty()) {
+  auto redis = RedisConfigFromSettings(settings);
+  if (!redis.ok()) return redis.status();
+  if (redis->has_value()) {
     RedisJobStoreOptions options;
-    options.url = *url;
-    options.key_prefix = settings.GetString("ATG_REDIS_KEY_PREFIX", "atg:");
+    options.url = (*redis)->url;
+    options.password = (*redis)->target.password;
+    options.key_prefix = (*redis)->key_prefix;
     // Errors already say "Queue connection failed: ..." and name REDIS_URL.
     return OpenRedisJobStore(options);
   }

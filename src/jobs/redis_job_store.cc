@@ -18,26 +18,15 @@
 #include "common/strings.h"
 #include "jobs/job.h"
 #include "jobs/list_cursor.h"
+#include "jobs/redis_connection.h"
 #include "jobs/redis_scripts.h"
 
 namespace atg::jobs {
 
 namespace {
 
-struct ReplyDeleter {
-  void operator()(redisReply* r) const { freeReplyObject(r); }
-};
-using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
-
-struct ContextDeleter {
-  void operator()(redisContext* c) const { redisFree(c); }
-};
-using Context = std::unique_ptr<redisContext, ContextDeleter>;
-
-Status BadUrl(std::string_view why) {
-  return Status::InvalidArgument("REDIS_URL is not valid: " + std::string(why) +
-                                 "; expected redis://[:password@]host:port[/db]");
-}
+using Reply = RedisReply;
+using Context = RedisContext;
 
 Status ConnectionFailed(std::string_view why) {
   return Status::Unavailable("Queue connection failed: " + std::string(why));
@@ -57,15 +46,7 @@ Script MakeScript(const char* body) {
   return s;
 }
 
-std::string ReplyString(const redisReply* r) {
-  if (r == nullptr) return {};
-  if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
-      r->type == REDIS_REPLY_ERROR) {
-    return std::string(r->str, r->len);
-  }
-  if (r->type == REDIS_REPLY_INTEGER) return std::to_string(r->integer);
-  return {};
-}
+std::string ReplyString(const redisReply* r) { return RedisReplyText(r); }
 
 int64_t ToInt(const std::string& s) {
   int64_t v = 0;
@@ -120,70 +101,6 @@ Status LeaseLost(std::string_view id) {
 }
 
 }  // namespace
-
-Result<RedisUrl> ParseRedisUrl(std::string_view url) {
-  RedisUrl out;
-  std::string_view rest;
-  if (url.starts_with("redis://")) {
-    rest = url.substr(8);
-  } else if (url.starts_with("rediss://")) {
-    return Status::InvalidArgument(
-        "REDIS_URL uses rediss:// (TLS), which this build of atg does not support; use "
-        "redis:// on a private network, or put a TLS tunnel (e.g. stunnel) in front of Redis "
-        "and point REDIS_URL at its local end");
-  } else if (url.starts_with("unix://")) {
-    return Status::InvalidArgument(
-        "REDIS_URL names a unix socket, which is not supported; use redis://host:port");
-  } else {
-    return BadUrl("it must start with redis://");
-  }
-  size_t slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
-  size_t at = authority.rfind('@');
-  if (at != std::string_view::npos) {
-    std::string_view userinfo = authority.substr(0, at);
-    authority = authority.substr(at + 1);
-    size_t colon = userinfo.find(':');
-    if (colon == std::string_view::npos) {
-      // "redis://password@host" is a common mistake for "redis://:password@host"; accept it
-      // the way redis-cli does.
-      out.password = UrlDecode(userinfo);
-    } else {
-      out.username = UrlDecode(userinfo.substr(0, colon));
-      out.password = UrlDecode(userinfo.substr(colon + 1));
-    }
-  }
-  std::string_view port_text;
-  if (authority.starts_with("[")) {
-    size_t close = authority.find(']');
-    if (close == std::string_view::npos) return BadUrl("unterminated [ipv6] host");
-    out.host = std::string(authority.substr(1, close - 1));
-    std::string_view after = authority.substr(close + 1);
-    if (after.starts_with(":")) port_text = after.substr(1);
-  } else {
-    size_t colon = authority.rfind(':');
-    out.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
-  }
-  if (out.host.empty()) return BadUrl("the host is missing");
-  if (!port_text.empty()) {
-    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), out.port);
-    if (ec != std::errc() || p != port_text.data() + port_text.size() || out.port <= 0 ||
-        out.port > 65535) {
-      return BadUrl("the port must be a number from 1 to 65535");
-    }
-  }
-  size_t q = path.find('?');
-  if (q != std::string_view::npos) path = path.substr(0, q);
-  if (!path.empty()) {
-    auto [p, ec] = std::from_chars(path.data(), path.data() + path.size(), out.db);
-    if (ec != std::errc() || p != path.data() + path.size() || out.db < 0) {
-      return BadUrl("the database after the host must be a number (e.g. /0)");
-    }
-  }
-  return out;
-}
 
 class RedisJobStore final : public JobStore {
  public:
@@ -533,68 +450,20 @@ class RedisJobStore final : public JobStore {
     return options_.key_prefix + std::string(kind) + std::string(name);
   }
 
-  std::string Where() const { return "Redis at " + url_.host + ":" + std::to_string(url_.port); }
+  std::string Where() const { return RedisWhere(url_); }
 
+  // The same connect, AUTH and SELECT as PingRedis; the store speaks of the queue.
   Result<Context> Connect() {
-    timeval tv{};
-    tv.tv_sec = options_.connect_timeout.count() / 1000;
-    tv.tv_usec = (options_.connect_timeout.count() % 1000) * 1000;
-    Context c(redisConnectWithTimeout(url_.host.c_str(), url_.port, tv));
-    if (!c) return ConnectionFailed("out of memory allocating a Redis connection");
-    if (c->err != 0) {
-      return ConnectionFailed("cannot connect to " + Where() + ": " + c->errstr +
-                              "; check REDIS_URL and that Redis is running");
-    }
-    timeval ctv{};
-    ctv.tv_sec = options_.command_timeout.count() / 1000;
-    ctv.tv_usec = (options_.command_timeout.count() % 1000) * 1000;
-    redisSetTimeout(c.get(), ctv);
-    if (!url_.password.empty()) {
-      std::vector<std::string> auth = {"AUTH"};
-      if (!url_.username.empty()) auth.push_back(url_.username);
-      auth.push_back(url_.password);
-      auto r = RawCommand(c.get(), auth);
-      if (!r.ok()) return r.status();
-      if ((*r)->type == REDIS_REPLY_ERROR) {
-        return ConnectionFailed(Where() + " refused the password in REDIS_URL (" +
-                                ReplyString(r->get()) + "); check REDIS_URL");
-      }
-    }
-    auto r = RawCommand(c.get(), {"SELECT", std::to_string(url_.db)});
-    if (!r.ok()) return r.status();
-    if ((*r)->type == REDIS_REPLY_ERROR) {
-      std::string err = ReplyString(r->get());
-      if (err.starts_with("NOAUTH")) {
-        return ConnectionFailed(Where() +
-                                " requires a password; give it in REDIS_URL as "
-                                "redis://:PASSWORD@host:port");
-      }
-      return ConnectionFailed(Where() + " refused SELECT " + std::to_string(url_.db) + " (" + err +
-                              "); check the database number in REDIS_URL");
-    }
+    auto c = ConnectRedis(url_, options_.connect_timeout, options_.command_timeout);
+    if (!c.ok()) return ConnectionFailed(c.status().message());
     return c;
   }
 
   // Sends one command; a transport failure (the connection is then unusable) is an error,
   // an error reply is not.
   Result<Reply> RawCommand(redisContext* c, const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    Reply r(static_cast<redisReply*>(
-        redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data())));
-    if (!r) {
-      std::string why = c->errstr;
-      if (c->err == REDIS_ERR_IO && (why.find("temporarily unavailable") != std::string::npos ||
-                                     why.find("timed out") != std::string::npos)) {
-        return ConnectionFailed(Where() + " did not answer within " +
-                                std::to_string(options_.command_timeout.count()) + " ms");
-      }
-      return ConnectionFailed("lost the connection to " + Where() + ": " + why);
-    }
+    auto r = RunRedisCommand(c, url_, args, options_.command_timeout);
+    if (!r.ok()) return ConnectionFailed(r.status().message());
     return r;
   }
 
@@ -735,11 +604,11 @@ class RedisJobStore final : public JobStore {
 };
 
 Result<std::unique_ptr<JobStore>> OpenRedisJobStore(const RedisJobStoreOptions& options) {
-  auto url = ParseRedisUrl(options.url);
+  auto url = ResolveRedisUrl(options.url, options.password);
   if (!url.ok()) return url.status();
-  if (!url->password.empty()) RegisterSecret(url->password);
   if (options.key_prefix.empty()) {
-    return Status::InvalidArgument("the Redis key prefix must not be empty");
+    return Status::InvalidArgument(
+        "ATG_REDIS_KEY_PREFIX is empty; every Redis key needs a prefix (the default is atg:)");
   }
   auto store = std::make_unique<RedisJobStore>(std::move(*url), options);
   ATG_RETURN_IF_ERROR(store->Check());

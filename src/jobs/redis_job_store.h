@@ -22,33 +22,22 @@
 
 #include "common/status.h"
 #include "jobs/job_store.h"
+#include "jobs/redis_config.h"
 
 namespace atg::jobs {
 
-// The parts of redis://[[user]:password@]host[:port][/db].
-struct RedisUrl {
-  std::string host;
-  int port = 6379;
-  std::string username;  // "" = the default user
-  std::string password;  // "" = no AUTH
-  int db = 0;
-};
-
-// Parses REDIS_URL. rediss:// (TLS) and unix sockets are refused with a message that says what
-// to use instead. Errors never contain the password.
-Result<RedisUrl> ParseRedisUrl(std::string_view url);
-
 struct RedisJobStoreOptions {
-  std::string url;                  // REDIS_URL
+  std::string url;                  // REDIS_URL (parsed by ParseRedisUrl, redis_config.h)
+  std::string password;             // REDIS_PASSWORD: used when `url` holds none
   std::string key_prefix = "atg:";  // every key starts with it (tests use unique prefixes)
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds command_timeout{5000};
   int max_idle_connections = 16;  // kept open between calls
 };
 
-// Connects (once, to check the URL, the password and the server) and returns the store.
-// kUnavailable "Queue connection failed: ..." when Redis cannot be reached or refuses the
-// credentials; kInvalidArgument for a malformed URL.
+// Connects (once, to check the URL, the password and the server; the same ConnectRedis as
+// PingRedis) and returns the store. kUnavailable "Queue connection failed: ..." when Redis cannot
+// be reached or refuses the credentials; kInvalidArgument for a malformed URL or an empty prefix.
 Result<std::unique_ptr<JobStore>> OpenRedisJobStore(const RedisJobStoreOptions& options);
 
 }  // namespace atg::jobs

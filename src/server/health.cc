@@ -1,73 +1,19 @@
 #include "server/health.h"
 
-#include <hiredis/hiredis.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <future>
 #include <tuple>
 
 #include "common/data_dir.h"
-#include "common/strings.h"
 #include "common/time_format.h"
-#include "graph/bolt_connection.h"
+#include "graph/neo4j_ping.h"
+#include "graph/open_graph_store.h"
 #include "jobs/job_store.h"
 
 namespace atg::server {
-namespace {
 
-struct RedisTarget {
-  std::string host;
-  int port = 6379;
-  std::string user, password;
-};
-
-// redis://[[user]:password@]host[:port][/db]. The URL is never echoed (it may hold a password).
-Result<RedisTarget> ParseRedisUrl(std::string_view url) {
-  RedisTarget t;
-  constexpr std::string_view kScheme = "redis://";
-  if (!StartsWithIgnoreCase(url, kScheme)) {
-    return Status::InvalidArgument(
-        "REDIS_URL must start with redis:// (TLS rediss:// is not supported)");
-  }
-  std::string_view rest = url.substr(kScheme.size());
-  rest = rest.substr(0, rest.find('/'));
-  if (size_t at = rest.rfind('@'); at != std::string_view::npos) {
-    std::string_view userinfo = rest.substr(0, at);
-    rest = rest.substr(at + 1);
-    size_t colon = userinfo.find(':');
-    if (colon == std::string_view::npos) {
-      t.password = UrlDecode(userinfo);
-    } else {
-      t.user = UrlDecode(userinfo.substr(0, colon));
-      t.password = UrlDecode(userinfo.substr(colon + 1));
-    }
-  }
-  if (size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
-    std::string port(rest.substr(colon + 1));
-    rest = rest.substr(0, colon);
-    char* end = nullptr;
-    long p = std::strtol(port.c_str(), &end, 10);
-    if (port.empty() || *end || p <= 0 || p > 65535) {
-      return Status::InvalidArgument("REDIS_URL has an invalid port");
-    }
-    t.port = static_cast<int>(p);
-  }
-  t.host = std::string(rest);
-  if (t.host.empty()) return Status::InvalidArgument("REDIS_URL has no host");
-  return t;
-}
-
-std::string Where(const RedisTarget& t) { return t.host + ":" + std::to_string(t.port); }
-
-}  // namespace
-
-json::object HealthReport::ToJson(std::chrono::steady_clock::time_point now) const {
-  auto check = [now](const std::string& status, std::chrono::steady_clock::time_point at) {
+json::object HealthReport::ToJson() const {
+  auto check = [now = served_at](const std::string& status, TimePoint at) {
     double age = std::max(0.0, std::chrono::duration<double>(now - at).count());
     // Milliseconds are enough, and keep the number short.
     age = static_cast<double>(static_cast<int64_t>(age * 1000)) / 1000;
@@ -88,98 +34,6 @@ json::object HealthReport::ToJson(std::chrono::steady_clock::time_point now) con
                                               {"redis", check(redis_status, redis_checked_at)}}}};
 }
 
-Status CheckDataDirWritable(const std::string& dir) {
-  if (dir.empty()) return Status::FailedPrecondition("no data directory is configured");
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    return Status::IoError("data directory " + dir + " cannot be created (" + ec.message() +
-                           "); check ATG_DATA_DIR and its permissions");
-  }
-  std::string probe = dir + "/.health-" + std::to_string(::getpid());
-  {
-    std::ofstream f(probe, std::ios::trunc);
-    f << "ok";
-    f.flush();
-    if (!f) {
-      return Status::IoError("data directory " + dir +
-                             " is not writable; check ATG_DATA_DIR, its permissions and free "
-                             "space");
-    }
-  }
-  std::filesystem::remove(probe, ec);
-  return Status::Ok();
-}
-
-Status CheckNeo4j(const std::string& uri, const std::string& user, const std::string& password,
-                  int default_port, std::chrono::milliseconds timeout) {
-  auto address = graph::ParseBoltUri(uri, default_port);
-  if (!address.ok()) return address.status();
-  graph::BoltConnectOptions options;
-  options.host = address->host;
-  options.port = address->port;
-  options.user = user;
-  options.password = password;
-  options.timeout = timeout;
-  auto conn = graph::BoltConnection::Connect(options);
-  if (!conn.ok()) return conn.status();
-  (*conn)->Close();
-  return Status::Ok();
-}
-
-Status CheckRedis(const std::string& url, std::chrono::milliseconds timeout) {
-  auto target = ParseRedisUrl(url);
-  if (!target.ok()) return target.status();
-  timeval tv{};
-  tv.tv_sec = timeout.count() / 1000;
-  tv.tv_usec = (timeout.count() % 1000) * 1000;
-  redisContext* c = redisConnectWithTimeout(target->host.c_str(), target->port, tv);
-  if (!c) return Status::Unavailable("Redis at " + Where(*target) + ": out of memory");
-  std::unique_ptr<redisContext, void (*)(redisContext*)> guard(c, redisFree);
-  if (c->err) {
-    return Status::Unavailable("Redis at " + Where(*target) + " is not reachable (" +
-                               std::string(c->errstr) + ")");
-  }
-  redisSetTimeout(c, tv);
-  auto command = [&](std::vector<std::string> args) -> Result<std::string> {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const auto& a : args) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data()));
-    if (!reply) {
-      return Status::Unavailable("Redis at " + Where(*target) + " did not answer (" +
-                                 std::string(c->errstr) + ")");
-    }
-    std::unique_ptr<redisReply, void (*)(void*)> r(reply, freeReplyObject);
-    std::string text = reply->str ? std::string(reply->str, reply->len) : std::string();
-    if (reply->type == REDIS_REPLY_ERROR) {
-      return Status(StatusCode::kUnauthenticated,
-                    "Redis at " + Where(*target) + " refused the command: " + text);
-    }
-    return text;
-  };
-  if (!target->password.empty()) {
-    std::vector<std::string> auth = {"AUTH"};
-    if (!target->user.empty()) auth.push_back(target->user);
-    auth.push_back(target->password);
-    auto r = command(std::move(auth));
-    if (!r.ok()) {
-      return Status(r.status().code(), r.status().message() + "; check the password in REDIS_URL");
-    }
-  }
-  auto pong = command({"PING"});
-  if (!pong.ok()) return pong.status();
-  if (pong.value() != "PONG") {
-    return Status::Unavailable("Redis at " + Where(*target) + " answered PING with '" +
-                               pong.value() + "'");
-  }
-  return Status::Ok();
-}
-
 Result<HealthOptions> HealthOptionsFromSettings(const Settings& settings,
                                                 jobs::JobStore* job_store) {
   HealthOptions o;
@@ -187,18 +41,17 @@ Result<HealthOptions> HealthOptionsFromSettings(const Settings& settings,
   if (!dir.ok()) return dir.status();
   o.data_dir = dir.value();
   o.job_store = job_store;
-  o.neo4j_uri = settings.GetString("NEO4J_URI", "");
-  o.neo4j_user = settings.GetString("NEO4J_USER", "neo4j");
-  o.neo4j_password = settings.GetString("NEO4J_PASSWORD", "");
-  auto port = settings.GetInt("NEO4J_PORT", 7687, 1, 65535);
-  if (!port.ok()) return port.status();
-  o.neo4j_default_port = static_cast<int>(port.value());
-  o.redis_url = settings.GetString("REDIS_URL", "");
+  auto neo4j = graph::Neo4jOptionsFromSettings(settings);
+  if (!neo4j.ok()) return neo4j.status();
+  if (!neo4j->uri.empty()) o.neo4j = std::move(*neo4j);
+  auto redis = jobs::RedisConfigFromSettings(settings);
+  if (!redis.ok()) return redis.status();
+  if (redis->has_value()) o.redis = (*redis)->target;
   return o;
 }
 
 HealthChecker::HealthChecker(HealthOptions options)
-    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {
+    : options_(std::move(options)), started_(options_.clock->Now()) {
   checker_ = std::thread([this] { CheckLoop(); });
 }
 
@@ -212,26 +65,23 @@ HealthChecker::~HealthChecker() {
 }
 
 HealthReport HealthChecker::RunChecks() const {
-  using Clock = std::chrono::steady_clock;
+  Clock* clock = options_.clock;
   HealthReport r;
   r.version = options_.version;
   // The network checks run side by side so a run takes one timeout, not three.
-  auto neo4j =
-      std::async(std::launch::async, [this]() -> std::pair<std::string, Clock::time_point> {
-        if (options_.neo4j_uri.empty()) return {"not_configured", Clock::now()};
-        Status s = CheckNeo4j(options_.neo4j_uri, options_.neo4j_user, options_.neo4j_password,
-                              options_.neo4j_default_port, options_.check_timeout);
-        return {s.ok() ? "connected" : "disconnected: " + s.message(), Clock::now()};
-      });
-  auto redis =
-      std::async(std::launch::async, [this]() -> std::pair<std::string, Clock::time_point> {
-        if (options_.redis_url.empty()) return {"not_configured", Clock::now()};
-        Status s = CheckRedis(options_.redis_url, options_.check_timeout);
-        return {s.ok() ? "connected" : "disconnected: " + s.message(), Clock::now()};
-      });
-  Status graph = CheckDataDirWritable(options_.data_dir);
-  r.graph_status = graph.ok() ? "ok" : graph.message();
-  r.graph_checked_at = Clock::now();
+  auto neo4j = std::async(std::launch::async, [this, clock]() -> std::pair<std::string, TimePoint> {
+    if (!options_.neo4j) return {"not_configured", clock->Now()};
+    auto ping = graph::PingNeo4j(*options_.neo4j, options_.check_timeout);
+    return {ping.ok() ? "connected" : "disconnected: " + ping.status().message(), clock->Now()};
+  });
+  auto redis = std::async(std::launch::async, [this, clock]() -> std::pair<std::string, TimePoint> {
+    if (!options_.redis) return {"not_configured", clock->Now()};
+    auto ping = jobs::PingRedis(*options_.redis, options_.check_timeout);
+    return {ping.ok() ? "connected" : "disconnected: " + ping.status().message(), clock->Now()};
+  });
+  auto data_dir = ProbeDataDir(options_.data_dir, DataDirProbeMode::kCreate);
+  r.graph_status = data_dir.ok() ? "ok" : data_dir.status().message();
+  r.graph_checked_at = clock->Now();
   if (!options_.job_store) {
     r.queue_status = "no job store is open";
   } else {
@@ -248,7 +98,7 @@ HealthReport HealthChecker::RunChecks() const {
       }
     }
   }
-  r.queue_checked_at = Clock::now();
+  r.queue_checked_at = clock->Now();
   std::tie(r.neo4j_status, r.neo4j_checked_at) = neo4j.get();
   std::tie(r.redis_status, r.redis_checked_at) = redis.get();
   if (r.queue_status != "ok") {
@@ -260,19 +110,19 @@ HealthReport HealthChecker::RunChecks() const {
   } else {
     r.status = "healthy";
   }
-  r.checked_at = std::chrono::system_clock::now();
+  r.checked_at = clock->WallNow();
   return r;
 }
 
 HealthReport HealthChecker::WithUptime(HealthReport r) const {
-  r.uptime_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  r.served_at = options_.clock->Now();
+  r.uptime_seconds = std::chrono::duration<double>(r.served_at - started_).count();
   return r;
 }
 
 HealthReport HealthChecker::CheckNow() {
   uint64_t generation;
-  auto began = std::chrono::steady_clock::now();
+  auto began = options_.clock->Now();
   {
     std::lock_guard lock(mu_);
     generation = generation_;
@@ -292,7 +142,7 @@ void HealthChecker::GetAsync(std::function<void(HealthReport)> done) {
   {
     std::lock_guard lock(mu_);
     if (cached_ && cached_generation_ == generation_ &&
-        std::chrono::steady_clock::now() - cached_at_ < options_.cache_ttl) {
+        options_.clock->Now() - cached_at_ < options_.cache_ttl) {
       report = cached_;
     } else if (stopping_) {
       report = cached_;
@@ -334,7 +184,7 @@ void HealthChecker::CheckLoop() {
     cv_.wait(lock, [this] { return stopping_ || run_requested_; });
     if (stopping_) break;
     const uint64_t generation = generation_;
-    const auto began = std::chrono::steady_clock::now();
+    const auto began = options_.clock->Now();
     lock.unlock();
     auto report = std::make_shared<const HealthReport>(RunChecks());
     lock.lock();

@@ -14,6 +14,11 @@
 // The service calls Invalidate() when a job store operation fails, so the next request checks
 // again at once instead of trusting a report from before the failure.
 //
+// The checks are the stores' own probes — ProbeDataDir (common/data_dir.h), JobStore::Ping,
+// PingNeo4j (graph/neo4j_ping.h), PingRedis (jobs/redis_config.h) — over the settings as the
+// stores read them, the same that `atg doctor` runs. Every reading of time (the cache, the ages,
+// the uptime) goes through HealthOptions::clock, so tests move time instead of sleeping.
+//
 // Thread-safety: every method may be called from any thread at once.
 #ifndef ATG_SERVER_HEALTH_H_
 #define ATG_SERVER_HEALTH_H_
@@ -24,13 +29,17 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/json.h"
 #include "common/status.h"
+#include "graph/neo4j_graph_store.h"
+#include "jobs/redis_config.h"
 
 namespace atg::jobs {
 class JobStore;
@@ -41,7 +50,7 @@ namespace atg::server {
 // One check's outcome.
 struct HealthCheck {
   std::string status;  // see HealthReport's fields
-  std::chrono::steady_clock::time_point checked_at;
+  TimePoint checked_at;
 };
 
 struct HealthReport {
@@ -54,33 +63,35 @@ struct HealthReport {
   std::string redis_status;      // "connected" | "disconnected: <why>" | "not_configured"
   int64_t job_queue_depth = -1;  // -1 when the store could not say
   std::chrono::system_clock::time_point checked_at;
-  // When each of the four checks above ran (steady clock), for their ages.
-  std::chrono::steady_clock::time_point graph_checked_at, queue_checked_at, neo4j_checked_at,
-      redis_checked_at;
+  // When each of the four checks above ran (the checker's monotonic clock), for their ages.
+  TimePoint graph_checked_at, queue_checked_at, neo4j_checked_at, redis_checked_at;
+  // When the report was handed out (the same clock): the ages are as of this moment.
+  TimePoint served_at;
 
   // 200, or 503 when unhealthy.
   int http_status() const { return status == "unhealthy" ? 503 : 200; }
   // The /health body (DESIGN §3.3 fields, checked_at as RFC 3339, and `checks`: for each of
-  // graph, queue, neo4j and redis its status and age_seconds as of `now`).
-  json::object ToJson(
-      std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) const;
+  // graph, queue, neo4j and redis its status and age_seconds as of served_at).
+  json::object ToJson() const;
 };
 
 struct HealthOptions {
   std::string data_dir;                 // where the SQLite graph and job stores live
   jobs::JobStore* job_store = nullptr;  // not owned; must outlive the checker; null = unusable
-  std::string neo4j_uri;                // "" = not configured
-  std::string neo4j_user = "neo4j";
-  std::string neo4j_password;  // a secret
-  int neo4j_default_port = 7687;
-  std::string redis_url;  // "" = not configured; may carry a password (never reported)
+  // nullopt = not configured. The password is a secret, never reported.
+  std::optional<graph::Neo4jGraphStoreOptions> neo4j;
+  // nullopt = not configured. The password is a secret, never reported.
+  std::optional<jobs::RedisUrl> redis;
   std::chrono::milliseconds check_timeout{1000};  // per network check
   std::chrono::milliseconds cache_ttl{1000};      // how long a run's report is served
   std::string version = ATG_VERSION;
+  Clock* clock = Clock::Real();  // not owned; must outlive the checker
 };
 
-// Options from the environment: ATG_DATA_DIR (via DataDir), NEO4J_URI, NEO4J_USER,
-// NEO4J_PASSWORD, NEO4J_PORT, REDIS_URL. `job_store` is the store the server opened.
+// Options from the settings, read by the stores' own readers: DataDir (ATG_DATA_DIR),
+// Neo4jOptionsFromSettings (NEO4J_*), RedisConfigFromSettings (REDIS_URL, REDIS_PASSWORD).
+// kInvalidArgument, naming the variable, for a setting those refuse. `job_store` is the store the
+// server opened.
 Result<HealthOptions> HealthOptionsFromSettings(const Settings& settings,
                                                 jobs::JobStore* job_store);
 
@@ -112,29 +123,19 @@ class HealthChecker {
   HealthReport WithUptime(HealthReport r) const;
 
   const HealthOptions options_;
-  const std::chrono::steady_clock::time_point started_;
+  const TimePoint started_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::shared_ptr<const HealthReport> cached_;       // guarded by mu_
-  std::chrono::steady_clock::time_point cached_at_;  // guarded by mu_; when its run began
-  uint64_t generation_ = 0;                          // guarded by mu_; bumped by Invalidate
-  uint64_t cached_generation_ = 0;                   // guarded by mu_
+  std::shared_ptr<const HealthReport> cached_;  // guarded by mu_
+  TimePoint cached_at_;                         // guarded by mu_; when its run began
+  uint64_t generation_ = 0;                     // guarded by mu_; bumped by Invalidate
+  uint64_t cached_generation_ = 0;              // guarded by mu_
   // Callers waiting for a run, with the generation they need at least; guarded by mu_.
   std::vector<std::pair<uint64_t, std::function<void(HealthReport)>>> waiters_;
   bool run_requested_ = false;  // guarded by mu_
   bool stopping_ = false;       // guarded by mu_
   std::thread checker_;
 };
-
-// The individual checks (exposed for tests and `atg doctor`). Each returns OK or an error
-// whose message says what failed; none reveals a password.
-// The directory exists (or can be created) and a file can be written and removed in it.
-Status CheckDataDirWritable(const std::string& dir);
-// Connects and logs in over Bolt.
-Status CheckNeo4j(const std::string& uri, const std::string& user, const std::string& password,
-                  int default_port, std::chrono::milliseconds timeout);
-// Connects to redis://[[user]:password@]host[:port][/db], authenticates, sends PING.
-Status CheckRedis(const std::string& url, std::chrono::milliseconds timeout);
 
 }  // namespace atg::server
 

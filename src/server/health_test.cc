@@ -7,16 +7,54 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
+#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "jobs/job_store.h"
 
 namespace atg::server {
 namespace {
+
+// Holds Ping until the test opens it, so a test knows a check is under way without sleeping.
+class Gate {
+ public:
+  void Close() {
+    std::lock_guard lock(mu_);
+    open_ = false;
+  }
+  void Open() {
+    {
+      std::lock_guard lock(mu_);
+      open_ = true;
+    }
+    cv_.notify_all();
+  }
+  void Pass() {
+    std::unique_lock lock(mu_);
+    ++waiting_;
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return open_; });
+    --waiting_;
+  }
+  // Blocks until a caller waits at the closed gate.
+  void AwaitWaiter() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return waiting_ > 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = true;
+  int waiting_ = 0;
+};
 
 // A job store whose Ping and QueueDepth answer what the test says (the real backends are tested
 // in their own module; here only the health model matters).
@@ -24,7 +62,7 @@ class ScriptedJobStore : public jobs::JobStore {
  public:
   std::atomic<bool> up{true};
   std::atomic<int> pings{0};
-  std::atomic<int> ping_delay_ms{0};
+  Gate gate;
   std::atomic<int64_t> depth{3};
 
   std::string_view backend() const override { return "sqlite"; }
@@ -53,7 +91,7 @@ class ScriptedJobStore : public jobs::JobStore {
   Result<int64_t> QueueDepth() override { return depth.load(); }
   Status Ping() override {
     ++pings;
-    std::this_thread::sleep_for(std::chrono::milliseconds(ping_delay_ms.load()));
+    gate.Pass();
     return up ? Status::Ok() : Status::Unavailable("Queue connection failed: store is down");
   }
 
@@ -84,11 +122,13 @@ class HealthTest : public ::testing::Test {
     options_.data_dir = (dir_ / "data").string();
     options_.job_store = &store_;
     options_.check_timeout = std::chrono::milliseconds(500);
+    options_.clock = &clock_;
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::filesystem::path dir_;
   ScriptedJobStore store_;
+  FakeClock clock_;
   HealthOptions options_;
 };
 
@@ -126,9 +166,15 @@ TEST_F(HealthTest, UnhealthyWhenTheJobStoreIsDown) {
 }
 
 TEST_F(HealthTest, DegradedWhenOptionalServicesAreDown) {
-  options_.redis_url = "redis://:s3cret-pw@127.0.0.1:" + std::to_string(ClosedPort()) + "/0";
-  options_.neo4j_uri = "bolt://127.0.0.1:" + std::to_string(ClosedPort());
-  options_.neo4j_password = "neo-s3cret";
+  jobs::RedisUrl redis;
+  redis.host = "127.0.0.1";
+  redis.port = ClosedPort();
+  redis.password = "s3cret-pw";
+  options_.redis = redis;
+  graph::Neo4jGraphStoreOptions neo4j;
+  neo4j.uri = "bolt://127.0.0.1:" + std::to_string(ClosedPort());
+  neo4j.password = "neo-s3cret";
+  options_.neo4j = neo4j;
   HealthChecker checker(options_);
   HealthReport r = checker.Get();
   EXPECT_EQ(r.status, "degraded");
@@ -149,13 +195,35 @@ TEST_F(HealthTest, DegradedWhenTheDataDirIsNotWritable) {
   EXPECT_NE(r.graph_status.find("ATG_DATA_DIR"), std::string::npos) << r.graph_status;
 }
 
-TEST_F(HealthTest, RejectsMalformedRedisUrlsWithoutEchoingThem) {
-  Status s = CheckRedis("http://user:pw-secret@host:1", std::chrono::milliseconds(100));
-  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message().find("pw-secret"), std::string::npos);
-  s = CheckRedis("redis://:pw-secret@host:99999", std::chrono::milliseconds(100));
-  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(s.message().find("pw-secret"), std::string::npos);
+// The settings are read by the stores' own readers: what they refuse, the health options (and
+// so `atg serve`) refuse, naming the variable and never echoing a password.
+TEST_F(HealthTest, RefusesTheSettingsTheStoresRefuse) {
+  const std::string data = (dir_ / "data").string();
+  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"REDIS_URL", "http://user:pw-secret@host:1"},
+           {"REDIS_URL", "redis://:pw-secret@host:99999"},
+           {"REDIS_URL", "rediss://:pw-secret@host:6380"},
+           {"NEO4J_URI", "bolt+s://neo:pw-secret@host"},
+           {"NEO4J_PORT", "pw-secret"}}) {
+    std::map<std::string, std::string> vars = {{"ATG_DATA_DIR", data}};
+    vars[name] = value;
+    auto o = HealthOptionsFromSettings(Settings::FromMaps(vars, {}), &store_);
+    ASSERT_FALSE(o.ok()) << name << "=" << value;
+    EXPECT_EQ(o.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(o.status().message().find(name), std::string::npos) << o.status().message();
+    EXPECT_EQ(o.status().message().find("pw-secret@"), std::string::npos) << o.status().message();
+  }
+  auto o = HealthOptionsFromSettings(Settings::FromMaps({{"ATG_DATA_DIR", data},
+                                                         {"REDIS_URL", "redis://cache:6380/1"},
+                                                         {"REDIS_PASSWORD", "env-pw"},
+                                                         {"NEO4J_URI", " bolt://db "}},
+                                                        {}),
+                                     &store_);
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  ASSERT_TRUE(o->redis.has_value());
+  EXPECT_EQ(o->redis->password, "env-pw");  // REDIS_PASSWORD, as the job store uses it
+  ASSERT_TRUE(o->neo4j.has_value());
+  EXPECT_EQ(o->neo4j->uri, "bolt://db");
 }
 
 TEST_F(HealthTest, CachesBrieflyThenChecksOnDemand) {
@@ -164,19 +232,17 @@ TEST_F(HealthTest, CachesBrieflyThenChecksOnDemand) {
   EXPECT_EQ(checker.Get().status, "healthy");
   EXPECT_EQ(store_.pings, 1);
   for (int i = 0; i < 1000; ++i) checker.Get();
+  clock_.Advance(std::chrono::milliseconds(199));
+  checker.Get();
   EXPECT_EQ(store_.pings, 1);  // served from the cache
 
   // The store goes down: the first answer after the cache aged is already the truth, never the
   // previous report.
   store_.up = false;
-  store_.ping_delay_ms = 100;
-  std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  auto t0 = std::chrono::steady_clock::now();
+  clock_.Advance(std::chrono::milliseconds(1));
   HealthReport now = checker.Get();
-  auto took = std::chrono::steady_clock::now() - t0;
   EXPECT_EQ(now.status, "unhealthy");
   EXPECT_EQ(now.http_status(), 503);
-  EXPECT_GE(took, std::chrono::milliseconds(100));  // it waited for the check
   EXPECT_EQ(store_.pings, 2);
 }
 
@@ -184,8 +250,9 @@ TEST_F(HealthTest, ConcurrentCallersShareOneRun) {
   options_.cache_ttl = std::chrono::milliseconds(100);
   HealthChecker checker(options_);
   checker.Get();
-  store_.ping_delay_ms = 200;
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  clock_.Advance(std::chrono::milliseconds(150));
+  // The next run stops in Ping until every caller has asked.
+  store_.gate.Close();
   std::vector<std::thread> threads;
   std::atomic<int> healthy{0};
   for (int i = 0; i < 8; ++i) {
@@ -193,6 +260,10 @@ TEST_F(HealthTest, ConcurrentCallersShareOneRun) {
       if (checker.Get().status == "healthy") healthy.fetch_add(1);
     });
   }
+  store_.gate.AwaitWaiter();
+  // Callers arriving while the run is held join it; any that come after it are served its
+  // report from the cache (the fake clock does not move): either way no second run.
+  store_.gate.Open();
   for (auto& t : threads) t.join();
   EXPECT_EQ(healthy.load(), 8);
   EXPECT_EQ(store_.pings, 2);
@@ -210,17 +281,22 @@ TEST_F(HealthTest, InvalidateForcesTheNextAnswerToCheck) {
 }
 
 TEST_F(HealthTest, GetAsyncDoesNotBlockTheCaller) {
-  options_.cache_ttl = std::chrono::milliseconds(50);
-  store_.ping_delay_ms = 300;
+  options_.cache_ttl = std::chrono::seconds(60);
+  store_.gate.Close();
   HealthChecker checker(options_);
   std::promise<HealthReport> got;
-  auto t0 = std::chrono::steady_clock::now();
+  auto future = got.get_future();
   checker.GetAsync([&got](HealthReport r) { got.set_value(std::move(r)); });
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(100));
-  HealthReport r = got.get_future().get();
+  // GetAsync has returned while the check it started is still held in Ping.
+  store_.gate.AwaitWaiter();
+  EXPECT_EQ(future.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  store_.gate.Open();
+  HealthReport r = future.get();
   EXPECT_EQ(r.status, "healthy");
-  // Each check reports its age.
-  json::object j = r.ToJson(r.queue_checked_at + std::chrono::milliseconds(1500));
+  // Each check reports its age: 1.5 s later the cached report says so.
+  clock_.Advance(std::chrono::milliseconds(1500));
+  json::object j = checker.Get().ToJson();
+  EXPECT_EQ(store_.pings, 1);
   const json::object* checks = FindObject(&j, "checks");
   ASSERT_NE(checks, nullptr) << json::serialize(j);
   for (const char* name : {"graph", "queue", "neo4j", "redis"}) {
@@ -228,8 +304,11 @@ TEST_F(HealthTest, GetAsyncDoesNotBlockTheCaller) {
     ASSERT_NE(c, nullptr) << name;
     EXPECT_TRUE(c->contains("status")) << name;
     ASSERT_TRUE(c->contains("age_seconds")) << name;
+    EXPECT_DOUBLE_EQ(c->at("age_seconds").to_number<double>(), 1.5) << name;
   }
-  EXPECT_DOUBLE_EQ(FindObject(checks, "queue")->at("age_seconds").to_number<double>(), 1.5);
+  EXPECT_EQ(j.at("uptime_seconds").to_number<int64_t>(), 1);
+  EXPECT_EQ(std::string(j.at("checked_at").as_string()).rfind("2026-01-01T00:00:00", 0), 0u)
+      << json::serialize(j);
 }
 
 TEST_F(HealthTest, GetIsCheapUnderConcurrency) {

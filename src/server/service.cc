@@ -160,7 +160,7 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   if (overrides.retention_interval.count() > 0) {
     impl->retention.interval = overrides.retention_interval;
   }
-  impl->retention.now_ms = std::move(overrides.retention_now_ms);
+  impl->retention.clock = overrides.clock;
 
   auto rate = RateLimitOptions::FromSettings(settings);
   if (!rate.ok()) return rate.status();
@@ -198,6 +198,7 @@ Result<std::unique_ptr<Service>> Service::Create(const Settings& settings,
   auto health = HealthOptionsFromSettings(settings, impl->store.get());
   if (!health.ok()) return health.status();
   health->version = overrides.version;
+  health->clock = overrides.clock;
   impl->health = std::make_unique<HealthChecker>(*health);
   deps.health = [raw](std::function<void(int, json::object)> done) {
     raw->health->GetAsync(

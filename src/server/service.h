@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/status.h"
 #include "server/api.h"
@@ -28,9 +29,10 @@ struct ServiceOverrides {
   // deterministic tar.gz put into the ArtifactStore of the settings).
   ArtifactWriter store_artifact;
   std::string version = "dev";
-  // The clock (Unix ms) job retention computes its cutoff from (null = the system clock):
-  // tests move it forward instead of waiting ATG_JOB_RETENTION_DAYS.
-  std::function<int64_t()> retention_now_ms;
+  // The clock job retention computes its cutoff from and /health caches and ages its checks by
+  // (not owned; must outlive the service): tests move a FakeClock instead of waiting
+  // ATG_JOB_RETENTION_DAYS.
+  Clock* clock = Clock::Real();
   // How often finished jobs are purged after the first purge at Start (0 = hourly).
   std::chrono::milliseconds retention_interval{0};
 };

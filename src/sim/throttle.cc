@@ -67,17 +67,12 @@ std::string FormatHms(std::chrono::seconds s) {
   return buf;
 }
 
-Throttle::Throttle(ThrottleMode mode, ThrottleLimits limits, ThrottleClock clock)
-    : mode_(mode),
-      limits_(limits),
-      clock_(std::move(clock)),
-      shards_(std::make_unique<Shard[]>(kShards)) {}
+Throttle::Throttle(ThrottleMode mode, ThrottleLimits limits, Clock* clock)
+    : mode_(mode), limits_(limits), clock_(clock), shards_(std::make_unique<Shard[]>(kShards)) {}
 
 Throttle::~Throttle() = default;
 
-std::chrono::steady_clock::time_point Throttle::Now() const {
-  return clock_ ? clock_() : std::chrono::steady_clock::now();
-}
+std::chrono::steady_clock::time_point Throttle::Now() const { return clock_->Now(); }
 
 Throttle::Shard& Throttle::ShardFor(const std::string& key) {
   return shards_[std::hash<std::string>{}(key) % kShards];

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "net/http_message.h"
 #include "sim/error_shapes.h"
@@ -36,9 +37,6 @@ enum class ThrottleMode { kOff, kRealistic };
 
 // "realistic" or "off" (any case); the error names the accepted values.
 Result<ThrottleMode> ParseThrottleMode(std::string_view text);
-
-// A monotonic clock; tests inject a fake that they advance by hand.
-using ThrottleClock = std::function<std::chrono::steady_clock::time_point()>;
 
 // Azure's published numbers. Tests may shrink them.
 struct ThrottleLimits {
@@ -68,7 +66,9 @@ struct ThrottleDecision {
 
 class Throttle {
  public:
-  explicit Throttle(ThrottleMode mode, ThrottleLimits limits = {}, ThrottleClock clock = nullptr);
+  // `clock` (not owned; must outlive the throttle) refills the buckets and moves the windows;
+  // tests pass a FakeClock and advance it by hand.
+  explicit Throttle(ThrottleMode mode, ThrottleLimits limits = {}, Clock* clock = Clock::Real());
   ~Throttle();
   Throttle(const Throttle&) = delete;
   Throttle& operator=(const Throttle&) = delete;
@@ -100,7 +100,7 @@ class Throttle {
 
   ThrottleMode mode_;
   ThrottleLimits limits_;
-  ThrottleClock clock_;
+  Clock* clock_;
   std::unique_ptr<Shard[]> shards_;
   std::atomic<uint64_t> graph_throttled_{0};
 };

@@ -23,14 +23,14 @@ TEST(AzureBlobArtifactStoreTest, PutStatReadSweepDeleteAgainstAzurite) {
   ATG_REQUIRE_SERVICE_ENV(endpoint, "ATG_TEST_AZURITE_BLOB_ENDPOINT");
   ATG_REQUIRE_SERVICE_ENV(account, "ATG_TEST_AZURITE_ACCOUNT");
   ATG_REQUIRE_SERVICE_ENV(key, "ATG_TEST_AZURITE_KEY");
-  std::atomic<int64_t> now{1'700'000'000'000};
+  FakeClock clock(WallTime(std::chrono::milliseconds(1'700'000'000'000)));
   jobs::AzureBlobArtifactOptions o;
   o.endpoint = endpoint;
   o.account = account;
   o.account_key = key;
   o.container = Container();
   o.block_size = 64 * 1024;  // several blocks per artifact
-  o.now_ms = [&] { return now.load(); };
+  o.clock = &clock;
   auto opened = jobs::OpenAzureBlobArtifactStore(o);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   jobs::ArtifactStore& store = *opened.value();
@@ -52,7 +52,7 @@ TEST(AzureBlobArtifactStoreTest, PutStatReadSweepDeleteAgainstAzurite) {
   EXPECT_EQ(st->job_id, "job_abc");
   EXPECT_EQ(st->sha256, a->sha256);
   EXPECT_EQ(st->size, a->size);
-  EXPECT_EQ(st->created_at_ms, now.load());
+  EXPECT_EQ(st->created_at_ms, ToUnixMs(clock.WallNow()));
 
   auto r = store.Open(a->id);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -65,7 +65,7 @@ TEST(AzureBlobArtifactStoreTest, PutStatReadSweepDeleteAgainstAzurite) {
   EXPECT_EQ(store.Stat("art_0123456789abcdef0123456789abcdef").status().code(),
             StatusCode::kNotFound);
 
-  now += 3LL * 24 * 3600 * 1000;
+  clock.Advance(std::chrono::hours(72));
   auto fresh = store.Put("job_def", src);
   ASSERT_TRUE(fresh.ok());
   auto swept = store.SweepExpired(std::chrono::hours(48));

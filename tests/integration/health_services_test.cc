@@ -12,7 +12,9 @@
 #include <thread>
 
 #include "common/subprocess.h"
+#include "graph/neo4j_ping.h"
 #include "jobs/job_store.h"
+#include "jobs/redis_config.h"
 #include "server/health.h"
 #include "service_env.h"
 
@@ -63,26 +65,34 @@ TEST(HealthServicesTest, RedisUpAndWithPassword) {
   ATG_REQUIRE_SERVICE_ENV(url, "ATG_TEST_REDIS_URL");
   ATG_REQUIRE_SERVICE_ENV(auth_url, "ATG_TEST_REDIS_AUTH_URL");
   ATG_REQUIRE_SERVICE_ENV(password, "ATG_TEST_REDIS_PASSWORD");
-  EXPECT_TRUE(server::CheckRedis(url, milliseconds(1000)).ok());
+  auto ping = [](const std::string& u, const std::string& fallback_password = "") {
+    auto target = jobs::ResolveRedisUrl(u, fallback_password);
+    EXPECT_TRUE(target.ok()) << target.status().ToString();
+    auto r = jobs::PingRedis(*target, milliseconds(1000));
+    return r.ok() ? Status::Ok() : r.status();
+  };
+  EXPECT_TRUE(ping(url).ok());
 
-  // Without the password the server refuses PING; with a wrong one AUTH fails; neither message
+  // Without the password the server refuses; with a wrong one AUTH fails; neither message
   // carries the password.
-  Status no_auth = server::CheckRedis(auth_url, milliseconds(1000));
+  Status no_auth = ping(auth_url);
   EXPECT_EQ(no_auth.code(), StatusCode::kUnauthenticated) << no_auth.ToString();
   std::string wrong_url = auth_url;
   wrong_url.insert(wrong_url.find("://") + 3, ":wrong-" + password + "@");
-  Status wrong = server::CheckRedis(wrong_url, milliseconds(1000));
+  Status wrong = ping(wrong_url);
   EXPECT_EQ(wrong.code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(wrong.message().find(password), std::string::npos) << wrong.message();
   std::string good_url = auth_url;
   good_url.insert(good_url.find("://") + 3, ":" + password + "@");
-  EXPECT_TRUE(server::CheckRedis(good_url, milliseconds(1000)).ok());
+  EXPECT_TRUE(ping(good_url).ok());
+  // REDIS_PASSWORD when the URL holds none, as the job store takes it.
+  EXPECT_TRUE(ping(auth_url, password).ok());
 
   UpJobStore store;
   server::HealthOptions o;
   o.data_dir = TempDir("redis");
   o.job_store = &store;
-  o.redis_url = good_url;
+  o.redis = *jobs::ResolveRedisUrl(good_url, "");
   server::HealthChecker checker(o);
   server::HealthReport r = checker.Get();
   EXPECT_EQ(r.status, "healthy");
@@ -119,7 +129,7 @@ TEST(HealthServicesTest, RedisDownThenUpThenDown) {
   server::HealthOptions o;
   o.data_dir = dir + "/data";
   o.job_store = &store;
-  o.redis_url = "redis://127.0.0.1:" + std::to_string(port) + "/0";
+  o.redis = *jobs::ParseRedisUrl("redis://127.0.0.1:" + std::to_string(port) + "/0");
   o.cache_ttl = milliseconds(100);
   o.check_timeout = milliseconds(500);
   server::HealthChecker checker(o);
@@ -161,24 +171,30 @@ TEST(HealthServicesTest, Neo4jConnectedAndRefusedLogin) {
   ATG_REQUIRE_SERVICE_ENV(uri, "ATG_TEST_NEO4J_URI");
   ATG_REQUIRE_SERVICE_ENV(user, "ATG_TEST_NEO4J_USER");
   ATG_REQUIRE_SERVICE_ENV(password, "ATG_TEST_NEO4J_PASSWORD");
-  EXPECT_TRUE(server::CheckNeo4j(uri, user, password, 7687, milliseconds(5000)).ok());
-  Status bad = server::CheckNeo4j(uri, user, "wrong-" + password, 7687, milliseconds(5000));
-  EXPECT_EQ(bad.code(), StatusCode::kUnauthenticated) << bad.ToString();
-  EXPECT_EQ(bad.message().find(password), std::string::npos);
+  graph::Neo4jGraphStoreOptions neo4j;
+  neo4j.uri = uri;
+  neo4j.user = user;
+  neo4j.password = password;
+  auto good = graph::PingNeo4j(neo4j, milliseconds(5000));
+  ASSERT_TRUE(good.ok()) << good.status().ToString();
+  EXPECT_EQ(good->server_agent.rfind("Neo4j/5", 0), 0u) << good->server_agent;
+  neo4j.password = "wrong-" + password;
+  auto bad = graph::PingNeo4j(neo4j, milliseconds(5000));
+  EXPECT_EQ(bad.status().code(), StatusCode::kUnauthenticated) << bad.status().ToString();
+  EXPECT_EQ(bad.status().message().find(password), std::string::npos);
+  neo4j.password = password;
 
   UpJobStore store;
   server::HealthOptions o;
   o.data_dir = TempDir("neo4j");
   o.job_store = &store;
-  o.neo4j_uri = uri;
-  o.neo4j_user = user;
-  o.neo4j_password = password;
+  o.neo4j = neo4j;
   o.check_timeout = milliseconds(5000);
   server::HealthChecker checker(o);
   server::HealthReport r = checker.Get();
   EXPECT_EQ(r.status, "healthy") << r.neo4j_status;
   EXPECT_EQ(r.neo4j_status, "connected");
-  o.neo4j_password = "wrong";
+  o.neo4j->password = "wrong";
   server::HealthChecker refused(o);
   EXPECT_EQ(refused.Get().status, "degraded");
   std::filesystem::remove_all(o.data_dir);

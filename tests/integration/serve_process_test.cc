@@ -14,9 +14,11 @@
 #include <thread>
 
 #include "common/config.h"
+#include "common/subprocess.h"
 #include "jobs/archive.h"
 #include "jobs/job_store.h"
 #include "serve_testing.h"
+#include "service_env.h"
 #include "sim/simulator.h"
 
 extern char** environ;
@@ -435,6 +437,123 @@ TEST_F(ServeProcessTest, SigtermDrainsAndHandsTheRunningJobBack) {
   EXPECT_TRUE((*job)->state == jobs::JobState::kPending ||
               (*job)->state == jobs::JobState::kCompleted)
       << jobs::JobStateName((*job)->state);
+}
+
+// `atg doctor` and `atg serve` read the store settings with the same functions: for each
+// configuration, a store doctor calls invalid makes serve refuse to start with exit 2, one that
+// doctor cannot reach makes serve refuse (the job queue) or report it disconnected on /health
+// (Neo4j, which serve does not need to start), and one doctor calls fine serve accepts.
+TEST_F(ServeProcessTest, DoctorAndServeGiveTheSameVerdictOnStoreSettings) {
+  const std::string closed = "127.0.0.1:9";  // the discard port: nothing listens there
+  struct Case {
+    std::string name;
+    std::map<std::string, std::string> vars;
+    std::string store;          // doctor's JSON section: "redis", "neo4j" or "data_dir"
+    std::string doctor_status;  // ok | failed | invalid | not_configured
+    int serve_exit;             // -1: serve starts
+    std::string serve_says;     // in serve's stderr when it refuses, else in /health's store status
+  };
+  std::vector<Case> cases = {
+      {"nothing configured", {}, "redis", "not_configured", -1, "not_configured"},
+      {"rediss",
+       {{"REDIS_URL", "rediss://:tls-pw-8812@" + closed}},
+       "redis",
+       "invalid",
+       2,
+       "rediss://"},
+      {"bad redis port",
+       {{"REDIS_URL", "redis://:pw-8812@127.0.0.1:notaport"}},
+       "redis",
+       "invalid",
+       2,
+       "REDIS_URL"},
+      {"unreachable redis",
+       {{"REDIS_URL", "redis://" + closed + "/0"}},
+       "redis",
+       "failed",
+       1,
+       "Queue connection failed"},
+      {"neo4j over tls",
+       {{"NEO4J_URI", "bolt+s://db.example"}},
+       "neo4j",
+       "invalid",
+       2,
+       "NEO4J_URI"},
+      {"bad neo4j port",
+       {{"NEO4J_URI", "bolt://127.0.0.1"}, {"NEO4J_PORT", "x"}},
+       "neo4j",
+       "invalid",
+       2,
+       "NEO4J_PORT"},
+      {"unreachable neo4j",
+       {{"NEO4J_URI", "bolt://" + closed}},
+       "neo4j",
+       "failed",
+       -1,
+       "disconnected: "},
+  };
+  const std::string auth_url = testing::ServiceEnv("ATG_TEST_REDIS_AUTH_URL");
+  const std::string password = testing::ServiceEnv("ATG_TEST_REDIS_PASSWORD");
+  if (!auth_url.empty() && !password.empty()) {
+    // The password only in REDIS_PASSWORD: doctor and the job store both use it.
+    cases.push_back(
+        {"REDIS_PASSWORD",
+         {{"REDIS_URL", auth_url},
+          {"REDIS_PASSWORD", password},
+          {"ATG_REDIS_KEY_PREFIX", "atgtest:agree:" + std::to_string(::getpid()) + ":"}},
+         "redis",
+         "ok",
+         -1,
+         "connected"});
+  } else if (!testing::ServicesOptional()) {
+    ADD_FAILURE() << "ATG_TEST_REDIS_AUTH_URL / ATG_TEST_REDIS_PASSWORD are not set: start the "
+                     "test services (tests/services/all.sh start) and source services.env";
+  }
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto env = Env("11111111-2222-3333-4444-555555555555");
+    env["ATG_API_KEYS"] = kKeyA;
+    env["ATG_MAX_CONCURRENT_JOBS"] = "0";
+    env["ATG_IMDS_ENDPOINT"] = "http://" + closed;  // no managed identity here: fail fast
+    for (const auto& [k, v] : c.vars) env[k] = v;
+
+    std::vector<std::string> doctor_env = {"HOME=" + dir_.string(), "PATH=/usr/bin:/bin"};
+    for (const auto& [k, v] : env) doctor_env.push_back(k + "=" + v);
+    auto doctor = RunProcess({ATG_BINARY, "doctor", "--json", "--timeout", "2"},
+                             std::chrono::seconds(60), 1 << 20, &doctor_env);
+    ASSERT_TRUE(doctor.ok()) << doctor.status().ToString();
+    auto report = ParseJson(doctor->out);
+    ASSERT_TRUE(report.ok() && report->is_object()) << doctor->out << doctor->err;
+    const json::object* store = FindObject(&report->as_object(), c.store);
+    ASSERT_NE(store, nullptr) << doctor->out;
+    EXPECT_EQ(FindString(store, "status").value_or(""), c.doctor_status) << doctor->out;
+    if (c.doctor_status == "invalid") EXPECT_EQ(doctor->exit_code, 2) << doctor->out;
+    if (c.doctor_status == "failed") EXPECT_EQ(doctor->exit_code, 1) << doctor->out;
+
+    ServeProcess serve(dir_, env);
+    if (c.serve_exit >= 0) {
+      EXPECT_EQ(serve.port(), 0) << serve.first_line();
+      EXPECT_EQ(serve.Wait(std::chrono::seconds(30)), c.serve_exit) << serve.Stderr();
+      EXPECT_NE(serve.Stderr().find(c.serve_says), std::string::npos) << serve.Stderr();
+      // Serve refused a store doctor did not call fine.
+      EXPECT_NE(c.doctor_status, "ok");
+    } else {
+      ASSERT_NE(serve.port(), 0) << serve.Stderr();
+      auto health = Request(serve.port(), "GET", "/health", "").Json();
+      const std::string status = std::string(
+          FindString(&health, c.store == "redis" ? "redis_status" : "neo4j_status").value_or(""));
+      EXPECT_EQ(status.rfind(c.serve_says, 0), 0u) << json::serialize(health);
+      // Doctor's verdict and /health's agree: fine is connected, failed is disconnected.
+      EXPECT_EQ(c.doctor_status == "ok", status == "connected") << status;
+      serve.Signal(SIGTERM);
+      EXPECT_EQ(serve.Wait(std::chrono::seconds(20)), 0);
+    }
+    for (const std::string& secret : {std::string("tls-pw-8812"), std::string("pw-8812"),
+                                      password.empty() ? std::string("\x01") : password}) {
+      EXPECT_EQ((doctor->out + doctor->err + serve.Stderr()).find(secret), std::string::npos)
+          << "a password leaked";
+    }
+  }
 }
 
 }  // namespace

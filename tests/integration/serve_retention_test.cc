@@ -86,7 +86,7 @@ TEST(ServeRetentionTest, FinishedJobsArePurgedWithTheirArtifactsAndCounted) {
   std::atomic<bool> release{false};
   std::mutex stored_mu;
   std::string stored;  // the id of the artifact the executor stored last
-  std::atomic<int64_t> offset_ms{0};
+  FakeClock clock(std::chrono::system_clock::now());
   server::ServiceOverrides o;
   o.executors["scan"] = [store, dir, &release, &stored_mu, &stored](
                             const jobs::Job& job,
@@ -103,7 +103,7 @@ TEST(ServeRetentionTest, FinishedJobsArePurgedWithTheirArtifactsAndCounted) {
     stored = a->id;
     return jobs::JobOutcome{json::object{{"ok", true}}, a->id};
   };
-  o.retention_now_ms = [&offset_ms] { return jobs::NowMs() + offset_ms.load(); };
+  o.clock = &clock;
   o.retention_interval = milliseconds(50);
   auto service = server::Service::Create(Settings::FromMaps(env, {}), std::move(o));
   ASSERT_TRUE(service.ok()) << service.status().message();
@@ -131,7 +131,7 @@ TEST(ServeRetentionTest, FinishedJobsArePurgedWithTheirArtifactsAndCounted) {
   EXPECT_EQ(Request(port, "GET", "/api/v1/jobs/" + done, kKeyA).status, 200);
   EXPECT_EQ(Request(port, "GET", "/api/v1/jobs/" + done + "/artifacts", kKeyA).status, 200);
 
-  offset_ms = 2 * kDayMs;
+  clock.Advance(std::chrono::milliseconds(2 * kDayMs));
   ASSERT_TRUE(
       WaitFor([&] { return Request(port, "GET", "/api/v1/jobs/" + done, kKeyA).status == 404; }));
   EXPECT_EQ(Request(port, "GET", "/api/v1/jobs/" + done + "/events", kKeyA).status, 404);

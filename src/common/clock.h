@@ -1,20 +1,22 @@
-// Clock: the one source of time for the outbound HTTP layer, so that retries, token buckets and
-// token expiry are tested without real waiting.
+// Clock: the one source of time for decisions that tests need to control — retries, token
+// buckets and token expiry in azure/, the health cache and check ages in server/, job retention in
+// jobs/, the simulator's throttling in sim/ — so that they are tested without real waiting.
 //
 // Two readings are offered: a monotonic one (Now) for measuring waits and refilling buckets, and
 // the wall clock (WallNow) for HTTP dates in Retry-After and token expiry times.
 //
 // Thread-safety: every method of every implementation may be called from any thread.
-#ifndef ATG_AZURE_CLOCK_H_
-#define ATG_AZURE_CLOCK_H_
+#ifndef ATG_COMMON_CLOCK_H_
+#define ATG_COMMON_CLOCK_H_
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <stop_token>
 #include <vector>
 
-namespace atg::azure {
+namespace atg {
 
 using Duration = std::chrono::steady_clock::duration;
 using TimePoint = std::chrono::steady_clock::time_point;
@@ -70,6 +72,9 @@ class FakeClock : public Clock {
 // Seconds as a double, for reports and metrics.
 double ToSeconds(Duration d);
 
-}  // namespace atg::azure
+// Milliseconds since the Unix epoch, the unit job and artifact times are stored in.
+int64_t ToUnixMs(WallTime t);
 
-#endif  // ATG_AZURE_CLOCK_H_
+}  // namespace atg
+
+#endif  // ATG_COMMON_CLOCK_H_

@@ -1,9 +1,9 @@
-#include "azure/clock.h"
+#include "common/clock.h"
 
 #include <condition_variable>
 #include <thread>
 
-namespace atg::azure {
+namespace atg {
 
 namespace {
 
@@ -91,4 +91,8 @@ void FakeClock::SetSleepHook(std::function<void(Duration)> hook) {
 
 double ToSeconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
-}  // namespace atg::azure
+int64_t ToUnixMs(WallTime t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace atg
