@@ -9,6 +9,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/arm_types.h"
 #include "common/strings.h"
 #include "graph/arm_id.h"
 #include "graph/model.h"
@@ -19,7 +20,6 @@
 #include "iac/schema_fit.h"
 #include "iac/secret_rules.h"
 #include "iac/symbols.h"
-#include "scan/arm_types.h"
 
 namespace atg::iac {
 namespace {
@@ -478,7 +478,7 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
     }
     RemoveReadOnly(c.node.type, &c.body);
     const ApiVersionPick pick = PickApiVersion(c.type, tenant_api_versions(c.node.type),
-                                               scan::DefaultApiVersion(c.node.type), schemas);
+                                               DefaultApiVersion(c.node.type), schemas);
     c.api_version = pick.version;
     if (pick.schema) {
       const SchemaNode::Property* location = pick.schema->FindProperty("location");
@@ -624,7 +624,7 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
           "); generate one source subscription at a time with --subscription");
     }
     // Children emitted on their own leave the parent's inlined arrays.
-    for (const scan::ChildList* cl : scan::ChildListsOf(c.node.type)) {
+    for (const ChildList* cl : ChildListsOf(c.node.type)) {
       if (cl->inlined_property.empty()) continue;
       json::object* props =
           c.body.if_contains("properties") != nullptr ? c.body["properties"].if_object() : nullptr;
