@@ -9,12 +9,14 @@
 #include <unordered_set>
 #include <utility>
 
+#include "common/arm_id.h"
 #include "common/arm_types.h"
 #include "common/strings.h"
 #include "graph/arm_id.h"
 #include "graph/model.h"
 #include "iac/api_version.h"
 #include "iac/compute_rules.h"
+#include "iac/plan_address.h"
 #include "iac/plan_cycles.h"
 #include "iac/readonly_rules.h"
 #include "iac/schema_fit.h"
@@ -43,19 +45,6 @@ bool IsArmLabel(std::string_view label) {
 bool IsPrincipalLabel(std::string_view label) {
   return label == graph::label::kUser || label == graph::label::kGroup ||
          label == graph::label::kServicePrincipal;
-}
-
-bool IsGuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return false;
-    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 bool Contains(const std::vector<std::string>& lower_values, std::string_view v) {
@@ -617,6 +606,7 @@ Result<Plan> BuildPlan(graph::GraphStore& store, const PlanOptions& options) {
     }
     r.location = c.location_settable ? c.node.location : "";
     r.api_version = c.api_version;
+    DeriveAddress(&r);
     if (!target_ids.emplace(ToLower(r.id), k).second) {
       return Status::InvalidArgument(
           "--target-subscription " + rw.target_subscription + " maps two resources to " + r.id +

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
 #include "iac/terraform_values.h"
 
@@ -54,21 +55,17 @@ void Head(C& c, W& w, bool location = true) {
 // The parent's `name` attribute when the parent is emitted, else the literal from the ARM name.
 std::string ParentName(C& c) {
   if (c.resource().parent) return c.AttributeOf(*c.resource().parent, "name");
-  std::string_view arm = c.resource().arm_name;
-  return HclString(arm.substr(0, arm.find('/')));
+  const std::vector<std::string>& names = c.resource().names;
+  return HclString(names.empty() ? std::string() : names.front());
 }
 std::string ParentId(C& c) {
   if (c.resource().parent) return c.IdOf(*c.resource().parent);
-  std::string_view id = c.resource().id;
-  size_t slash = id.rfind('/');
-  slash = slash == std::string_view::npos ? 0 : id.rfind('/', slash - 1);
-  return HclString(id.substr(0, slash));
+  return HclString(c.resource().parent_id);
 }
 std::string ScopeId(C& c) {
   if (c.resource().scope) return c.IdOf(*c.resource().scope);
-  std::string_view id = c.resource().id;
-  size_t p = id.rfind("/providers/");
-  return HclString(p == std::string_view::npos || p == 0 ? std::string_view("/") : id.substr(0, p));
+  const std::string& scope = c.resource().parent_id;
+  return HclString(scope.empty() ? std::string_view("/") : std::string_view(scope));
 }
 
 // "[expr, expr]" of `field` in each element of the array at `path`.
@@ -493,8 +490,9 @@ void RenderVm(C& c, W& w) {
     const std::string d = P(disks, i, "");
     extra.BlankLine();
     std::string_view disk_id = c.GetString(d + ".managedDisk.id");
+    auto disk = ParseArmIdView(disk_id);
     c.Import("azurerm_virtual_machine_data_disk_attachment." + sym + "_" + std::to_string(i),
-             c.resource().id + "/dataDisks/" + std::string(disk_id.substr(disk_id.rfind('/') + 1)));
+             c.resource().id + "/dataDisks/" + std::string(disk.ok() ? disk->name : disk_id));
     extra.BeginBlock("resource", {"azurerm_virtual_machine_data_disk_attachment",
                                   sym + "_" + std::to_string(i)});
     extra.Attribute("managed_disk_id", c.Expr(d + ".managedDisk.id"));
@@ -1249,14 +1247,11 @@ void RenderRoleDefinition(C& c, W& w) {
 
 // Import ids azurerm composes from more than the ARM id.
 std::string RoleDefinitionImportId(const C& c) {
-  const std::string& id = c.resource().id;
-  const size_t p = id.rfind("/providers/");
-  return id + "|" + (p == std::string::npos || p == 0 ? "/" : id.substr(0, p));
+  const std::string& scope = c.resource().parent_id;
+  return c.resource().id + "|" + (scope.empty() ? "/" : scope);
 }
 std::string DiagnosticImportId(const C& c) {
-  const std::string& id = c.resource().id;
-  const size_t p = id.rfind("/providers/");
-  return (p == std::string::npos ? id : id.substr(0, p)) + "|" + c.resource().name;
+  return c.resource().parent_id + "|" + c.resource().name;
 }
 
 std::string Always(const char* type) { return type; }
