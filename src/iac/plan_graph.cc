@@ -18,6 +18,27 @@ bool IsPrincipalLabel(std::string_view label) {
 
 }  // namespace
 
+void PlanGraph::AddArm(graph::Node node) {
+  arm_index.emplace(node.key, arm.size());
+  arm.emplace_back();
+  arm.back().node = std::move(node);
+}
+
+void PlanGraph::LinkChildren() {
+  follows.resize(arm.size());
+  principal_refs.resize(arm.size());
+  children.assign(arm.size(), {});
+  for (size_t i = 0; i < arm.size(); ++i) {
+    for (const std::string& a : graph::ArmIdAncestors(arm[i].node.key)) {
+      auto it = arm_index.find(a);
+      if (it != arm_index.end()) {
+        children[it->second].push_back(i);
+        break;
+      }
+    }
+  }
+}
+
 std::optional<size_t> PlanGraph::Resolve(std::string_view id) const {
   std::string key = graph::NormalizeArmId(id);
   if (auto it = arm_index.find(key); it != arm_index.end()) return it->second;
@@ -55,9 +76,7 @@ Result<PlanGraph> ReadPlanGraph(graph::GraphStore& store) {
   PlanGraph g;
   ATG_RETURN_IF_ERROR(store.ForEachNode({}, [&](graph::Node&& n) -> Status {
     if (IsArmLabel(n.label)) {
-      g.arm_index.emplace(n.key, g.arm.size());
-      g.arm.emplace_back();
-      g.arm.back().node = std::move(n);
+      g.AddArm(std::move(n));
     } else if (IsPrincipalLabel(n.label)) {
       g.principals.push_back(std::move(n));
     } else if (n.label == graph::label::kTenant) {
@@ -101,16 +120,7 @@ Result<PlanGraph> ReadPlanGraph(graph::GraphStore& store) {
     }
     return Status::Ok();
   }));
-  g.children.resize(g.arm.size());
-  for (size_t i = 0; i < g.arm.size(); ++i) {
-    for (const std::string& a : graph::ArmIdAncestors(g.arm[i].node.key)) {
-      auto it = g.arm_index.find(a);
-      if (it != g.arm_index.end()) {
-        g.children[it->second].push_back(i);
-        break;
-      }
-    }
-  }
+  g.LinkChildren();
   return g;
 }
 

@@ -54,6 +54,12 @@ struct PlanGraph {
   // extensions, resources of a group, groups of a subscription).
   std::vector<std::vector<size_t>> children;
 
+  // Appends an ARM node as a candidate (indexed by its key).
+  void AddArm(graph::Node node);
+  // Sizes the per-candidate edge lists and links every candidate to its nearest ancestor
+  // candidate (children). Call once every candidate is added.
+  void LinkChildren();
+
   // The candidate an ARM id names: itself, or the nearest enclosing resource (a pool of a load
   // balancer). Resource groups and subscriptions only when named exactly.
   std::optional<size_t> Resolve(std::string_view id) const;
