@@ -13,6 +13,9 @@
 //  * order: resources sorted so that dependencies come first, cycles broken and reported;
 //  * names: unique, stable, readable identifiers (same graph -> same symbols);
 //  * cross-tenant rewriting: --target-subscription, --target-tenant-id, --identity-map.
+// Each stage is a unit of its own: iac/plan_graph.h (reading the graph), plan_exclusions.h,
+// plan_selection.h, plan_bodies.h, plan_address.h, plan_references.h, plan_rewrite.h,
+// plan_order.h, plan_principals.h, symbols.h and plan_inputs.h; BuildPlan runs them in order.
 //
 // Thread-safety: values. BuildPlan reads the store through its thread-safe read methods.
 #ifndef ATG_IAC_PLAN_H_
