@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "iac/emit.h"
+#include "iac/plan_address.h"
 
 namespace {
 
@@ -99,6 +100,7 @@ Plan MakePlan(size_t n, size_t groups) {
   }
   std::sort(p.inputs.begin(), p.inputs.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (PlannedResource& r : p.resources) DeriveAddress(&r);
   return p;
 }
 

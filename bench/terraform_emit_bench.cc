@@ -11,6 +11,7 @@
 
 #include "iac/emit.h"
 #include "iac/plan.h"
+#include "iac/plan_address.h"
 
 namespace {
 
@@ -104,6 +105,7 @@ Plan MakePlan(int resources) {
     plan.resources[ra].depends_on.push_back(vm);
   }
   for (auto& r : plan.resources) std::sort(r.depends_on.begin(), r.depends_on.end());
+  for (PlannedResource& r : plan.resources) DeriveAddress(&r);
   return plan;
 }
 

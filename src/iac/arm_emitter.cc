@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "common/strings.h"
-#include "graph/arm_id.h"
 #include "iac/arm_expression.h"
 #include "iac/body_slots.h"
 #include "iac/deploy_layout.h"
@@ -77,28 +76,6 @@ class ArmEmitter {
  public:
   ArmEmitter(const Plan& plan, const EmitOptions& options)
       : plan_(plan), layout_(ComputeDeployLayout(plan, options.create_resource_groups)) {
-    const size_t n = plan.resources.size();
-    names_.resize(n);
-    literal_scope_.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-      const PlannedResource& r = plan.resources[i];
-      auto id = graph::ParseArmId(r.id);
-      if (r.is_resource_group) {
-        names_[i] = {r.name};
-      } else if (id.ok() && !id->names.empty()) {
-        names_[i] = id->names;
-        // An extension of something the plan does not emit keeps that scope as a literal id.
-        if (!r.scope && !id->extension_scope.empty()) {
-          auto scope = graph::ParseArmId(id->extension_scope);
-          if (scope.ok() && scope->type != "Microsoft.Resources/subscriptions" &&
-              scope->type != kResourceGroupType) {
-            literal_scope_[i] = id->extension_scope;
-          }
-        }
-      } else {
-        names_[i] = Split(r.arm_name.empty() ? r.name : r.arm_name, '/');
-      }
-    }
     inputs_by_resource_ = InputsByResource(plan);
   }
 
@@ -176,22 +153,22 @@ class ArmEmitter {
   // index, or -1 for the subscription-scope template).
   std::string IdExpr(size_t t, int ctx) const {
     const PlannedResource& r = plan_.resources[t];
-    if (!literal_scope_[t].empty()) return ArmQuote(r.id);
+    if (!r.literal_scope.empty()) return ArmQuote(r.id);
     if (r.is_resource_group) {
       if (!SameSubscription(t, ctx)) return ArmQuote(r.id);
-      return ArmSubscriptionResourceId(kResourceGroupType, names_[t]);
+      return ArmSubscriptionResourceId(kResourceGroupType, r.names);
     }
     if (r.scope && *r.scope < plan_.resources.size() &&
         !plan_.resources[*r.scope].is_resource_group) {
-      return ArmExtensionResourceId(IdExpr(*r.scope, ctx), r.type, names_[t]);
+      return ArmExtensionResourceId(IdExpr(*r.scope, ctx), r.type, r.names);
     }
     if (r.resource_group.empty()) {
       if (!SameSubscription(t, ctx)) return ArmQuote(r.id);
-      return ArmSubscriptionResourceId(r.type, names_[t]);
+      return ArmSubscriptionResourceId(r.type, r.names);
     }
-    if (layout_.group_of[t] == ctx) return ArmResourceId("", "", r.type, names_[t]);
+    if (layout_.group_of[t] == ctx) return ArmResourceId("", "", r.type, r.names);
     std::string sub = SameSubscription(t, ctx) ? kSubscriptionExpr : ArmQuote(r.subscription_id);
-    return ArmResourceId(sub, ArmQuote(r.resource_group), r.type, names_[t]);
+    return ArmResourceId(sub, ArmQuote(r.resource_group), r.type, r.names);
   }
 
   std::string DeploymentIdExpr(size_t g) const {
@@ -216,13 +193,13 @@ class ArmEmitter {
     e["type"] = r.type;
     e["apiVersion"] = r.api_version;
     std::string name;
-    for (const auto& n : names_[i]) {
+    for (const auto& n : r.names) {
       if (!name.empty()) name += '/';
       name += n;
     }
     e["name"] = EscapeArmLiteral(name);
-    if (!literal_scope_[i].empty()) {
-      e["scope"] = EscapeArmLiteral(literal_scope_[i]);
+    if (!r.literal_scope.empty()) {
+      e["scope"] = EscapeArmLiteral(r.literal_scope);
     } else if (r.scope && *r.scope < plan_.resources.size() &&
                !plan_.resources[*r.scope].is_resource_group) {
       e["scope"] = ArmExpression(IdExpr(*r.scope, ctx));
@@ -333,8 +310,6 @@ class ArmEmitter {
 
   const Plan& plan_;
   DeployLayout layout_;
-  std::vector<std::vector<std::string>> names_;
-  std::vector<std::string> literal_scope_;
   std::vector<std::vector<size_t>> inputs_by_resource_;
   PreparedBody prepared_;
   ArmSlots slots_;

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "common/strings.h"
-#include "graph/arm_id.h"
 #include "iac/bicep_writer.h"
 #include "iac/body_slots.h"
 #include "iac/deploy_layout.h"
@@ -51,27 +50,13 @@ class BicepEmitter {
   BicepEmitter(const Plan& plan, const EmitOptions& options)
       : plan_(plan), layout_(ComputeDeployLayout(plan, options.create_resource_groups)) {
     const size_t n = plan.resources.size();
-    names_.resize(n);
     unsupported_.assign(n, false);
     sym_.resize(n);
     for (size_t i = 0; i < n; ++i) {
       const PlannedResource& r = plan.resources[i];
       sym_[i] = ids_.Take(r.symbol.empty() ? "res" : r.symbol);
-      auto id = graph::ParseArmId(r.id);
-      if (r.is_resource_group) {
-        names_[i] = {r.name};
-      } else if (id.ok() && !id->names.empty()) {
-        names_[i] = id->names;
-        if (!r.scope && !id->extension_scope.empty()) {
-          auto scope = graph::ParseArmId(id->extension_scope);
-          if (scope.ok() && scope->type != "Microsoft.Resources/subscriptions" &&
-              scope->type != kResourceGroupType) {
-            unsupported_[i] = true;  // extends something not emitted: no symbol to scope it to
-          }
-        }
-      } else {
-        names_[i] = Split(r.arm_name.empty() ? r.name : r.arm_name, '/');
-      }
+      // Extends something not emitted: no symbol to scope it to.
+      unsupported_[i] = !r.literal_scope.empty();
     }
     for (const Input& in : plan.inputs) param_.push_back(ids_.Take(in.name));
     std::unordered_set<std::string> files;
@@ -184,7 +169,7 @@ class BicepEmitter {
 
   std::string JoinNames(size_t t) const {
     std::string s;
-    for (const auto& n : names_[t]) {
+    for (const auto& n : plan_.resources[t].names) {
       if (!s.empty()) s += '/';
       s += n;
     }
@@ -214,9 +199,9 @@ class BicepEmitter {
     out += "' = {\n";
     bool named = false;
     if (r.parent && *r.parent < plan_.resources.size() && Home(*r.parent) == ctx &&
-        !unsupported_[*r.parent] && names_[i].size() > 1) {
+        !unsupported_[*r.parent] && r.names.size() > 1) {
       out += "  parent: " + sym_[*r.parent] + "\n  name: ";
-      AppendBicepString(out, names_[i].back());
+      AppendBicepString(out, r.names.back());
       out += '\n';
       implied.insert(*r.parent);
       named = true;
@@ -420,7 +405,6 @@ class BicepEmitter {
   DeployLayout layout_;
   Identifiers ids_;
   std::vector<std::string> sym_;
-  std::vector<std::vector<std::string>> names_;
   std::vector<bool> unsupported_;
   std::vector<bool> in_outer_;
   std::vector<std::string> param_;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "iac/plan.h"
+#include "iac/plan_address.h"
 
 namespace atg::iac::testing {
 
@@ -134,6 +135,7 @@ inline Plan MakeTestPlan() {
   user.display_name = "Ada";
   user.symbol = "user_ada";
   p.principals = {user};
+  for (PlannedResource& r : p.resources) DeriveAddress(&r);
   return p;
 }
 

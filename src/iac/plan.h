@@ -13,6 +13,9 @@
 //  * order: resources sorted so that dependencies come first, cycles broken and reported;
 //  * names: unique, stable, readable identifiers (same graph -> same symbols);
 //  * cross-tenant rewriting: --target-subscription, --target-tenant-id, --identity-map.
+// Each stage is a unit of its own: iac/plan_graph.h (reading the graph), plan_exclusions.h,
+// plan_selection.h, plan_bodies.h, plan_address.h, plan_references.h, plan_rewrite.h,
+// plan_order.h, plan_principals.h, symbols.h and plan_inputs.h; BuildPlan runs them in order.
 //
 // Thread-safety: values. BuildPlan reads the store through its thread-safe read methods.
 #ifndef ATG_IAC_PLAN_H_
@@ -72,6 +75,17 @@ struct PlannedResource {
   std::string api_version;  // newest non-preview version the tenant's providers reported
   std::string name;         // last name segment, e.g. "default" for a subnet
   std::string arm_name;     // the ARM template name: every name segment joined by '/'
+  // The name segments, as ARM templates address the resource: {"vnet1", "default"} for a
+  // subnet, {name} for a resource group (iac/plan_address.h derives them, so no emitter parses
+  // ids).
+  std::vector<std::string> names;
+  // The target id this resource sits directly below: its parent, the resource it extends, its
+  // resource group or its subscription; "" for a tenant-level resource.
+  std::string parent_id;
+  // For an extension of a resource the plan does not emit (neither a subscription nor a resource
+  // group): that resource's target id, which ARM writes as a literal scope and Bicep cannot
+  // express; "" otherwise.
+  std::string literal_scope;
   std::string subscription_id;  // target subscription
   std::string resource_group;   // as written; "" for subscription-level resources
   std::string location;         // "" when the type has none

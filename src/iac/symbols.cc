@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
 
 namespace atg::iac {
@@ -28,10 +29,6 @@ std::string Truncate(std::string s) {
   if (s.size() > kMaxNamePart) s.resize(kMaxNamePart);
   while (!s.empty() && s.back() == '_') s.pop_back();
   return s;
-}
-
-bool IsGuidLike(std::string_view s) {
-  return s.size() == 36 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-';
 }
 
 struct Entry {
@@ -95,10 +92,10 @@ void AssignSymbols(Plan* plan) {
       name = r.name;
     } else if (r.scope) {
       const PlannedResource& scope = plan->resources[*r.scope];
-      std::string own = IsGuidLike(r.name) ? r.name.substr(0, 8) : r.name;
+      std::string own = IsGuid(r.name) ? r.name.substr(0, 8) : r.name;
       name = scope.is_resource_group ? own : scope.name + "_" + own;
     } else {
-      name = IsGuidLike(r.name) ? r.name.substr(0, 8) : r.arm_name;
+      name = IsGuid(r.name) ? r.name.substr(0, 8) : r.arm_name;
     }
     // A name that already starts with the type's short name ("rg-web" for a resource group)
     // is not prefixed twice ("rg_web", not "rg_rg_web").

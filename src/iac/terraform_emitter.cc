@@ -4,7 +4,6 @@
 #include <set>
 
 #include "common/strings.h"
-#include "graph/arm_id.h"
 #include "iac/emit.h"
 #include "iac/hcl_writer.h"
 #include "iac/terraform_types.h"
@@ -294,13 +293,7 @@ std::string Emitter::AzapiParentId(MapContext& ctx) {
   if (r.scope) return ctx.IdOf(*r.scope);
   if (r.parent) return ctx.IdOf(*r.parent);
   if (auto rg = shared_.resource_group_of[&r - plan_.resources.data()]) return ctx.IdOf(*rg);
-  auto parsed = graph::ParseArmId(r.id);
-  if (parsed.ok())
-    return HclString(parsed.value().parent_id.empty() ? "/" : parsed.value().parent_id);
-  if (!r.resource_group.empty()) {
-    return HclString("/subscriptions/" + r.subscription_id + "/resourceGroups/" + r.resource_group);
-  }
-  return HclString(r.subscription_id.empty() ? "/" : "/subscriptions/" + r.subscription_id);
+  return HclString(r.parent_id.empty() ? "/" : r.parent_id);
 }
 
 void Emitter::EmitAzapi(MapContext& ctx, HclWriter& w) {

@@ -6,6 +6,7 @@
 
 #include "common/strings.h"
 #include "iac/plan.h"
+#include "iac/plan_address.h"
 
 namespace atg::iac::testing {
 
@@ -42,6 +43,7 @@ inline size_t AddResource(Plan* plan, const std::string& type, const std::string
   r.key = ToLower(r.id);
   r.source_id = r.id;
   r.body = json::parse(body_json).as_object();
+  DeriveAddress(&r);
   plan->resources.push_back(std::move(r));
   return plan->resources.size() - 1;
 }

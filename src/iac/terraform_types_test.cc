@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
+#include "iac/terraform_areas.h"
 #include "iac/terraform_test_plan.h"
 
 namespace atg::iac {
@@ -23,6 +27,33 @@ TEST(ParseBodyPath, MembersIndexesAndQuotedKeys) {
   EXPECT_FALSE(ParseBodyPath("a..b", &segs));
   EXPECT_FALSE(ParseBodyPath("a[x]", &segs));
   EXPECT_FALSE(ParseBodyPath("", &segs));
+}
+
+TEST(TerraformTypeMappings, EveryAreaAddsRowsAndTheTableIsSortedAndUnique) {
+  using AddRows = void (*)(std::vector<TypeMapping>*);
+  size_t rows = 0;
+  for (AddRows add :
+       {terraform::AddResourcesMappings, terraform::AddNetworkMappings,
+        terraform::AddComputeMappings, terraform::AddStorageMappings, terraform::AddWebMappings,
+        terraform::AddSqlMappings, terraform::AddContainerMappings,
+        terraform::AddMonitoringMappings, terraform::AddDataAndMessagingMappings}) {
+    std::vector<TypeMapping> area;
+    add(&area);
+    EXPECT_FALSE(area.empty());
+    for (const TypeMapping& m : area) {
+      EXPECT_EQ(std::string(m.arm_type), ToLower(m.arm_type)) << "keys are lower-cased";
+      EXPECT_NE(m.choose, nullptr);
+      EXPECT_NE(m.render, nullptr);
+    }
+    rows += area.size();
+  }
+  const auto& table = TerraformTypeMappings();
+  EXPECT_EQ(table.size(), rows);
+  std::set<std::string> seen;
+  for (size_t i = 0; i < table.size(); ++i) {
+    EXPECT_TRUE(seen.insert(table[i].arm_type).second) << table[i].arm_type << " twice";
+    if (i > 0) EXPECT_LT(std::string(table[i - 1].arm_type), std::string(table[i].arm_type));
+  }
 }
 
 TEST(TerraformTypeMappings, CoverTheCommonTypesAndFindIgnoresCase) {

@@ -6,10 +6,11 @@
 #include <utility>
 
 #include "azure/paging.h"
+#include "common/arm_types.h"
 #include "common/log.h"
 #include "common/strings.h"
 #include "graph/arm_id.h"
-#include "scan/arm_types.h"
+#include "scan/api_versions.h"
 #include "scan/diagnostic_types.h"
 
 namespace atg::scan {

@@ -8,8 +8,8 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "graph/arm_id.h"
+#include "scan/api_versions.h"
 #include "scan/arm_pass.h"
-#include "scan/arm_types.h"
 #include "scan/resource_graph_pass.h"
 
 namespace atg::scan {

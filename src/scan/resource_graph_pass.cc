@@ -5,8 +5,8 @@
 #include "azure/paging.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "scan/api_versions.h"
 #include "scan/arm_pass.h"
-#include "scan/arm_types.h"
 
 namespace atg::scan {
 namespace {

@@ -1,8 +1,8 @@
 #include "scan/roles_pass.h"
 
 #include "graph/arm_id.h"
+#include "scan/api_versions.h"
 #include "scan/arm_pass.h"
-#include "scan/arm_types.h"
 
 namespace atg::scan {
 namespace {

@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "azure/endpoints.h"
+#include "common/arm_types.h"
 #include "common/log.h"
-#include "scan/arm_types.h"
 
 namespace atg::scan {
 

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "azure/paging.h"
-#include "scan/arm_types.h"
+#include "scan/api_versions.h"
 
 namespace atg::scan {
 

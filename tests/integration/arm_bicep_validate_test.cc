@@ -24,6 +24,7 @@
 #include "graph/arm_id.h"
 #include "iac/body_path.h"
 #include "iac/emit.h"
+#include "iac/plan_address.h"
 #include "sim/catalog.h"
 #include "sim/generator.h"
 
@@ -326,6 +327,7 @@ iac::Plan PlanFromTenant(const sim::Tenant& t) {
   }
   std::sort(plan.inputs.begin(), plan.inputs.end(),
             [](const iac::Input& a, const iac::Input& b) { return a.name < b.name; });
+  for (iac::PlannedResource& r : plan.resources) iac::DeriveAddress(&r);
   return plan;
 }
 

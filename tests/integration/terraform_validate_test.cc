@@ -26,6 +26,7 @@
 #include "graph/arm_id.h"
 #include "iac/emit.h"
 #include "iac/plan.h"
+#include "iac/plan_address.h"
 #include "iac/terraform_types.h"
 #include "sim/generator.h"
 
@@ -345,6 +346,7 @@ Plan PlanFromTenant(const sim::Tenant& t) {
       }
     }
   }
+  for (PlannedResource& r : plan.resources) DeriveAddress(&r);
   return plan;
 }
 

@@ -1,9 +1,9 @@
-#include "scan/arm_types.h"
+#include "common/arm_types.h"
 
 #include <iterator>
 #include <utility>
 
-namespace atg::scan {
+namespace atg {
 namespace {
 
 const ChildList kChildLists[] = {
@@ -74,4 +74,4 @@ std::string DefaultApiVersion(std::string_view lower_type) {
   return best.empty() ? "2021-04-01" : std::string(best);
 }
 
-}  // namespace atg::scan
+}  // namespace atg
