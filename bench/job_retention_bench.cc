@@ -24,7 +24,7 @@
 
 using namespace atg;
 using namespace atg::jobs;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
@@ -35,7 +35,7 @@ struct Options {
   std::string backend = "all";
 };
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(SteadyClock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 bool Fill(JobStore* store, const Options& o) {
   for (int i = 0; i < o.jobs; ++i) {
@@ -57,19 +57,19 @@ bool Fill(JobStore* store, const Options& o) {
 }
 
 void Run(JobStore* store, const Options& o, const char* label) {
-  auto t0 = Clock::now();
+  auto t0 = SteadyClock::now();
   if (!Fill(store, o)) {
     std::fprintf(stderr, "%s: filling the store failed\n", label);
     return;
   }
-  auto t1 = Clock::now();
+  auto t1 = SteadyClock::now();
   std::vector<double> batches;
   int64_t purged = 0;
   const int64_t cutoff = NowMs() + 1000;
   while (true) {
-    auto b0 = Clock::now();
+    auto b0 = SteadyClock::now();
     auto b = store->PurgeFinishedBefore(cutoff, o.batch);
-    batches.push_back(Ms(Clock::now() - b0));
+    batches.push_back(Ms(SteadyClock::now() - b0));
     if (!b.ok()) {
       std::fprintf(stderr, "%s: %s\n", label, b.status().ToString().c_str());
       return;
@@ -77,7 +77,7 @@ void Run(JobStore* store, const Options& o, const char* label) {
     purged += b->purged;
     if (!b->more) break;
   }
-  auto t2 = Clock::now();
+  auto t2 = SteadyClock::now();
   const double first = batches.front();  // Redis: includes the one-off index scan
   std::sort(batches.begin(), batches.end());
   std::printf(

@@ -2,22 +2,11 @@
 
 #include <cctype>
 
+#include "common/arm_id.h"
 #include "common/strings.h"
 
 namespace atg::cli {
 namespace {
-
-bool IsGuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (s[i] != '-') return false;
-    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 std::string Member(const std::string& base, std::string_view key) {
   return base + "[" + json::serialize(json::value(key)) + "]";
