@@ -125,24 +125,7 @@ DELETE FROM scans WHERE gen < (SELECT MAX(gen) FROM scans);
 
 constexpr int kSchemaVersion = 2;
 
-constexpr const char* kNodeColumns =
-    "key, label, type, name, original_id, subscription_id, resource_group, location, properties";
-
 std::string NowUtc() { return FormatRfc3339(std::chrono::system_clock::now()); }
-
-Node ReadNode(const SqliteStmt& s) {
-  Node n;
-  n.key = std::string(s.ColumnText(0));
-  n.label = std::string(s.ColumnText(1));
-  n.type = std::string(s.ColumnText(2));
-  n.name = std::string(s.ColumnText(3));
-  n.original_id = std::string(s.ColumnText(4));
-  n.subscription_id = std::string(s.ColumnText(5));
-  n.resource_group = std::string(s.ColumnText(6));
-  n.location = std::string(s.ColumnText(7));
-  n.properties = std::string(s.ColumnText(8));
-  return n;
-}
 
 Result<int> SchemaVersion(SqliteDb& db) {
   auto st =
@@ -591,7 +574,7 @@ class SqliteGraphStore : public GraphStore {
     auto row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) return std::optional<Node>();
-    return std::optional<Node>(ReadNode(*st));
+    return std::optional<Node>(ReadNodeColumns(*st));
   }
 
   Status ForEachNode(const NodeFilter& filter, const NodeVisitor& visit) override {
@@ -611,7 +594,7 @@ class SqliteGraphStore : public GraphStore {
       auto row = st->Step();
       if (!row.ok()) return row.status();
       if (!*row) return Status::Ok();
-      ATG_RETURN_IF_ERROR(visit(ReadNode(*st)));
+      ATG_RETURN_IF_ERROR(visit(ReadNodeColumns(*st)));
     }
   }
 

@@ -11,12 +11,8 @@
 #include "common/strings.h"
 
 namespace atg::graph {
-namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* kNodeColumns =
-    "key, label, type, name, original_id, subscription_id, resource_group, location, properties";
 
 Node ReadNodeColumns(const SqliteStmt& s) {
   Node n;
@@ -31,6 +27,8 @@ Node ReadNodeColumns(const SqliteStmt& s) {
   n.properties = std::string(s.ColumnText(8));
   return n;
 }
+
+namespace {
 
 Edge ReadEdgeColumns(const SqliteStmt& s) {
   return Edge{std::string(s.ColumnText(0)), std::string(s.ColumnText(2)),

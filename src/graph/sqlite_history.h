@@ -18,6 +18,14 @@
 
 namespace atg::graph {
 
+// The node columns of the `nodes` and `node_history` tables, in the order ReadNodeColumns reads
+// them (the first nine result columns of a SELECT that lists them first).
+inline constexpr const char* kNodeColumns =
+    "key, label, type, name, original_id, subscription_id, resource_group, location, properties";
+
+// The Node of the current row of `s`, whose first columns are kNodeColumns.
+Node ReadNodeColumns(const SqliteStmt& s);
+
 // The retained scans, oldest first.
 Result<std::vector<ScanRecord>> ReadScans(SqliteDb& db);
 

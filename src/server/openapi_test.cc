@@ -143,9 +143,9 @@ TEST(OpenApiTest, DescribesTheDesignEndpointsAndBodies) {
   }
   const json::object& iac = schemas.at("GenerateIacRequest").get_object();
   EXPECT_EQ(iac.at("additionalProperties"), false);
-  for (const char* f : {"format", "tenant_id", "target_subscription", "target_tenant_id",
-                        "identity_map", "subscriptions", "resource_groups", "types", "import",
-                        "no_resource_groups"}) {
+  for (const char* f :
+       {"format", "tenant_id", "target_subscription", "target_tenant_id", "identity_map",
+        "subscriptions", "resource_groups", "types", "import", "no_resource_groups"}) {
     EXPECT_TRUE(iac.at("properties").get_object().contains(f)) << f;
   }
   const json::object& artifacts =
