@@ -502,17 +502,9 @@ Status EnsureSchema(BoltConnection& c) {
 }  // namespace
 
 Result<std::vector<std::string>> ListNeo4jTenants(const Neo4jGraphStoreOptions& options) {
-  RegisterSecret(options.password);
-  auto address = ParseBoltUri(options.uri, options.default_port);
-  if (!address.ok()) return address.status();
-  BoltConnectOptions connect;
-  connect.host = address->host;
-  connect.port = address->port;
-  connect.user = options.user;
-  connect.password = options.password;
-  connect.timeout = options.connect_timeout;
-  connect.query_timeout = options.query_timeout;
-  auto c = BoltConnection::Connect(connect);
+  auto connect = neo4j::ConnectOptionsFor(options);
+  if (!connect.ok()) return connect.status();
+  auto c = BoltConnection::Connect(*connect);
   if (!c.ok()) return c.status();
   std::vector<std::string> out;
   ATG_RETURN_IF_ERROR((*c)->RunEach(
@@ -528,17 +520,9 @@ Result<std::vector<std::string>> ListNeo4jTenants(const Neo4jGraphStoreOptions& 
 Result<std::unique_ptr<GraphStore>> OpenNeo4jGraphStore(std::string_view tenant_id,
                                                         const Neo4jGraphStoreOptions& options) {
   ATG_RETURN_IF_ERROR(ValidateTenantId(tenant_id));
-  RegisterSecret(options.password);
-  auto address = ParseBoltUri(options.uri, options.default_port);
-  if (!address.ok()) return address.status();
-  BoltConnectOptions connect;
-  connect.host = address->host;
-  connect.port = address->port;
-  connect.user = options.user;
-  connect.password = options.password;
-  connect.timeout = options.connect_timeout;
-  connect.query_timeout = options.query_timeout;
-  auto shared = std::make_shared<StoreContext>(ToLower(tenant_id), options, connect);
+  auto connect = neo4j::ConnectOptionsFor(options);
+  if (!connect.ok()) return connect.status();
+  auto shared = std::make_shared<StoreContext>(ToLower(tenant_id), options, *connect);
   auto c = shared->pool.Connect();
   if (!c.ok()) return c.status();
   ATG_RETURN_IF_ERROR(EnsureSchema(**c));

@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "common/strings.h"
 #include "graph/bolt_connection.h"
+#include "graph/neo4j_pool.h"
 
 namespace atg::graph {
 
@@ -17,19 +18,14 @@ double MillisSince(std::chrono::steady_clock::time_point start) {
 
 Result<Neo4jPing> PingNeo4j(const Neo4jGraphStoreOptions& options,
                             std::chrono::milliseconds timeout) {
-  RegisterSecret(options.password);
-  // A URI with user information is shown masked, should the parser quote it.
-  auto address = ParseBoltUri(MaskUrlPassword(options.uri), options.default_port);
-  if (!address.ok()) return address.status();
-  BoltConnectOptions connect;
-  connect.host = address->host;
-  connect.port = address->port;
-  connect.user = options.user;
-  connect.password = options.password;
-  connect.timeout = timeout;
+  auto connect = neo4j::ConnectOptionsFor(options);
+  if (!connect.ok()) return connect.status();
+  // A probe answers within `timeout` or fails: no longer query timeout after the login.
+  connect->timeout = timeout;
+  connect->query_timeout = std::chrono::milliseconds{0};
   Neo4jPing out;
   auto start = std::chrono::steady_clock::now();
-  auto conn = BoltConnection::Connect(connect);
+  auto conn = BoltConnection::Connect(*connect);
   if (!conn.ok()) return conn.status();
   out.login_ms = MillisSince(start);
   out.server_agent = (*conn)->server_agent();

@@ -1,6 +1,23 @@
 #include "graph/neo4j_pool.h"
 
+#include "common/log.h"
+#include "common/strings.h"
+
 namespace atg::graph::neo4j {
+
+Result<BoltConnectOptions> ConnectOptionsFor(const Neo4jGraphStoreOptions& options) {
+  RegisterSecret(options.password);
+  auto address = ParseBoltUri(MaskUrlPassword(options.uri), options.default_port);
+  if (!address.ok()) return address.status();
+  BoltConnectOptions connect;
+  connect.host = address->host;
+  connect.port = address->port;
+  connect.user = options.user;
+  connect.password = options.password;
+  connect.timeout = options.connect_timeout;
+  connect.query_timeout = options.query_timeout;
+  return connect;
+}
 
 Status ConnectionPool::Lease::Check(Status s) {
   if (s.code() == StatusCode::kUnavailable || s.code() == StatusCode::kDeadlineExceeded) {

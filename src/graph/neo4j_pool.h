@@ -15,6 +15,11 @@
 
 namespace atg::graph::neo4j {
 
+// The Bolt connection settings of `options`: the address parsed from its URI (an error quotes
+// the URI with any password masked), its user, password and timeouts. Registers the password
+// as a secret for log redaction.
+Result<BoltConnectOptions> ConnectOptionsFor(const Neo4jGraphStoreOptions& options);
+
 // Readers borrow a connection per call (so a visitor may call the store again while a ForEach
 // streams) and give it back; at most kMaxIdle idle connections are kept. A scan session opens
 // connections of its own with Connect (they are held for the whole scan).
